@@ -1,0 +1,65 @@
+import { show } from '../core/errors';
+import { SynthesizedObject } from '../output/synthesized';
+import { KubernetesSchema } from './kubernetes-schema';
+
+export function describe(o: SynthesizedObject): string {
+  const m = o.manifest;
+  return `${m.kind} ${m.metadata?.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata?.name} (${o.path})`;
+}
+
+/** Strict schema validation against the target Kubernetes release; CRD kinds are left to their own check. */
+export function checkSchema(objects: readonly SynthesizedObject[], version = '1.27.0'): string[] {
+  const schema = KubernetesSchema.forVersion(version);
+  const problems: string[] = [];
+  for (const o of objects) {
+    if (!schema.knows(o.manifest.apiVersion, o.manifest.kind) && String(o.manifest.apiVersion).includes('.')) continue;
+    for (const error of schema.validate(o.manifest)) problems.push(`${describe(o)}: ${error} (Kubernetes ${version} schema)`);
+  }
+  return problems;
+}
+
+/** kind/namespace/name must be unique: the second object would silently overwrite the first on apply. */
+export function checkDuplicates(objects: readonly SynthesizedObject[]): string[] {
+  const seen = new Map<string, SynthesizedObject>();
+  const problems: string[] = [];
+  for (const o of objects) {
+    const m = o.manifest;
+    const key = `${m.apiVersion?.split('/')[0]}/${m.kind}/${m.metadata?.namespace ?? ''}/${m.metadata?.name}`;
+    const first = seen.get(key);
+    if (first) problems.push(`${describe(o)} has the same kind, namespace and name as ${first.path}; rename one of them.`);
+    else seen.set(key, o);
+  }
+  return problems;
+}
+
+/**
+ * No credentials in dist/: it is committed to git and synced by Argo CD. A Secret may appear only without data
+ * (credentials are created out of band and referenced by name); ConfigMaps and env values are searched for
+ * obvious literal secrets.
+ */
+export function checkNoSecretValues(objects: readonly SynthesizedObject[]): string[] {
+  const problems: string[] = [];
+  for (const o of objects) {
+    const m = o.manifest;
+    if (m.kind === 'Secret' && (Object.keys(m.data ?? {}).length > 0 || Object.keys(m.stringData ?? {}).length > 0)) {
+      problems.push(`${describe(o)} carries literal data; create the Secret out of band (kubectl create secret) and reference it by name.`);
+    }
+    walkEnv(m, (name, value, at) => {
+      if (/(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY)$/i.test(name) && !/_FILE$/i.test(name) && typeof value === 'string' && value !== '') {
+        problems.push(`${describe(o)}: env ${name} at ${at} has a literal value ${show('*'.repeat(Math.min(value.length, 8)))}; use valueFrom.secretKeyRef.`);
+      }
+    });
+  }
+  return problems;
+}
+
+function walkEnv(node: any, visit: (name: string, value: unknown, at: string) => void, at = ''): void {
+  if (Array.isArray(node)) {
+    node.forEach((child, i) => walkEnv(child, visit, `${at}[${i}]`));
+  } else if (node && typeof node === 'object') {
+    if (Array.isArray(node.env)) {
+      for (const e of node.env) if (e && typeof e.name === 'string' && 'value' in e) visit(e.name, e.value, `${at}.env`);
+    }
+    for (const [k, v] of Object.entries(node)) if (k !== 'env') walkEnv(v, visit, at ? `${at}.${k}` : k);
+  }
+}

@@ -1,0 +1,152 @@
+import { Flow } from '../network/flow';
+import { FlowPort, Peer, Protocol } from '../network/peer';
+import { SynthesizedObject } from '../output/synthesized';
+import { cidrContains, parseCidr } from './network/cidr';
+import { Endpoint, NetworkPolicyEvaluator, PodModel } from './network/evaluator';
+import { matchesLabelSelector } from './network/selector';
+import { podTemplates } from './workloads';
+
+interface Probe { readonly port: number; readonly protocol: Protocol; readonly name?: string }
+
+/** Ports tried for "all ports" flows and for the isolation proof, besides every port the pods declare. */
+const SAMPLE_PORTS: Probe[] = [{ port: 53, protocol: 'UDP' }, { port: 80, protocol: 'TCP' }, { port: 8080, protocol: 'TCP' }, { port: 40000, protocol: 'TCP' }];
+
+/**
+ * Proves the network design with an evaluator of NetworkPolicy semantics over the objects that will be applied:
+ * (1) every declared flow is allowed end to end; (2) no pod of one managed namespace reaches a pod of another
+ * unless a flow declares it; (3) no ipBlock opens the pod network behind the selectors' back.
+ * Pods are the real pod templates plus, per namespace, an unlabelled "any pod" standing for whatever a tenant
+ * deploys later.
+ */
+export function checkFlows(objects: readonly SynthesizedObject[], flows: readonly Flow[], podCidr: string): string[] {
+  const problems: string[] = [];
+  const policies = objects.filter((o) => o.manifest.kind === 'NetworkPolicy').map((o) => o.manifest);
+  const namespaces = objects.filter((o) => o.manifest.kind === 'Namespace').map((o) => ({ name: o.manifest.metadata.name, labels: o.manifest.metadata.labels ?? {} }));
+  const managed = new Set(namespaces.map((n) => n.name));
+  const evaluator = new NetworkPolicyEvaluator(policies, namespaces);
+
+  const realPods: PodModel[] = podTemplates(objects).map((t) => ({
+    namespace: t.namespace,
+    name: t.name,
+    labels: t.metadata.labels ?? {},
+    ports: (t.spec.containers ?? []).flatMap((c: any) => (c.ports ?? []).map((p: any) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' }))),
+  }));
+  const anyPod = (namespace: string): PodModel => ({ namespace, name: '(any pod)', labels: {} });
+
+  // (1) Every flow holds.
+  for (const flow of flows) {
+    const sources = endpointsOf(flow.from, realPods, anyPod, []);
+    const targets = endpointsOf(flow.to, realPods, anyPod, flow.ports ?? []);
+    for (const probe of probesOf(flow.ports)) {
+      for (const from of sources) {
+        for (const to of targets) {
+          const port = resolvePort(probe, to);
+          if (port === undefined) continue;
+          const verdict = evaluator.evaluate({ from, to, port, protocol: probe.protocol });
+          if (!verdict.allowed) {
+            problems.push(`flow ${flow.name} (${flow.node.path}) does not hold: ${verdict.reason}. Declare the flow on a managed namespace or remove the policy that blocks it.`);
+          }
+        }
+      }
+    }
+  }
+
+  // (2) Isolation between managed namespaces: anything allowed must be declared by a flow.
+  const podsByNs = new Map<string, PodModel[]>();
+  for (const ns of managed) podsByNs.set(ns, [anyPod(ns), ...realPods.filter((p) => p.namespace === ns)]);
+  for (const [a, sources] of podsByNs) {
+    for (const [b, targets] of podsByNs) {
+      if (a === b) continue;
+      for (const src of sources) {
+        for (const dst of targets) {
+          const probes = [...SAMPLE_PORTS, ...(dst.ports ?? []).map((p) => ({ port: p.containerPort, protocol: (p.protocol ?? 'TCP') as Protocol }))];
+          for (const probe of probes) {
+            const verdict = evaluator.evaluate({ from: { pod: src }, to: { pod: dst }, port: probe.port, protocol: probe.protocol });
+            if (verdict.allowed && !flows.some((f) => covers(f, src, dst, probe))) {
+              problems.push(`${src.namespace}/${src.name} can reach ${dst.namespace}/${dst.name} on ${probe.protocol} ${probe.port}, but no flow declares it (egress allowed by [${verdict.egress.allowedBy.join(', ') || 'no policy: not isolated'}], ingress by [${verdict.ingress.allowedBy.join(', ') || 'no policy: not isolated'}]).`);
+              break;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // (3) ipBlocks must not cover the pod network (the evaluator, like Cilium, does not apply them to pods).
+  const pods = parseCidr(podCidr);
+  for (const policy of policies) {
+    for (const rule of [...(policy.spec?.ingress ?? []).map((r: any) => r.from), ...(policy.spec?.egress ?? []).map((r: any) => r.to)]) {
+      for (const peer of rule ?? []) {
+        const block = peer.ipBlock ? parseCidr(peer.ipBlock.cidr) : undefined;
+        if (!block || !pods) continue;
+        const overlaps = cidrContains(block, { family: pods.family, value: pods.network }) || cidrContains(pods, { family: block.family, value: block.network });
+        const excluded = (peer.ipBlock.except ?? []).some((e: string) => {
+          const c = parseCidr(e);
+          return c !== undefined && c.prefixLength <= pods.prefixLength && cidrContains(c, { family: pods.family, value: pods.network });
+        });
+        if (overlaps && !excluded) {
+          problems.push(`NetworkPolicy ${policy.metadata.namespace}/${policy.metadata.name}: ipBlock ${peer.ipBlock.cidr} overlaps the pod network ${podCidr}; add it to except or use pod/namespace selectors.`);
+        }
+      }
+    }
+  }
+  return [...new Set(problems)];
+}
+
+function endpointsOf(peer: Peer, realPods: PodModel[], anyPod: (ns: string) => PodModel, ports: readonly FlowPort[]): Endpoint[] {
+  switch (peer.kind) {
+    case 'cidr':
+      return [{ ip: firstAddress(peer.cidr) }];
+    case 'namespace':
+      return [{ pod: anyPod(peer.namespace) }];
+    case 'pods': {
+      const matching = realPods.filter((p) => p.namespace === peer.namespace && matchesLabelSelector({ matchLabels: peer.selector }, p.labels));
+      if (matching.length > 0) return matching.map((pod) => ({ pod }));
+      // Nothing deployed matches yet (e.g. a tenant's own workloads): a stand-in pod with exactly those labels.
+      const named = ports.filter((p) => typeof p.port === 'string').map((p) => ({ name: String(p.port), containerPort: 1, protocol: p.protocol ?? 'TCP' }));
+      return [{ pod: { namespace: peer.namespace, name: peer.name, labels: { ...peer.selector }, ports: named } }];
+    }
+  }
+}
+
+function probesOf(ports: readonly FlowPort[] | undefined): Probe[] {
+  if (!ports) return SAMPLE_PORTS;
+  return ports.flatMap((p): Probe[] => {
+    const protocol = p.protocol ?? 'TCP';
+    if (typeof p.port === 'string') return [{ port: 0, protocol, name: p.port }];
+    return p.endPort !== undefined ? [{ port: p.port, protocol }, { port: p.endPort, protocol }] : [{ port: p.port, protocol }];
+  });
+}
+
+/** A named probe port becomes the number the destination pod gives it; skipped where the pod lacks the name. */
+function resolvePort(probe: Probe, to: Endpoint): number | undefined {
+  if (probe.name === undefined) return probe.port;
+  if (!('pod' in to)) return undefined;
+  return to.pod.ports?.find((p) => p.name === probe.name && (p.protocol ?? 'TCP') === probe.protocol)?.containerPort;
+}
+
+function firstAddress(cidr: string): string {
+  const [address, bits] = cidr.split('/');
+  if (Number(bits) >= 31) return address;
+  const parts = address.split('.').map(Number);
+  parts[3] += 1;
+  return parts.join('.');
+}
+
+function peerMatchesPod(peer: Peer, pod: PodModel): boolean {
+  switch (peer.kind) {
+    case 'cidr': return false;
+    case 'namespace': return peer.namespace === pod.namespace;
+    case 'pods': return peer.namespace === pod.namespace && matchesLabelSelector({ matchLabels: peer.selector }, pod.labels);
+  }
+}
+
+function covers(flow: Flow, src: PodModel, dst: PodModel, probe: Probe): boolean {
+  if (!peerMatchesPod(flow.from, src) || !peerMatchesPod(flow.to, dst)) return false;
+  if (!flow.ports) return true;
+  return flow.ports.some((p) => {
+    if ((p.protocol ?? 'TCP') !== probe.protocol) return false;
+    if (typeof p.port === 'string') return (dst.ports ?? []).some((c) => c.name === p.port && c.containerPort === probe.port);
+    return probe.port >= p.port && probe.port <= (p.endPort ?? p.port);
+  });
+}

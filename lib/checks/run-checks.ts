@@ -1,0 +1,32 @@
+import { PlatformConfig } from '../config/platform-config';
+import { UserError } from '../core/errors';
+import { Flow } from '../network/flow';
+import { SynthesizedObject } from '../output/synthesized';
+import { checkDuplicates, checkNoSecretValues, checkSchema } from './basic-checks';
+import { checkFlows } from './flow-checks';
+import { checkContainerHygiene, checkPodSecurityLevels, checkQuotaFit } from './workload-checks';
+
+export interface CheckInput {
+  readonly config: PlatformConfig;
+  readonly objects: readonly SynthesizedObject[];
+  readonly flows: readonly Flow[];
+}
+
+/** Every synth-time check, in the order a reader would fix them; all problems are reported together. */
+export function runChecks(input: CheckInput): void {
+  const { config, objects, flows } = input;
+  const sections: Array<[string, () => string[]]> = [
+    ['Kubernetes 1.27 schema', () => checkSchema(objects)],
+    ['duplicate objects', () => checkDuplicates(objects)],
+    ['secret values', () => checkNoSecretValues(objects)],
+    ['Pod Security', () => checkPodSecurityLevels(objects)],
+    ['container hygiene', () => checkContainerHygiene(objects)],
+    ['quota fit', () => checkQuotaFit(objects, config.cluster.nodes.length)],
+    ['network flows', () => checkFlows(objects, flows, config.cluster.podCidr)],
+  ];
+  const problems: string[] = [];
+  for (const [name, check] of sections) {
+    for (const problem of check()) problems.push(`[${name}] ${problem}`);
+  }
+  if (problems.length > 0) throw new UserError('synth checks failed; dist/ was not changed', problems);
+}

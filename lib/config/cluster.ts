@@ -1,0 +1,105 @@
+import { ProblemList, show } from '../core/errors';
+import { parseQuantity } from '../core/quantity';
+import { array, JsonSchema, map, object, str } from './schema-helpers';
+
+export type NodeRole = 'control-plane' | 'worker';
+
+export interface NodeConfig {
+  readonly name: string;
+  readonly ip: string;
+  readonly role: NodeRole;
+  readonly cpu: string;
+  readonly memory: string;
+  /** Whether ordinary workloads may run there (kubeadm taints control-plane nodes). */
+  readonly schedulable: boolean;
+}
+
+export interface ClusterConfig {
+  readonly name: string;
+  readonly nodes: readonly NodeConfig[];
+  readonly podCidr: string;
+  readonly serviceCidr: string;
+  readonly apiServerPort: number;
+  /** What each node keeps for the OS, kubelet, container runtime, CNI and kube-proxy. */
+  readonly reservedPerNode: { readonly cpu: string; readonly memory: string };
+  readonly nfs: { readonly server: string };
+  readonly ingress: { readonly className: string; readonly controllerNamespace: string };
+  readonly dns: { readonly namespace: string; readonly podSelector: Readonly<Record<string, string>> };
+}
+
+export const DEFAULT_RESERVED_PER_NODE = { cpu: '350m', memory: '640Mi' };
+
+export const clusterSchema: JsonSchema = object(
+  {
+    name: str('A short name for the cluster, used in labels and Argo CD objects.', { format: 'dns-label', default: 'lab' }),
+    nodes: array(
+      object(
+        {
+          name: str('Node name as `kubectl get nodes` shows it.', { format: 'dns-subdomain' }),
+          ip: str('Node InternalIP (Prometheus scrapes kubelets and node-exporter there).', { format: 'ipv4' }),
+          role: str('control-plane or worker.', { enum: ['control-plane', 'worker'], default: 'worker' }),
+          cpu: str('CPU capacity of the node.', { format: 'quantity', examples: ['2'] }),
+          memory: str('Memory capacity of the node.', { format: 'quantity', examples: ['2Gi'] }),
+          schedulable: { type: 'boolean', description: 'Whether ordinary pods may run there. Default: false for control-plane nodes (kubeadm taints them), true for workers.' },
+        },
+        { required: ['name', 'ip', 'cpu', 'memory'] },
+      ),
+      'The nodes of the cluster (the capacity check and kubelet scraping use them).',
+      { minItems: 1 },
+    ),
+    podCidr: str('Pod network CIDR (kubeadm --pod-network-cidr).', { format: 'ipv4-cidr', default: '10.244.0.0/16' }),
+    serviceCidr: str('Service CIDR.', { format: 'ipv4-cidr', default: '10.96.0.0/12' }),
+    apiServerPort: { type: 'integer', minimum: 1, maximum: 65535, default: 6443, description: 'Port of the API server on control-plane nodes.' },
+    reservedPerNode: object(
+      {
+        cpu: str('CPU each node keeps for the system.', { format: 'quantity', default: DEFAULT_RESERVED_PER_NODE.cpu }),
+        memory: str('Memory each node keeps for the system.', { format: 'quantity', default: DEFAULT_RESERVED_PER_NODE.memory }),
+      },
+      { default: {}, description: 'Capacity the capacity check treats as taken on every node (OS, kubelet, runtime, Calico, kube-proxy, CoreDNS).' },
+    ),
+    nfs: object({ server: str('Address of the NFS server.', { format: 'ipv4' }) }, { required: ['server'], description: 'The NFS server that backs static PersistentVolumes.' }),
+    ingress: object(
+      {
+        className: str('IngressClass of the controller.', { format: 'dns-subdomain', default: 'nginx' }),
+        controllerNamespace: str('Namespace of the ingress controller pods (reach exposed pods).', { format: 'dns-label', default: 'ingress-nginx' }),
+      },
+      { default: {}, description: 'The ingress controller installed in the cluster.' },
+    ),
+    dns: object(
+      {
+        namespace: str('Namespace of cluster DNS pods.', { format: 'dns-label', default: 'kube-system' }),
+        podSelector: map({ type: 'string' }, 'Labels of cluster DNS pods.', { 'k8s-app': 'kube-dns' }),
+      },
+      { default: {}, description: 'Where cluster DNS runs; every namespace may reach it on port 53.' },
+    ),
+  },
+  { required: ['nodes', 'nfs'], description: 'The cluster Platform Kit deploys to.' },
+);
+
+/** Fills the defaults that depend on other fields (the schema's `default` cannot express them). */
+export function completeCluster(raw: any): ClusterConfig {
+  return {
+    ...raw,
+    nodes: raw.nodes.map((n: any) => ({ ...n, schedulable: n.schedulable ?? n.role !== 'control-plane' })),
+  };
+}
+
+export function checkCluster(cluster: ClusterConfig, problems: ProblemList): void {
+  const seenNames = new Map<string, number>();
+  const seenIps = new Map<string, number>();
+  cluster.nodes.forEach((node, i) => {
+    if (seenNames.has(node.name)) problems.add(`cluster.nodes[${i}].name: ${show(node.name)} is already used by cluster.nodes[${seenNames.get(node.name)}]; node names must be unique.`);
+    seenNames.set(node.name, i);
+    if (seenIps.has(node.ip)) problems.add(`cluster.nodes[${i}].ip: ${show(node.ip)} is already used by cluster.nodes[${seenIps.get(node.ip)}]; give each node its own InternalIP.`);
+    seenIps.set(node.ip, i);
+    if (parseQuantity(node.cpu) <= parseQuantity(cluster.reservedPerNode.cpu) || parseQuantity(node.memory) <= parseQuantity(cluster.reservedPerNode.memory)) {
+      problems.add(`cluster.nodes[${i}]: ${node.name} (${node.cpu} CPU, ${node.memory}) is not larger than cluster.reservedPerNode (${cluster.reservedPerNode.cpu} CPU, ${cluster.reservedPerNode.memory}); check the node's size or lower reservedPerNode.`);
+    }
+  });
+  if (!cluster.nodes.some((n) => n.schedulable)) {
+    problems.add('cluster.nodes: no node is schedulable; add a worker or set `schedulable: true` on a node.');
+  }
+  if (!cluster.nodes.some((n) => n.role === 'control-plane')) {
+    problems.add('cluster.nodes: no node has `role: control-plane`; mark the node(s) running the API server (Prometheus scrapes it there).');
+  }
+}

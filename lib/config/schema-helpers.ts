@@ -1,0 +1,72 @@
+/**
+ * Small builders for platform.schema.json. Every object is closed (`additionalProperties: false`) because typos in
+ * keys are the most common mistake in a hand-edited YAML file; every optional key carries its default.
+ */
+export type JsonSchema = Record<string, unknown>;
+
+export function object(properties: Record<string, JsonSchema>, opts: { required?: string[]; description?: string; default?: unknown } = {}): JsonSchema {
+  return {
+    type: 'object',
+    ...(opts.description ? { description: opts.description } : {}),
+    properties,
+    additionalProperties: false,
+    ...(opts.required && opts.required.length > 0 ? { required: opts.required } : {}),
+    ...(opts.default !== undefined ? { default: opts.default } : {}),
+  };
+}
+
+export function str(description: string, opts: { format?: string; default?: string; enum?: readonly string[]; examples?: string[] } = {}): JsonSchema {
+  return {
+    type: 'string',
+    description,
+    ...(opts.format ? { format: opts.format } : {}),
+    ...(opts.enum ? { enum: [...opts.enum] } : {}),
+    ...(opts.default !== undefined ? { default: opts.default } : {}),
+    ...(opts.examples ? { examples: opts.examples } : {}),
+  };
+}
+
+export function int(description: string, opts: { minimum?: number; maximum?: number; default?: number } = {}): JsonSchema {
+  return {
+    type: 'integer',
+    description,
+    ...(opts.minimum !== undefined ? { minimum: opts.minimum } : {}),
+    ...(opts.maximum !== undefined ? { maximum: opts.maximum } : {}),
+    ...(opts.default !== undefined ? { default: opts.default } : {}),
+  };
+}
+
+export function bool(description: string, defaultValue: boolean): JsonSchema {
+  return { type: 'boolean', description, default: defaultValue };
+}
+
+export function array(items: JsonSchema, description: string, opts: { default?: unknown[]; minItems?: number; uniqueItems?: boolean } = {}): JsonSchema {
+  return {
+    type: 'array',
+    description,
+    items,
+    ...(opts.minItems !== undefined ? { minItems: opts.minItems } : {}),
+    ...(opts.uniqueItems ? { uniqueItems: true } : {}),
+    ...(opts.default !== undefined ? { default: opts.default } : {}),
+  };
+}
+
+export function map(values: JsonSchema, description: string, defaultValue?: Record<string, unknown>): JsonSchema {
+  return {
+    type: 'object',
+    description,
+    additionalProperties: values,
+    ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+  };
+}
+
+/** A CPU/memory pair whose fields default individually. */
+export function cpuMemory(description: string, defaults: { cpu: string; memory: string }): JsonSchema {
+  return object(
+    {
+      cpu: str('CPU (Kubernetes quantity)', { format: 'quantity', default: defaults.cpu }),
+      memory: str('Memory (Kubernetes quantity)', { format: 'quantity', default: defaults.memory }),
+    },
+    { description, default: {} },
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * A mistake the user can fix (bad config, a check that fails on the synthesized objects).
+ * `main.ts` prints these without a stack trace; anything else is a bug in Platform Kit and keeps its trace.
+ */
+export class UserError extends Error {
+  public readonly problems: readonly string[];
+
+  constructor(heading: string, problems: readonly string[]) {
+    super([heading, ...problems.map((p) => `  - ${p}`)].join('\n'));
+    this.name = 'UserError';
+    this.problems = problems;
+  }
+}
+
+/** Collects problems so that all of them are reported at once, not just the first. */
+export class ProblemList {
+  private readonly items: string[] = [];
+
+  add(problem: string): void {
+    this.items.push(problem);
+  }
+
+  get all(): readonly string[] {
+    return this.items;
+  }
+
+  get isEmpty(): boolean {
+    return this.items.length === 0;
+  }
+
+  /** Throws a {@link UserError} with every problem collected, if there is any. */
+  throwIfAny(heading: string): void {
+    if (!this.isEmpty) {
+      throw new UserError(`${heading}: ${this.items.length} problem${this.items.length === 1 ? '' : 's'}`, this.items);
+    }
+  }
+}
+
+/** JSON-ish rendering of a bad value for messages: strings quoted, objects compact. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

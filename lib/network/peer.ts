@@ -1,0 +1,90 @@
+import { show } from '../core/errors';
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+/** One port (or an inclusive range with `endPort`) of a flow. A string port is a container port name. */
+export interface FlowPort {
+  readonly port: number | string;
+  /** @default 'TCP' */
+  readonly protocol?: Protocol;
+  /** Last port of a range; needs a numeric `port`. @default - a single port */
+  readonly endPort?: number;
+}
+
+export const Port = {
+  tcp: (port: number | string): FlowPort => ({ port, protocol: 'TCP' }),
+  udp: (port: number | string): FlowPort => ({ port, protocol: 'UDP' }),
+  tcpRange: (from: number, to: number): FlowPort => ({ port: from, endPort: to, protocol: 'TCP' }),
+  /** DNS: both UDP and TCP 53 (TCP for large answers and for some resolvers' retries). */
+  dns: (): FlowPort[] => [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+};
+
+/**
+ * One end of a flow. `managed` says whether Platform Kit owns the NetworkPolicies of that namespace: a flow
+ * writes its policy side only into managed namespaces, because a policy in a namespace we do not own (the
+ * ingress controller's, kube-system) would isolate its pods and break them.
+ */
+export type Peer =
+  | { readonly kind: 'pods'; readonly name: string; readonly namespace: string; readonly selector: Readonly<Record<string, string>>; readonly managed: boolean }
+  | { readonly kind: 'namespace'; readonly name: string; readonly namespace: string; readonly managed: boolean }
+  | { readonly kind: 'cidr'; readonly name: string; readonly cidr: string; readonly except: readonly string[] };
+
+/** Something that can stand at one end of a flow: a workload construct, or a plain {@link Peer}. */
+export interface IPeerable {
+  toPeer(): Peer;
+}
+
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+export function isIpv4Cidr(value: string): boolean {
+  const match = CIDR.exec(value);
+  return match !== null && match.slice(1, 5).every((octet) => Number(octet) <= 255) && Number(match[5]) <= 32;
+}
+
+export const Peers = {
+  /** Pods selected by labels in a namespace Platform Kit manages. */
+  pods(namespace: string, selector: Record<string, string>, name: string): Peer {
+    return { kind: 'pods', name, namespace, selector: { ...selector }, managed: true };
+  },
+  /** Every pod of a managed namespace. */
+  namespace(namespace: string): Peer {
+    return { kind: 'namespace', name: namespace, namespace, managed: true };
+  },
+  /** Pods in a namespace Platform Kit does not manage (kube-dns, the ingress controller): only our side gets a policy. */
+  externalPods(namespace: string, selector: Record<string, string>, name: string): Peer {
+    return { kind: 'pods', name, namespace, selector: { ...selector }, managed: false };
+  },
+  /** Every pod of a namespace Platform Kit does not manage. */
+  externalNamespace(namespace: string): Peer {
+    return { kind: 'namespace', name: namespace, namespace, managed: false };
+  },
+  /** Addresses outside the pod network (nodes, the API server, an external service). */
+  cidr(cidr: string, name: string, except: string[] = []): Peer {
+    for (const block of [cidr, ...except]) {
+      if (!isIpv4Cidr(block)) {
+        throw new Error(`Peers.cidr: ${show(block)} is not an IPv4 CIDR. Did you mean "${block}/32"?`);
+      }
+    }
+    return { kind: 'cidr', name, cidr, except: [...except] };
+  },
+};
+
+export function resolvePeer(peer: Peer | IPeerable): Peer {
+  return 'toPeer' in peer ? peer.toPeer() : peer;
+}
+
+/** How a peer reads in messages and annotations: `mysql/mysql-primary`, `namespace dwayne`, `10.10.10.200/32`. */
+export function describePeer(peer: Peer): string {
+  switch (peer.kind) {
+    case 'pods': return `${peer.namespace}/${peer.name}`;
+    case 'namespace': return `namespace ${peer.namespace}`;
+    case 'cidr': return peer.cidr;
+  }
+}
+
+export function describePorts(ports: readonly FlowPort[] | undefined): string {
+  if (ports === undefined || ports.length === 0) return 'all ports';
+  return ports
+    .map((p) => `${p.protocol ?? 'TCP'} ${p.port}${p.endPort !== undefined ? `-${p.endPort}` : ''}`)
+    .join(', ');
+}

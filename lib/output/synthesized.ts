@@ -1,0 +1,35 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { UserError } from '../core/errors';
+import { PlatformChart } from './platform-chart';
+
+/** One Kubernetes object with where it came from: the unit (chart) and the component (the chart's child). */
+export interface SynthesizedObject {
+  readonly chart: PlatformChart;
+  /** Id of the chart's direct child that created the object, e.g. `dwayne`, `Cluster`. */
+  readonly component: string;
+  /** Construct path, for messages. */
+  readonly path: string;
+  readonly manifest: any;
+}
+
+/**
+ * Runs construct validations (`node.addValidation`) across the tree, then renders every chart's objects to plain
+ * JSON in tree order. A failed validation is a user-facing problem that names the construct path.
+ */
+export function synthesizeObjects(app: App): SynthesizedObject[] {
+  const problems: string[] = [];
+  for (const construct of app.node.findAll()) {
+    for (const message of construct.node.validate()) problems.push(`${construct.node.path}: ${message}`);
+  }
+  if (problems.length > 0) throw new UserError('validation failed', problems);
+
+  const objects: SynthesizedObject[] = [];
+  for (const chart of PlatformChart.all(app)) {
+    for (const construct of chart.node.findAll()) {
+      if (!(construct instanceof ApiObject) || Chart.of(construct) !== chart) continue;
+      const relative = construct.node.path.slice(chart.node.path.length + 1);
+      objects.push({ chart, component: relative.split('/')[0], path: construct.node.path, manifest: construct.toJson() });
+    }
+  }
+  return objects;
+}

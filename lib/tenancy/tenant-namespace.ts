@@ -1,0 +1,223 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { show } from '../core/errors';
+import { commonLabels, EXPOSED_LABEL } from '../core/labels';
+import { Flow } from '../network/flow';
+import { Peer, Peers, Port } from '../network/peer';
+import {
+  DEFAULT_LIMITS, DEFAULT_POD_SECURITY_LEVEL, DEFAULT_QUOTA, LimitSettings, POD_SECURITY_VERSION, PodSecurityLevel,
+  QuotaSettings,
+} from './defaults';
+import { NAMESPACE_ADMIN_RULES, NAMESPACE_VIEWER_RULES, RoleSubjects, toSubjects } from './rbac';
+
+export interface PodSecuritySettings {
+  /** Level whose violations are refused. @default 'restricted' */
+  readonly enforce?: PodSecurityLevel;
+  /** Level whose violations are written to the audit log. @default 'restricted' */
+  readonly audit?: PodSecurityLevel;
+  /** Level whose violations warn the user on apply. @default 'restricted' */
+  readonly warn?: PodSecurityLevel;
+}
+
+/** Where cluster DNS runs, so every namespace may resolve names. */
+export interface DnsSettings {
+  /** @default 'kube-system' */
+  readonly namespace?: string;
+  /** @default { 'k8s-app': 'kube-dns' } (kubeadm's CoreDNS and k3s's both carry it) */
+  readonly podSelector?: Record<string, string>;
+}
+
+export interface TenantNamespaceProps {
+  /** Namespace name (a DNS label). */
+  readonly name: string;
+  /** Pod Security Admission levels. @default - enforce 'restricted', audit and warn 'restricted' */
+  readonly podSecurity?: PodSecuritySettings;
+  /** ResourceQuota of the namespace; fields not given keep their default. @default DEFAULT_QUOTA */
+  readonly quota?: Partial<QuotaSettings>;
+  /** LimitRange of the namespace; fields not given keep their default. @default DEFAULT_LIMITS */
+  readonly limits?: Partial<LimitSettings>;
+  /** Whether pods of the namespace may talk to each other on any port. @default true */
+  readonly allowSameNamespace?: boolean;
+  /**
+   * The ingress controller's namespace: its pods may reach pods labelled `platform-kit.io/exposed: "true"`.
+   * @default - no ingress allowance
+   */
+  readonly ingressControllerNamespace?: string;
+  /**
+   * Namespaces whose pods may reach every pod here, on any port. Use `Peers.namespace()` for a namespace the
+   * platform manages (its egress side is written too) and `Peers.externalNamespace()` for any other.
+   * @default []
+   */
+  readonly allowFrom?: readonly Peer[];
+  /** Subjects bound to the namespace-admin Role. @default - no binding */
+  readonly admins?: RoleSubjects;
+  /** Subjects bound to the namespace-viewer Role. @default - no binding */
+  readonly viewers?: RoleSubjects;
+  /** Cluster DNS location. @default - kube-system pods labelled k8s-app=kube-dns */
+  readonly dns?: DnsSettings;
+  /** Labels/instance for `app.kubernetes.io/*`. @default - name 'tenancy', instance = namespace */
+  readonly component?: string;
+}
+
+const LEVEL_RANK: Record<PodSecurityLevel, number> = { privileged: 0, baseline: 1, restricted: 2 };
+
+/**
+ * The baseline every namespace of the platform starts from: Pod Security labels, LimitRange, ResourceQuota,
+ * default-deny NetworkPolicies plus exactly the flows that are needed, and namespace-scoped RBAC.
+ * Platform components (MySQL, observability) use it for their own namespaces too.
+ */
+export class TenantNamespace extends Construct {
+  public readonly name: string;
+  public readonly enforce: PodSecurityLevel;
+  public readonly quota: QuotaSettings;
+  public readonly limits: LimitSettings;
+  public readonly allowSameNamespace: boolean;
+
+  constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.enforce = props.podSecurity?.enforce ?? DEFAULT_POD_SECURITY_LEVEL;
+    const audit = props.podSecurity?.audit ?? 'restricted';
+    const warn = props.podSecurity?.warn ?? 'restricted';
+    if (LEVEL_RANK[audit] < LEVEL_RANK[this.enforce] || LEVEL_RANK[warn] < LEVEL_RANK[this.enforce]) {
+      throw new Error(`TenantNamespace ${show(this.name)}: podSecurity audit/warn (${audit}/${warn}) must not be looser than enforce (${this.enforce}); raise them to at least ${this.enforce}.`);
+    }
+    this.quota = { ...DEFAULT_QUOTA, ...props.quota };
+    this.limits = { ...DEFAULT_LIMITS, ...props.limits };
+    this.allowSameNamespace = props.allowSameNamespace ?? true;
+    const labels = commonLabels({ name: 'tenancy', instance: this.name, component: props.component ?? 'namespace-baseline' });
+
+    new k8s.KubeNamespace(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        labels: {
+          ...labels,
+          'pod-security.kubernetes.io/enforce': this.enforce,
+          'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
+          'pod-security.kubernetes.io/audit': audit,
+          'pod-security.kubernetes.io/audit-version': POD_SECURITY_VERSION,
+          'pod-security.kubernetes.io/warn': warn,
+          'pod-security.kubernetes.io/warn-version': POD_SECURITY_VERSION,
+        },
+      },
+    });
+
+    const meta = (name: string) => ({ name, namespace: this.name, labels });
+    const q = this.quota;
+    new k8s.KubeResourceQuota(this, 'Quota', {
+      metadata: meta('tenant-quota'),
+      spec: {
+        hard: {
+          'requests.cpu': k8s.Quantity.fromString(q.cpu),
+          'requests.memory': k8s.Quantity.fromString(q.memory),
+          'limits.cpu': k8s.Quantity.fromString(q.limitsCpu),
+          'limits.memory': k8s.Quantity.fromString(q.limitsMemory),
+          'pods': k8s.Quantity.fromString(String(q.pods)),
+          'persistentvolumeclaims': k8s.Quantity.fromString(String(q.persistentVolumeClaims)),
+          'requests.storage': k8s.Quantity.fromString(q.storage),
+          'services.nodeports': k8s.Quantity.fromString(String(q.nodePorts)),
+          'services.loadbalancers': k8s.Quantity.fromString(String(q.loadBalancers)),
+        },
+      },
+    });
+
+    const l = this.limits;
+    const cpuMem = (v: { cpu: string; memory: string }) => ({
+      cpu: k8s.Quantity.fromString(v.cpu),
+      memory: k8s.Quantity.fromString(v.memory),
+    });
+    new k8s.KubeLimitRange(this, 'Limits', {
+      metadata: meta('tenant-limits'),
+      spec: {
+        limits: [
+          { type: 'Container', defaultRequest: cpuMem(l.defaultRequest), default: cpuMem(l.default), min: cpuMem(l.min), max: cpuMem(l.max) },
+          { type: 'PersistentVolumeClaim', max: { storage: k8s.Quantity.fromString(l.maxPvcSize) } },
+        ],
+      },
+    });
+
+    // The namespace's own `default` ServiceAccount stops handing out API tokens: pods that need the API get a
+    // ServiceAccount of their own (CIS Kubernetes Benchmark 5.1.5).
+    new k8s.KubeServiceAccount(this, 'DefaultServiceAccount', {
+      metadata: meta('default'),
+      automountServiceAccountToken: false,
+    });
+
+    this.addNetworkBaseline(props, labels);
+    this.addRbac(props, labels);
+  }
+
+  /** Every pod of this namespace, as a flow peer. */
+  toPeer(): Peer {
+    return Peers.namespace(this.name);
+  }
+
+  /** Pods of this namespace selected by labels, as a flow peer. */
+  pods(selector: Record<string, string>, name: string): Peer {
+    return Peers.pods(this.name, selector, name);
+  }
+
+  private addNetworkBaseline(props: TenantNamespaceProps, labels: Record<string, string>): void {
+    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: {
+        name: 'default-deny',
+        namespace: this.name,
+        labels,
+        annotations: { 'platform-kit.io/flow': 'deny all ingress and egress of every pod unless a flow allows it' },
+      },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+
+    const self = Peers.namespace(this.name);
+    const dns = props.dns ?? {};
+    new Flow(this, 'Dns', {
+      name: 'allow-dns',
+      from: self,
+      to: Peers.externalPods(dns.namespace ?? 'kube-system', dns.podSelector ?? { 'k8s-app': 'kube-dns' }, 'kube-dns'),
+      ports: Port.dns(),
+      description: 'every pod resolves names through cluster DNS',
+    });
+    if (this.allowSameNamespace) {
+      new Flow(this, 'SameNamespace', {
+        name: 'allow-same-namespace',
+        from: self,
+        to: self,
+        description: 'pods of the namespace talk to each other (tenants.allowSameNamespace)',
+      });
+    }
+    if (props.ingressControllerNamespace !== undefined) {
+      new Flow(this, 'IngressController', {
+        name: 'allow-ingress-controller',
+        from: Peers.externalNamespace(props.ingressControllerNamespace),
+        to: Peers.pods(this.name, { [EXPOSED_LABEL]: 'true' }, 'exposed-pods'),
+        description: `the ingress controller reaches pods labelled ${EXPOSED_LABEL}=true`,
+      });
+    }
+    for (const source of props.allowFrom ?? []) {
+      new Flow(this, `From-${source.name}`, {
+        name: `allow-from-${source.name}`,
+        from: source,
+        to: self,
+        description: `${this.name} allows traffic from ${source.name} (allowFrom)`,
+      });
+    }
+  }
+
+  private addRbac(props: TenantNamespaceProps, labels: Record<string, string>): void {
+    const roles: Array<[string, string, k8s.PolicyRule[], RoleSubjects | undefined]> = [
+      ['Admin', 'namespace-admin', NAMESPACE_ADMIN_RULES, props.admins],
+      ['Viewer', 'namespace-viewer', NAMESPACE_VIEWER_RULES, props.viewers],
+    ];
+    for (const [id, name, rules, subjects] of roles) {
+      new k8s.KubeRole(this, `${id}Role`, { metadata: { name, namespace: this.name, labels }, rules });
+      const bound = subjects ? toSubjects(subjects) : [];
+      if (bound.length > 0) {
+        new k8s.KubeRoleBinding(this, `${id}Binding`, {
+          metadata: { name, namespace: this.name, labels },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+          subjects: bound,
+        });
+      }
+    }
+  }
+}
