@@ -1,20 +1,29 @@
 import { App } from 'cdk8s';
+import { addAppsUnit } from './apps/unit';
+import { appsNamespaces } from './apps/config';
 import { PlatformConfig } from './config/platform-config';
+import { addGitOpsUnit } from './gitops/unit';
+import { gitopsNamespaces } from './gitops/config';
+import { addMySqlUnit } from './mysql/unit';
+import { mysqlNamespaces } from './mysql/config';
+import { addObservabilityUnit } from './observability/unit';
+import { observabilityNamespaces } from './observability/config';
+import { PlatformContext } from './platform-context';
 import { Peers } from './network/peer';
 import { PlatformChart } from './output/platform-chart';
 import { TenantNamespace } from './tenancy/tenant-namespace';
-
-/** Folders, Argo CD waves and descriptions of the deployable units, in apply order. */
-export const UNITS = {
-  tenancy: { folder: 'platform/10-tenancy', wave: 10, description: 'Tenant namespaces with their baseline (Pod Security, quota, limits, network policy, RBAC)' },
-} as const;
+import { UNITS } from './units';
 
 /**
  * Composes the platform from its typed description: one chart per deployable unit.
  * Sections are independent constructs; what connects them (traffic) is declared as flows.
  */
 export function buildPlatform(config: PlatformConfig, app: App = new App()): App {
-  const managed = new Set(config.tenants.map((t) => t.name));
+  const managed = new Set([
+    ...config.tenants.map((t) => t.name),
+    ...mysqlNamespaces(config), ...observabilityNamespaces(config), ...appsNamespaces(config), ...gitopsNamespaces(config),
+  ]);
+  const ctx: PlatformContext = { config, managedNamespaces: managed, handles: new Map() };
   const cluster = config.cluster;
 
   const tenancy = new PlatformChart(app, 'Tenancy', UNITS.tenancy);
@@ -32,5 +41,11 @@ export function buildPlatform(config: PlatformConfig, app: App = new App()): App
       dns: cluster.dns,
     });
   }
+
+  // Units after tenancy, in apply order; each adds its own PlatformChart(s).
+  addMySqlUnit(app, ctx);
+  addObservabilityUnit(app, ctx);
+  addAppsUnit(app, ctx);
+  addGitOpsUnit(app, ctx); // last: it describes every unit before it
   return app;
 }

@@ -3,6 +3,10 @@ import * as path from 'path';
 import Ajv, { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { ProblemList, show, UserError } from '../core/errors';
+import { appsNamespaces, checkAppsConfig } from '../apps/config';
+import { checkGitOpsConfig, gitopsNamespaces } from '../gitops/config';
+import { checkMySqlConfig, mysqlNamespaces } from '../mysql/config';
+import { checkObservabilityConfig, observabilityNamespaces } from '../observability/config';
 import { RESERVED_NAMESPACES, checkTenants } from '../tenancy/config';
 import { checkCluster, completeCluster } from './cluster';
 import { FORMATS } from './formats';
@@ -60,9 +64,25 @@ export function parseConfig(text: string, source = 'platform.yaml'): PlatformCon
 
   const config: PlatformConfig = { ...data, cluster: completeCluster(data.cluster) };
   checkCluster(config.cluster, problems);
-  checkTenants(config.tenants, new Map(RESERVED_NAMESPACES.map((n) => [n, 'a Kubernetes system namespace'])), problems);
+  checkMySqlConfig(config, problems);
+  checkObservabilityConfig(config, problems);
+  checkAppsConfig(config, problems);
+  checkGitOpsConfig(config, problems);
+  checkTenants(config.tenants, reservedNamespaces(config), problems);
   problems.throwIfAny(source);
   return config;
+}
+
+/** Namespaces tenants may not take: Kubernetes' own and those the platform sections create. */
+function reservedNamespaces(config: PlatformConfig): Map<string, string> {
+  const reserved = new Map(RESERVED_NAMESPACES.map((n) => [n, 'a Kubernetes system namespace']));
+  const sections: Array<[string, string[]]> = [
+    ['mysql', mysqlNamespaces(config)], ['observability', observabilityNamespaces(config)],
+    ['apps', appsNamespaces(config)], ['gitops', gitopsNamespaces(config)],
+  ];
+  for (const [section, namespaces] of sections) for (const n of namespaces) reserved.set(n, `used by the ${section} section`);
+  reserved.set(config.cluster.ingress.controllerNamespace, 'the ingress controller namespace (cluster.ingress)');
+  return reserved;
 }
 
 /** `/tenants/1/quota/cpu` → `tenants[1].quota.cpu` */

@@ -1,3 +1,7 @@
+import { AppsConfig, appsSchema } from '../apps/config';
+import { GitOpsConfig, gitopsSchema } from '../gitops/config';
+import { MySqlConfig, mysqlSchema } from '../mysql/config';
+import { ObservabilityConfig, observabilitySchema } from '../observability/config';
 import { TenantConfig, tenantsSchema } from '../tenancy/config';
 import { ClusterConfig, clusterSchema } from './cluster';
 import { JsonSchema } from './schema-helpers';
@@ -6,6 +10,10 @@ import { JsonSchema } from './schema-helpers';
 export interface PlatformConfig {
   readonly cluster: ClusterConfig;
   readonly tenants: readonly TenantConfig[];
+  readonly mysql: MySqlConfig;
+  readonly observability: ObservabilityConfig;
+  readonly apps: AppsConfig;
+  readonly gitops: GitOpsConfig;
 }
 
 /** platform.schema.json: validation, defaults and editor completion come from this one object. */
@@ -18,6 +26,10 @@ export const platformSchema: JsonSchema = {
   properties: {
     cluster: clusterSchema,
     tenants: tenantsSchema,
+    mysql: mysqlSchema,
+    observability: observabilitySchema,
+    apps: appsSchema,
+    gitops: gitopsSchema,
   },
   required: ['cluster'],
   additionalProperties: false,
