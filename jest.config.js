@@ -1,10 +1,10 @@
-/** Tests run the TypeScript sources through ts-jest; `isolatedModules` skips type-checking per file
+/** Tests run the TypeScript sources through ts-jest; `isolatedModules` (tsconfig.jest.json) skips type-checking per file
  * (the `tsc` build in CI does that once), which keeps the suite fast on a 2-core machine. */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

@@ -10,6 +10,24 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+/** Closed value sets the API server enforces but the 1.27 OpenAPI definitions do not list as enums. */
+const ENUMS: Record<string, readonly string[]> = {
+  'io.k8s.api.core.v1.Container.imagePullPolicy': ['Always', 'Never', 'IfNotPresent'],
+  'io.k8s.api.core.v1.ContainerPort.protocol': ['TCP', 'UDP', 'SCTP'],
+  'io.k8s.api.core.v1.ServicePort.protocol': ['TCP', 'UDP', 'SCTP'],
+  'io.k8s.api.networking.v1.NetworkPolicyPort.protocol': ['TCP', 'UDP', 'SCTP'],
+  'io.k8s.api.core.v1.ServiceSpec.type': ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'],
+  'io.k8s.api.core.v1.PodSpec.restartPolicy': ['Always', 'OnFailure', 'Never'],
+  'io.k8s.api.core.v1.PersistentVolumeSpec.persistentVolumeReclaimPolicy': ['Retain', 'Delete', 'Recycle'],
+  'io.k8s.api.core.v1.PersistentVolumeSpec.volumeMode': ['Filesystem', 'Block'],
+  'io.k8s.api.core.v1.PersistentVolumeClaimSpec.volumeMode': ['Filesystem', 'Block'],
+  'io.k8s.api.core.v1.SeccompProfile.type': ['RuntimeDefault', 'Localhost', 'Unconfined'],
+  'io.k8s.api.batch.v1.CronJobSpec.concurrencyPolicy': ['Allow', 'Forbid', 'Replace'],
+  'io.k8s.api.networking.v1.HTTPIngressPath.pathType': ['Exact', 'Prefix', 'ImplementationSpecific'],
+  'io.k8s.api.storage.v1.StorageClass.volumeBindingMode': ['Immediate', 'WaitForFirstConsumer'],
+  'io.k8s.api.storage.v1.StorageClass.reclaimPolicy': ['Retain', 'Delete'],
+};
+
 /** Kinds whose names must be DNS labels (the API server is stricter for them than for most). */
 const LABEL_NAMED_KINDS = new Set(['Namespace', 'Service']);
 
@@ -62,14 +80,14 @@ export class KubernetesSchema {
     return errors;
   }
 
-  private check(value: any, schema: Schema, at: string, errors: string[]): void {
+  private check(value: any, schema: Schema, at: string, errors: string[], definition?: string): void {
     if (schema.$ref) {
       const name = String(schema.$ref).replace('#/definitions/', '');
       if (name === 'io.k8s.apimachinery.pkg.api.resource.Quantity' && !isQuantity(value)) {
         errors.push(`${at || '(root)'}: ${show(value)} is not a Kubernetes quantity`);
         return;
       }
-      this.check(value, this.definitions[name], at, errors);
+      this.check(value, this.definitions[name], at, errors, name);
       return;
     }
     if (value === null || value === undefined) return;
@@ -96,6 +114,8 @@ export class KubernetesSchema {
         if (value[required] === undefined) errors.push(`${join(at, required)}: required field is missing`);
       }
       for (const [key, child] of Object.entries(value)) {
+        const allowed = definition ? ENUMS[`${definition}.${key}`] : undefined;
+        if (allowed && !allowed.includes(child as string)) errors.push(`${join(at, key)}: ${show(child)} is not one of ${allowed.map((v) => show(v)).join(', ')}`);
         if (properties && key in properties) this.check(child, properties[key], join(at, key), errors);
         else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') this.check(child, schema.additionalProperties, join(at, key), errors);
         else if (properties) errors.push(`${join(at, key)}: unknown field (not in the ${this.version} schema)`);

@@ -3,6 +3,7 @@ import { UserError } from '../core/errors';
 import { Flow } from '../network/flow';
 import { SynthesizedObject } from '../output/synthesized';
 import { checkDuplicates, checkNoSecretValues, checkSchema } from './basic-checks';
+import { checkCapacity } from './capacity';
 import { checkFlows } from './flow-checks';
 import { checkContainerHygiene, checkPodSecurityLevels, checkQuotaFit } from './workload-checks';
 
@@ -12,8 +13,11 @@ export interface CheckInput {
   readonly flows: readonly Flow[];
 }
 
-/** Every synth-time check, in the order a reader would fix them; all problems are reported together. */
-export function runChecks(input: CheckInput): void {
+/**
+ * Every synth-time check, in the order a reader would fix them; all problems are reported together.
+ * Returns the report lines (the capacity table) for the user.
+ */
+export function runChecks(input: CheckInput): string[] {
   const { config, objects, flows } = input;
   const sections: Array<[string, () => string[]]> = [
     ['Kubernetes 1.27 schema', () => checkSchema(objects)],
@@ -24,9 +28,12 @@ export function runChecks(input: CheckInput): void {
     ['quota fit', () => checkQuotaFit(objects, config.cluster.nodes.length)],
     ['network flows', () => checkFlows(objects, flows, config.cluster.podCidr)],
   ];
+  const capacity = checkCapacity(objects, config.cluster);
+  sections.push(['capacity', () => capacity.problems]);
   const problems: string[] = [];
   for (const [name, check] of sections) {
     for (const problem of check()) problems.push(`[${name}] ${problem}`);
   }
-  if (problems.length > 0) throw new UserError('synth checks failed; dist/ was not changed', problems);
+  if (problems.length > 0) throw new UserError(`synth checks failed; nothing was written\n${capacity.table.join('\n')}\nproblems`, problems);
+  return capacity.table;
 }

@@ -9,12 +9,14 @@ import { synthesizeObjects } from './synthesized';
 export interface SynthResult {
   readonly files: OutputFile[];
   readonly objectCount: number;
+  /** Lines to show the user (e.g. the capacity table). */
+  readonly report: string[];
 }
 
 /** Config → constructs → objects → checks → files, all in memory; nothing is written here. */
 export function synthesize(config: PlatformConfig): SynthResult {
   const app: App = buildPlatform(config);
   const objects = synthesizeObjects(app);
-  runChecks({ config, objects, flows: Flow.all(app) });
-  return { files: layoutFiles(objects), objectCount: objects.length };
+  const report = runChecks({ config, objects, flows: Flow.all(app) });
+  return { files: layoutFiles(objects), objectCount: objects.length, report };
 }

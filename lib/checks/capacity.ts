@@ -1,0 +1,143 @@
+import { ClusterConfig } from '../config/cluster';
+import { formatBytes, formatCpu, parseQuantity } from '../core/quantity';
+import { SynthesizedObject } from '../output/synthesized';
+import { PodTemplate, podTemplates } from './workloads';
+import { resourcesOf } from './workload-checks';
+
+interface NodeLoad { readonly name: string; readonly cpu: number; readonly memory: number; usedCpu: number; usedMemory: number; readonly schedulable: boolean; pods: string[] }
+interface PodRequest { readonly ref: string; readonly cpu: number; readonly memory: number; readonly pinnedTo?: string }
+
+export interface CapacityResult {
+  readonly table: string[];
+  readonly problems: string[];
+}
+
+/**
+ * Will the platform fit the nodes? Allocatable = node size minus `cluster.reservedPerNode`. DaemonSet pods land on
+ * every node they tolerate; pods bound to a node (local PersistentVolumes, a hostname nodeSelector) go there; the
+ * rest are placed first-fit-decreasing, as a scheduler packing by requests would at best. Fails when a pod fits
+ * nowhere, and prints the table either way.
+ */
+export function checkCapacity(objects: readonly SynthesizedObject[], cluster: ClusterConfig): CapacityResult {
+  const reservedCpu = parseQuantity(cluster.reservedPerNode.cpu);
+  const reservedMemory = parseQuantity(cluster.reservedPerNode.memory);
+  const nodes: NodeLoad[] = cluster.nodes.map((n) => ({
+    name: n.name, cpu: parseQuantity(n.cpu) - reservedCpu, memory: parseQuantity(n.memory) - reservedMemory,
+    usedCpu: 0, usedMemory: 0, schedulable: n.schedulable, pods: [],
+  }));
+  const pvNode = localVolumeNodes(objects);
+  const problems: string[] = [];
+  const pending: PodRequest[] = [];
+
+  for (const t of podTemplates(objects)) {
+    if (t.runsToCompletion) continue; // Jobs come and go; their quota is checked per namespace.
+    const pod = podRequest(t);
+    if (t.perNode) {
+      const toleratesAll = (t.spec.tolerations ?? []).some((tol: any) => tol.operator === 'Exists' && tol.key === undefined);
+      const toleratesControlPlane = toleratesAll || (t.spec.tolerations ?? []).some((tol: any) => tol.key === 'node-role.kubernetes.io/control-plane');
+      for (const node of nodes.filter((n) => n.schedulable || toleratesControlPlane)) place(node, { ...pod, ref: t.ref });
+      continue;
+    }
+    for (let i = 0; i < t.replicas; i++) {
+      const ref = t.replicas > 1 || t.kind === 'StatefulSet' ? `${t.namespace}/${t.name}-${i}` : t.ref;
+      const pinned = t.spec.nodeSelector?.['kubernetes.io/hostname'] ?? (t.kind === 'StatefulSet' ? claimNode(t, i, pvNode) : undefined);
+      pending.push({ ...pod, ref, pinnedTo: pinned });
+    }
+  }
+
+  for (const pod of pending.filter((p) => p.pinnedTo !== undefined)) {
+    const node = nodes.find((n) => n.name === pod.pinnedTo);
+    if (!node) problems.push(`${pod.ref} is bound to node ${pod.pinnedTo}, which is not in cluster.nodes.`);
+    else place(node, pod);
+  }
+  const free = pending.filter((p) => p.pinnedTo === undefined).sort((a, b) => b.memory - a.memory || b.cpu - a.cpu || a.ref.localeCompare(b.ref));
+  for (const pod of free) {
+    const candidates = nodes
+      .filter((n) => n.schedulable && n.cpu - n.usedCpu >= pod.cpu - 1e-9 && n.memory - n.usedMemory >= pod.memory - 1)
+      .sort((a, b) => (b.memory - b.usedMemory) - (a.memory - a.usedMemory) || a.name.localeCompare(b.name));
+    if (candidates.length === 0) {
+      problems.push(`${pod.ref} requests ${formatCpu(pod.cpu)} CPU / ${formatBytes(pod.memory)} and fits on no schedulable node (free: ${nodes.filter((n) => n.schedulable).map((n) => `${n.name} ${formatCpu(Math.max(0, n.cpu - n.usedCpu))}/${formatBytes(Math.max(0, n.memory - n.usedMemory))}`).join(', ')}); lower requests or replicas, or add a node to cluster.nodes.`);
+      continue;
+    }
+    place(candidates[0], pod);
+  }
+  for (const node of nodes) {
+    if (node.usedCpu > node.cpu + 1e-9 || node.usedMemory > node.memory + 1) {
+      problems.push(`node ${node.name} is over-committed by requests: ${formatCpu(node.usedCpu)}/${formatCpu(node.cpu)} CPU, ${formatBytes(node.usedMemory)}/${formatBytes(node.memory)} memory (${node.pods.join(', ')}).`);
+    }
+  }
+  return { table: renderTable(nodes, cluster), problems };
+}
+
+function place(node: NodeLoad, pod: PodRequest): void {
+  node.usedCpu += pod.cpu;
+  node.usedMemory += pod.memory;
+  node.pods.push(pod.ref);
+}
+
+function podRequest(t: PodTemplate): PodRequest {
+  let cpu = 0;
+  let memory = 0;
+  let initCpu = 0;
+  let initMemory = 0;
+  for (const c of t.spec.containers ?? []) {
+    const r = resourcesOf(c);
+    cpu += r.requestsCpu;
+    memory += r.requestsMemory;
+  }
+  for (const c of t.spec.initContainers ?? []) {
+    const r = resourcesOf(c);
+    initCpu = Math.max(initCpu, r.requestsCpu);
+    initMemory = Math.max(initMemory, r.requestsMemory);
+  }
+  return { ref: t.ref, cpu: Math.max(cpu, initCpu), memory: Math.max(memory, initMemory) };
+}
+
+/** PV name → node, for PersistentVolumes pinned by required node affinity on kubernetes.io/hostname, keyed by their claimRef. */
+function localVolumeNodes(objects: readonly SynthesizedObject[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const o of objects) {
+    const m = o.manifest;
+    if (m.kind !== 'PersistentVolume' || !m.spec?.claimRef) continue;
+    const terms = m.spec.nodeAffinity?.required?.nodeSelectorTerms ?? [];
+    for (const term of terms) {
+      for (const expr of term.matchExpressions ?? []) {
+        if (expr.key === 'kubernetes.io/hostname' && expr.operator === 'In' && expr.values?.length === 1) {
+          map.set(`${m.spec.claimRef.namespace}/${m.spec.claimRef.name}`, expr.values[0]);
+        }
+      }
+    }
+  }
+  return map;
+}
+
+function claimNode(t: PodTemplate, ordinal: number, pvNode: Map<string, string>): string | undefined {
+  for (const tpl of t.object.manifest.spec?.volumeClaimTemplates ?? []) {
+    const node = pvNode.get(`${t.namespace}/${tpl.metadata?.name}-${t.name}-${ordinal}`);
+    if (node) return node;
+  }
+  return undefined;
+}
+
+function renderTable(nodes: NodeLoad[], cluster: ClusterConfig): string[] {
+  const rows = nodes.map((n) => [
+    n.name + (n.schedulable ? '' : ' (no ordinary pods)'),
+    `${formatCpu(n.usedCpu)} / ${formatCpu(n.cpu)}`,
+    `${pct(n.usedCpu, n.cpu)}`,
+    `${formatBytes(n.usedMemory)} / ${formatBytes(n.memory)}`,
+    `${pct(n.usedMemory, n.memory)}`,
+    String(n.pods.length),
+  ]);
+  const header = ['node', 'CPU requested / allocatable', '%', 'memory requested / allocatable', '%', 'pods'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [
+    `Capacity (requests; allocatable = node size - reservedPerNode ${cluster.reservedPerNode.cpu} CPU / ${cluster.reservedPerNode.memory}; DaemonSets counted on every node they tolerate):`,
+    `  ${line(header)}`,
+    ...rows.map((r) => `  ${line(r)}`),
+  ];
+}
+
+function pct(used: number, total: number): string {
+  return total > 0 ? `${Math.round((used / total) * 100)}%` : '-';
+}
