@@ -51,14 +51,20 @@ export function checkFlows(objects: readonly SynthesizedObject[], flows: readonl
     }
   }
 
-  // (2) Isolation between managed namespaces: anything allowed must be declared by a flow.
+  // (2) Isolation between managed namespaces: anything allowed must be declared by a flow. A cheap, exact
+  // pre-filter (which namespaces a pod's policies could let it reach or be reached from) keeps this linear in
+  // practice; the evaluator decides every pair that passes it.
   const podsByNs = new Map<string, PodModel[]>();
   for (const ns of managed) podsByNs.set(ns, [anyPod(ns), ...realPods.filter((p) => p.namespace === ns)]);
+  const reach = new PeerNamespaces(policies, namespaces);
   for (const [a, sources] of podsByNs) {
-    for (const [b, targets] of podsByNs) {
-      if (a === b) continue;
-      for (const src of sources) {
+    for (const src of sources) {
+      const egressTo = reach.of(src, 'Egress');
+      for (const [b, targets] of podsByNs) {
+        if (a === b || (egressTo !== 'all' && !egressTo.has(b))) continue;
         for (const dst of targets) {
+          const ingressFrom = reach.of(dst, 'Ingress');
+          if (ingressFrom !== 'all' && !ingressFrom.has(a)) continue;
           const probes = [...SAMPLE_PORTS, ...(dst.ports ?? []).map((p) => ({ port: p.containerPort, protocol: (p.protocol ?? 'TCP') as Protocol }))];
           for (const probe of probes) {
             const verdict = evaluator.evaluate({ from: { pod: src }, to: { pod: dst }, port: probe.port, protocol: probe.protocol });
@@ -149,4 +155,58 @@ function covers(flow: Flow, src: PodModel, dst: PodModel, probe: Probe): boolean
     if (typeof p.port === 'string') return (dst.ports ?? []).some((c) => c.name === p.port && c.containerPort === probe.port);
     return probe.port >= p.port && probe.port <= (p.endPort ?? p.port);
   });
+}
+
+/**
+ * For a pod and a direction, the namespaces whose pods its policies could possibly allow ('all' when it is not
+ * isolated in that direction or a rule has no peer list). Over-approximates: named ports and port lists are
+ * ignored, ipBlocks never match pods (the check refuses ipBlocks that cover the pod network).
+ */
+class PeerNamespaces {
+  private readonly byNamespace = new Map<string, any[]>();
+  private readonly cache = new Map<string, Set<string> | 'all'>();
+
+  constructor(policies: any[], private readonly namespaces: Array<{ name: string; labels: Record<string, string> }>) {
+    for (const p of policies) {
+      const list = this.byNamespace.get(p.metadata.namespace) ?? [];
+      list.push(p);
+      this.byNamespace.set(p.metadata.namespace, list);
+    }
+  }
+
+  of(pod: PodModel, direction: 'Ingress' | 'Egress'): Set<string> | 'all' {
+    const key = `${direction}|${pod.namespace}|${JSON.stringify(pod.labels ?? {})}`;
+    let result = this.cache.get(key);
+    if (result === undefined) {
+      result = this.compute(pod, direction);
+      this.cache.set(key, result);
+    }
+    return result;
+  }
+
+  private compute(pod: PodModel, direction: 'Ingress' | 'Egress'): Set<string> | 'all' {
+    const selecting = (this.byNamespace.get(pod.namespace) ?? []).filter((p) => {
+      const types: string[] = p.spec?.policyTypes ?? (direction === 'Ingress' ? ['Ingress'] : (p.spec?.egress?.length ? ['Egress'] : []));
+      return types.includes(direction) && matchesLabelSelector(p.spec?.podSelector ?? {}, pod.labels);
+    });
+    if (selecting.length === 0) return 'all';
+    const result = new Set<string>();
+    for (const p of selecting) {
+      for (const rule of (direction === 'Ingress' ? p.spec?.ingress : p.spec?.egress) ?? []) {
+        const peers = direction === 'Ingress' ? rule.from : rule.to;
+        if (!peers || peers.length === 0) return 'all';
+        for (const peer of peers) {
+          if (peer.ipBlock) continue;
+          if (peer.namespaceSelector) {
+            for (const ns of this.namespaces) {
+              if (matchesLabelSelector(peer.namespaceSelector, { ...ns.labels, 'kubernetes.io/metadata.name': ns.name })) result.add(ns.name);
+            }
+          } else {
+            result.add(pod.namespace);
+          }
+        }
+      }
+    }
+    return result;
+  }
 }
