@@ -63,3 +63,14 @@ function walkEnv(node: any, visit: (name: string, value: unknown, at: string) =>
     for (const [k, v] of Object.entries(node)) if (k !== 'env') walkEnv(v, visit, at ? `${at}.${k}` : k);
   }
 }
+
+/**
+ * Objects whose kind a vanilla cluster does not serve (custom resources) must live in a unit outside `platform/`,
+ * so `kubectl apply -R -f dist/platform` never fails on a missing CRD.
+ */
+export function checkCustomResourcePlacement(objects: readonly SynthesizedObject[], version = '1.27.0'): string[] {
+  const schema = KubernetesSchema.forVersion(version);
+  return objects
+    .filter((o) => !schema.knows(o.manifest.apiVersion, o.manifest.kind) && o.chart.folder.startsWith('platform/'))
+    .map((o) => `${describe(o)}: ${o.manifest.apiVersion} ${o.manifest.kind} needs a CRD a vanilla cluster lacks; put it in a unit outside platform/ (like argocd/).`);
+}

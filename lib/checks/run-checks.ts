@@ -2,7 +2,7 @@ import { PlatformConfig } from '../config/platform-config';
 import { UserError } from '../core/errors';
 import { Flow } from '../network/flow';
 import { SynthesizedObject } from '../output/synthesized';
-import { checkDuplicates, checkNoSecretValues, checkSchema } from './basic-checks';
+import { checkCustomResourcePlacement, checkDuplicates, checkNoSecretValues, checkSchema } from './basic-checks';
 import { checkCapacity } from './capacity';
 import { checkFlows } from './flow-checks';
 import { checkContainerHygiene, checkPodSecurityLevels, checkQuotaFit } from './workload-checks';
@@ -21,6 +21,7 @@ export function runChecks(input: CheckInput): string[] {
   const { config, objects, flows } = input;
   const sections: Array<[string, () => string[]]> = [
     ['Kubernetes 1.27 schema', () => checkSchema(objects)],
+    ['custom resources', () => checkCustomResourcePlacement(objects)],
     ['duplicate objects', () => checkDuplicates(objects)],
     ['secret values', () => checkNoSecretValues(objects)],
     ['Pod Security', () => checkPodSecurityLevels(objects)],

@@ -1,4 +1,4 @@
-import { checkDuplicates, checkNoSecretValues, checkSchema } from '../../lib/checks/basic-checks';
+import { checkCustomResourcePlacement, checkDuplicates, checkNoSecretValues, checkSchema } from '../../lib/checks/basic-checks';
 import { asObjects, goodDeployment } from '../support/helpers';
 
 describe('strict Kubernetes schema check', () => {
@@ -66,5 +66,16 @@ describe('no secret values in dist/', () => {
     const problems = checkNoSecretValues(asObjects([bad, good]));
     expect(problems).toEqual([expect.stringMatching(/env MYSQL_ROOT_PASSWORD .* has a literal value "\*+"; use valueFrom\.secretKeyRef/)]);
     expect(problems[0]).not.toContain('hunter2');
+  });
+});
+
+describe('custom resource placement', () => {
+  test('a custom resource under platform/ is refused; outside it is fine', () => {
+    const app = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'x', namespace: 'argocd' } };
+    const [inPlatform] = asObjects([app]);
+    const outside = { ...inPlatform, chart: { ...inPlatform.chart, folder: 'argocd' } };
+    expect(checkCustomResourcePlacement([inPlatform])).toEqual([expect.stringMatching(/argoproj\.io\/v1alpha1 Application needs a CRD a vanilla cluster lacks; put it in a unit outside platform\//)]);
+    expect(checkCustomResourcePlacement([outside])).toEqual([]);
+    expect(checkCustomResourcePlacement(asObjects([goodDeployment()]))).toEqual([]);
   });
 });

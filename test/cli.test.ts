@@ -1,0 +1,27 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { runCli } from '../lib/cli';
+import { MINIMAL_CLUSTER, tempDir } from './support/helpers';
+
+describe('npm run synth -- --config <file> --out <dir>', () => {
+  test('synthesizes another description into another directory and prints the capacity table', () => {
+    // GIVEN a config and an output directory elsewhere
+    const dir = tempDir();
+    const config = path.join(dir, 'other.yaml');
+    fs.writeFileSync(config, `${MINIMAL_CLUSTER}tenants:\n  - name: team-a\nmysql: { enabled: false }\nobservability: { enabled: false }\ngitops: { enabled: false }\n`);
+    const out: string[] = [];
+    // WHEN
+    const code = runCli(['--config', config, '--out', path.join(dir, 'other-dir')], { out: (l) => out.push(l), err: (l) => out.push(l) });
+    // THEN
+    expect(code).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'other-dir', 'platform', '10-tenancy')).sort()).toEqual(['00-cluster-scoped.yaml', '10-team-a.yaml']);
+    expect(out.join('\n')).toMatch(/Capacity \(requests;/);
+    expect(out.join('\n')).toMatch(/objects in 2 files written to .*other-dir\/ from .*other\.yaml/);
+  });
+
+  test('--help prints the usage and exits 0', () => {
+    const out: string[] = [];
+    expect(runCli(['--help'], { out: (l) => out.push(l), err: (l) => out.push(l) })).toBe(0);
+    expect(out).toEqual(['usage: npm run synth -- [--config platform.yaml] [--out dist]']);
+  });
+});
