@@ -1,17 +1,198 @@
-import { JsonSchema, bool, object } from '../config/schema-helpers';
-import { ProblemList } from '../core/errors';
+import { array, int, JsonSchema, map, object, str } from '../config/schema-helpers';
+import { ProblemList, show } from '../core/errors';
+import { isQuantity, parseQuantity } from '../core/quantity';
+import { DEFAULT_REPLICAS, DEFAULT_WAIT_IMAGE, DEFAULT_WEB_APP_RESOURCES } from './web-app';
 
-/** The `apps:` section of platform.yaml (placeholder: the Apps issue fills it in). */
-export interface AppsConfig {
-  readonly enabled: boolean;
+/** One entry of the `apps:` section: a {@link WebApp} in a tenant namespace. */
+export interface AppConfig {
+  readonly name: string;
+  readonly tenant: string;
+  readonly image: { readonly repository: string; readonly tag: string };
+  /** Absent when `autoscaling` is set; the construct defaults it to 2. */
+  readonly replicas?: number;
+  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly cpuUtilization: number };
+  readonly containerPort: number;
+  readonly servicePort: number;
+  readonly nodePort?: number;
+  readonly nodePortClients: readonly string[];
+  readonly ingress?: { readonly host: string; readonly tlsSecretName?: string; readonly path: string; readonly annotations: Readonly<Record<string, string>> };
+  readonly resources: {
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly cpu: string; readonly memory: string };
+  };
+  readonly probePath: string;
+  readonly runAsUser: number;
+  readonly config: Readonly<Record<string, string>>;
+  readonly secretEnv: Readonly<Record<string, { readonly secretName: string; readonly key: string }>>;
+  readonly mysql: boolean;
+  readonly dependsOn: readonly string[];
+  readonly waitImage: { readonly repository: string; readonly tag: string };
 }
 
-export const appsSchema: JsonSchema = object({ enabled: bool('Deploy this part.', true) }, { default: {}, description: 'Apps (placeholder).' });
+/** The `apps:` section: web apps, each one deployable unit (`dist/platform/40-app-<name>`). */
+export type AppsConfig = readonly AppConfig[];
+
+/** The default tenant of an app: the notes deploy helloworld there. */
+export const DEFAULT_APP_TENANT = 'dwayne';
+
+const r = DEFAULT_WEB_APP_RESOURCES;
+
+function imageSchema(description: string, defaults?: { repository: string; tag: string }): JsonSchema {
+  return object(
+    {
+      repository: str('Image repository, with the registry host for a mirror (e.g. "registry.lab.example/nginxinc/nginx-unprivileged").', defaults ? { default: defaults.repository } : {}),
+      tag: str('Exact image tag ("latest" is refused).', { format: 'image-tag', ...(defaults ? { default: defaults.tag } : {}) }),
+    },
+    { description, ...(defaults ? { default: {} } : { required: ['repository', 'tag'] }) },
+  );
+}
+
+function pair(description: string, defaults: { cpu: string; memory: string }): JsonSchema {
+  return object(
+    {
+      cpu: str('CPU (Kubernetes quantity).', { format: 'quantity', default: defaults.cpu }),
+      memory: str('Memory (Kubernetes quantity).', { format: 'quantity', default: defaults.memory }),
+    },
+    { description, default: {} },
+  );
+}
+
+const port = (description: string, defaultValue: number): JsonSchema => int(description, { minimum: 1, maximum: 65535, default: defaultValue });
+
+export const appSchema: JsonSchema = object(
+  {
+    name: str('Name of the app: its Deployment, Service, Ingress and dist/ folder (platform/40-app-<name>).', { format: 'dns-label' }),
+    tenant: str(`Tenant namespace the app runs in (must be listed under tenants:). Default: ${DEFAULT_APP_TENANT}.`, { format: 'dns-label', default: DEFAULT_APP_TENANT }),
+    image: imageSchema('Container image, pinned to a tag.'),
+    replicas: int(`Pods when not autoscaled. Default: ${DEFAULT_REPLICAS}. Not allowed together with autoscaling (use autoscaling.minReplicas).`, { minimum: 1 }),
+    autoscaling: object(
+      {
+        minReplicas: int('Fewest pods.', { minimum: 1 }),
+        maxReplicas: int('Most pods (the tenant quota must fit this many).', { minimum: 1 }),
+        cpuUtilization: int('Target average CPU use in percent of the request.', { minimum: 1, maximum: 100, default: 70 }),
+      },
+      { required: ['minReplicas', 'maxReplicas'], description: 'CPU-based HorizontalPodAutoscaler (needs metrics-server). Default: none, fixed replicas.' },
+    ),
+    containerPort: port('Port the container serves HTTP on.', 8080),
+    servicePort: port('Port of the Service.', 80),
+    nodePort: int('Also expose the Service on this port of every node (type NodePort). Raise the tenant quota nodePorts to 1 or more. Default: none (ClusterIP).', { minimum: 30000, maximum: 32767 }),
+    nodePortClients: array(
+      str('Source CIDR.', { format: 'ipv4-cidr' }),
+      'Who may connect through the NodePort (source CIDRs; the pod network is always excluded). Only used with nodePort.',
+      { default: ['0.0.0.0/0'], minItems: 1, uniqueItems: true },
+    ),
+    ingress: object(
+      {
+        host: str('Host name clients use.', { format: 'dns-subdomain', examples: ['hello.lab.example'] }),
+        tlsSecretName: str('Secret of type kubernetes.io/tls in the tenant namespace, created out of band. Default: <name>-tls.', { format: 'dns-subdomain' }),
+        path: str('Path prefix routed to the app.', { default: '/' }),
+        annotations: map({ type: 'string' }, 'Extra annotations for the ingress controller.', {}),
+      },
+      { required: ['host'], description: 'HTTPS route through the ingress controller (cluster.ingress). Default: none.' },
+    ),
+    resources: object(
+      {
+        requests: pair('Requests of the app container.', r.requests),
+        limits: pair('Limits of the app container.', r.limits),
+      },
+      { default: {}, description: 'Equal requests and limits give QoS Guaranteed; lower requests give Burstable (the default).' },
+    ),
+    probePath: str('HTTP path of the startup, readiness and liveness probes.', { default: '/' }),
+    runAsUser: int('uid (and gid) the pod runs as; the image must work as it.', { minimum: 1, default: 10001 }),
+    config: map({ type: 'string' }, 'Plain settings: a ConfigMap read as environment variables (no credentials here: dist/ is in git).', {}),
+    secretEnv: map(
+      object(
+        {
+          secretName: str('Existing Secret in the tenant namespace.', { format: 'dns-subdomain' }),
+          key: str('Key in the Secret.'),
+        },
+        { required: ['secretName', 'key'] },
+      ),
+      'Environment variables read from existing Secrets (create them before the first deploy).',
+      {},
+    ),
+    mysql: { type: 'boolean', default: false, description: 'The app uses the platform MySQL: a flow to the primary on 3306 is declared (its tenant must be in mysql.clients).' },
+    dependsOn: array(
+      str('Fully qualified DNS name.', { format: 'dns-subdomain', examples: ['mysql-primary.mysql.svc.cluster.local'] }),
+      'DNS names that must resolve before the app starts (init container).',
+      { default: [], uniqueItems: true },
+    ),
+    waitImage: imageSchema('Image of the wait init container (sh, nslookup, grep, sleep).', DEFAULT_WAIT_IMAGE),
+  },
+  { required: ['name', 'image'] },
+);
+
+export const appsSchema: JsonSchema = array(appSchema, 'Web apps, each in a tenant namespace and in its own dist/ folder.', { default: [] });
+
+/** What the cross-checks read: the section, the tenants, and the MySQL client allow-list. */
+export interface AppsCheckInput {
+  readonly apps: AppsConfig;
+  readonly tenants?: readonly { readonly name: string }[];
+  readonly mysql?: { readonly enabled: boolean; readonly clients?: readonly string[] };
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|CREDENTIAL)/i;
+/** `[registry[:port]/]path[/path…]`, lowercase path components. */
+const REPOSITORY = /^([a-zA-Z0-9.-]+(:[0-9]+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 
 /** Cross-field checks of the section, run after schema validation. */
-export function checkAppsConfig(_config: { readonly apps: AppsConfig }, _problems: ProblemList): void {}
+export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): void {
+  const tenants = (config.tenants ?? []).map((t) => t.name);
+  const mysql = config.mysql;
+  const names = new Map<string, number>();
+  const hosts = new Map<string, number>();
+  const nodePorts = new Map<number, number>();
+  config.apps.forEach((a, i) => {
+    const at = `apps[${i}]`;
+    if (names.has(a.name)) problems.add(`${at}.name: ${show(a.name)} is already apps[${names.get(a.name)}]; app names must be unique (each gets dist/platform/40-app-<name>).`);
+    names.set(a.name, i);
+    if (a.name.length > 40) problems.add(`${at}.name: ${show(a.name)} is longer than 40 characters; flow and Argo CD names are built from it — shorten it.`);
+    if (!tenants.includes(a.tenant)) {
+      problems.add(`${at}.tenant: ${show(a.tenant)} is not a tenant; add it under tenants: or use one of ${tenants.map((t) => show(t)).join(', ') || '(none defined)'}.`);
+    }
+    if (a.mysql && mysql?.enabled && mysql.clients !== undefined && !mysql.clients.includes(a.tenant)) {
+      problems.add(`${at}.mysql: tenant ${show(a.tenant)} is not in mysql.clients, the MySQL client allow-list; add it there or set mysql: false.`);
+    }
+    if (!REPOSITORY.test(a.image.repository)) {
+      problems.add(`${at}.image.repository: ${show(a.image.repository)} is not an image repository (example: "nginxinc/nginx-unprivileged"); give the tag separately in image.tag.`);
+    }
+    if (a.replicas !== undefined && a.autoscaling !== undefined) {
+      problems.add(`${at}.replicas: ${a.replicas} is set together with autoscaling; remove replicas and set autoscaling.minReplicas.`);
+    }
+    if (a.autoscaling && a.autoscaling.minReplicas > a.autoscaling.maxReplicas) {
+      problems.add(`${at}.autoscaling.maxReplicas: ${a.autoscaling.maxReplicas} is below minReplicas ${a.autoscaling.minReplicas}; keep minReplicas <= maxReplicas.`);
+    }
+    if (a.nodePort !== undefined) {
+      if (nodePorts.has(a.nodePort)) problems.add(`${at}.nodePort: ${a.nodePort} is already used by apps[${nodePorts.get(a.nodePort)}]; each NodePort is cluster-wide — pick another in 30000–32767.`);
+      nodePorts.set(a.nodePort, i);
+    }
+    if (a.ingress) {
+      if (!a.ingress.host.includes('.')) problems.add(`${at}.ingress.host: ${show(a.ingress.host)} has no domain; use a full name such as "${a.ingress.host}.lab.example".`);
+      if (hosts.has(a.ingress.host)) problems.add(`${at}.ingress.host: ${show(a.ingress.host)} is already apps[${hosts.get(a.ingress.host)}]'s host; give each app its own host.`);
+      hosts.set(a.ingress.host, i);
+      if (!a.ingress.path.startsWith('/')) problems.add(`${at}.ingress.path: ${show(a.ingress.path)} must start with "/" (example: "/" or "/hello").`);
+    }
+    for (const kind of ['cpu', 'memory'] as const) {
+      const request = a.resources.requests[kind];
+      const limit = a.resources.limits[kind];
+      if (isQuantity(request) && isQuantity(limit) && parseQuantity(request) > parseQuantity(limit)) {
+        problems.add(`${at}.resources.requests.${kind}: ${show(request)} is above limits.${kind} ${show(limit)}; lower the request or raise the limit (equal values give QoS Guaranteed).`);
+      }
+    }
+    if (!a.probePath.startsWith('/') || /\s/.test(a.probePath)) problems.add(`${at}.probePath: ${show(a.probePath)} must be an absolute HTTP path such as "/healthz".`);
+    for (const key of Object.keys(a.config)) {
+      if (!ENV_NAME.test(key)) problems.add(`${at}.config.${key}: not an environment variable name; use letters, digits and "_" (e.g. "GREETING").`);
+      else if (SECRET_LIKE.test(key)) problems.add(`${at}.config.${key}: looks like a credential, and config is committed to git; create a Secret and reference it under secretEnv.`);
+    }
+    for (const envName of Object.keys(a.secretEnv)) {
+      if (!ENV_NAME.test(envName)) problems.add(`${at}.secretEnv.${envName}: not an environment variable name; use letters, digits and "_" (e.g. "DB_PASSWORD").`);
+      if (envName in a.config) problems.add(`${at}.secretEnv.${envName}: is also a config key; keep one of them.`);
+    }
+  });
+}
 
-/** Namespaces the section creates (they are managed: default-deny, flows write policies there). */
+/** Apps live in tenant namespaces and create none. */
 export function appsNamespaces(_config: { readonly apps: AppsConfig }): string[] {
   return [];
 }

@@ -1,6 +1,7 @@
 import { PlatformConfig } from '../config/platform-config';
 import { UserError } from '../core/errors';
 import { Flow } from '../network/flow';
+import { checkCustomResources } from '../gitops/crd-schema';
 import { SynthesizedObject } from '../output/synthesized';
 import { checkCustomResourcePlacement, checkDuplicates, checkNoSecretValues, checkSchema } from './basic-checks';
 import { checkCapacity } from './capacity';
@@ -22,6 +23,7 @@ export function runChecks(input: CheckInput): string[] {
   const sections: Array<[string, () => string[]]> = [
     ['Kubernetes 1.27 schema', () => checkSchema(objects)],
     ['custom resources', () => checkCustomResourcePlacement(objects)],
+    ['custom resource schemas', () => checkCustomResources(objects)],
     ['duplicate objects', () => checkDuplicates(objects)],
     ['secret values', () => checkNoSecretValues(objects)],
     ['Pod Security', () => checkPodSecurityLevels(objects)],

@@ -20,6 +20,13 @@ export interface PodTemplate {
 
 /** Every pod template in the output: Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, Pods. */
 export function podTemplates(objects: readonly SynthesizedObject[]): PodTemplate[] {
+  // An autoscaled workload can grow to its HorizontalPodAutoscaler's maxReplicas: quota and capacity must hold then.
+  const autoscaled = new Map<string, number>();
+  for (const o of objects) {
+    if (o.manifest.kind !== 'HorizontalPodAutoscaler') continue;
+    const target = o.manifest.spec?.scaleTargetRef ?? {};
+    autoscaled.set(`${o.manifest.metadata?.namespace ?? 'default'}/${target.kind}/${target.name}`, o.manifest.spec?.maxReplicas ?? 1);
+  }
   const out: PodTemplate[] = [];
   for (const object of objects) {
     const m = object.manifest;
@@ -29,7 +36,7 @@ export function podTemplates(objects: readonly SynthesizedObject[]): PodTemplate
       case 'Deployment':
       case 'StatefulSet':
       case 'ReplicaSet':
-        out.push({ ...base, metadata: m.spec?.template?.metadata ?? {}, spec: m.spec?.template?.spec ?? {}, replicas: m.spec?.replicas ?? 1, perNode: false, runsToCompletion: false });
+        out.push({ ...base, metadata: m.spec?.template?.metadata ?? {}, spec: m.spec?.template?.spec ?? {}, replicas: autoscaled.get(base.ref) ?? m.spec?.replicas ?? 1, perNode: false, runsToCompletion: false });
         break;
       case 'DaemonSet':
         out.push({ ...base, metadata: m.spec?.template?.metadata ?? {}, spec: m.spec?.template?.spec ?? {}, replicas: 1, perNode: true, runsToCompletion: false });

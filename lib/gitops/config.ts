@@ -1,17 +1,77 @@
-import { JsonSchema, bool, object } from '../config/schema-helpers';
-import { ProblemList } from '../core/errors';
+import { bool, JsonSchema, object, str } from '../config/schema-helpers';
+import { ProblemList, show } from '../core/errors';
 
-/** The `gitops:` section of platform.yaml (placeholder: the GitOps issue fills it in). */
+/** The `gitops:` section of platform.yaml: where Argo CD finds dist/ and how the app-of-apps is named. */
 export interface GitOpsConfig {
   readonly enabled: boolean;
+  readonly repoURL: string;
+  readonly targetRevision: string;
+  readonly path: string;
+  readonly namespace: string;
+  readonly project: string;
 }
 
-export const gitopsSchema: JsonSchema = object({ enabled: bool('Deploy this part.', true) }, { default: {}, description: 'GitOps (placeholder).' });
+/**
+ * The default repoURL. `.invalid` is reserved (RFC 2606) and never resolves, so an Argo CD left pointing at it
+ * fails loudly ("no such host") instead of syncing someone else's repository. dist/ still synthesizes, because the
+ * kubectl path does not need a repository; the root Application carries a warning in `spec.info`.
+ */
+export const PLACEHOLDER_REPO_URL = 'https://git.example.invalid/platform-kit.git';
+
+export const GITOPS_DEFAULTS = {
+  enabled: true,
+  repoURL: PLACEHOLDER_REPO_URL,
+  targetRevision: 'main',
+  path: 'dist',
+  namespace: 'argocd',
+  project: 'platform-kit',
+} as const;
+
+const d = GITOPS_DEFAULTS;
+
+export const gitopsSchema: JsonSchema = object(
+  {
+    enabled: bool('Synthesize dist/argocd (AppProject, root and child Applications).', d.enabled),
+    repoURL: str(`Git repository Argo CD reads dist/ from. The default is a placeholder (${d.repoURL}): change it.`, { format: 'url', default: d.repoURL }),
+    targetRevision: str('Branch, tag or commit Argo CD syncs.', { default: d.targetRevision }),
+    path: str('Folder of dist/ inside the repository ("." when dist/ is the repository root).', { default: d.path }),
+    namespace: str('Namespace Argo CD is installed in (its Applications and AppProjects live there).', { format: 'dns-label', default: d.namespace }),
+    project: str('Name of the AppProject and of the root Application; child Applications are named <project>-<unit>.', { format: 'dns-label', default: d.project }),
+  },
+  { default: {}, description: 'Argo CD app-of-apps synthesized into dist/argocd (the kubectl path ignores it).' },
+);
+
+/** `dist`, `deploy/dist`, `.`: relative, no `..`, no leading or trailing `/`. */
+const REPO_PATH = /^(\.|[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*)$/;
 
 /** Cross-field checks of the section, run after schema validation. */
-export function checkGitOpsConfig(_config: { readonly gitops: GitOpsConfig }, _problems: ProblemList): void {}
+export function checkGitOpsConfig(config: { readonly gitops: GitOpsConfig; readonly tenants?: readonly { readonly name: string }[] }, problems: ProblemList): void {
+  const g = config.gitops;
+  if (!REPO_PATH.test(g.path) || g.path.split('/').includes('..')) {
+    problems.add(`gitops.path: ${show(g.path)} is not a folder inside the repository; write it relative to the repository root without "..", leading or trailing "/" (example: "dist", or "." when dist/ is the root).`);
+  }
+  if (g.targetRevision.trim() === '' || /\s/.test(g.targetRevision)) {
+    problems.add(`gitops.targetRevision: ${show(g.targetRevision)} is not a branch, tag or commit; use e.g. "main" or "v1.2.0".`);
+  }
+  if (g.project.length > 40) {
+    problems.add(`gitops.project: ${show(g.project)} is longer than 40 characters; child Applications are named <project>-<unit> — shorten it.`);
+  }
+  (config.tenants ?? []).forEach((t, i) => {
+    if (t.name === g.namespace) {
+      problems.add(`tenants[${i}].name: ${show(t.name)} is the Argo CD namespace (gitops.namespace); choose another tenant name.`);
+    }
+  });
+}
 
-/** Namespaces the section creates (they are managed: default-deny, flows write policies there). */
+/** Argo CD's namespace belongs to the Argo CD install, not to Platform Kit: the section creates no namespace. */
 export function gitopsNamespaces(_config: { readonly gitops: GitOpsConfig }): string[] {
   return [];
+}
+
+/** Lines for the synth report: a placeholder repoURL is legal, but an Argo CD user must change it. */
+export function gitopsWarnings(config: { readonly gitops: GitOpsConfig }): string[] {
+  const g = config.gitops;
+  return g.enabled && g.repoURL === PLACEHOLDER_REPO_URL
+    ? [`warning: gitops.repoURL is the placeholder ${PLACEHOLDER_REPO_URL}; set it in platform.yaml before applying dist/argocd (the kubectl path does not need it).`]
+    : [];
 }

@@ -1,5 +1,101 @@
 import { App } from 'cdk8s';
+import { Construct } from 'constructs';
+import { commonLabels } from '../core/labels';
+import { PlatformChart } from '../output/platform-chart';
 import { PlatformContext } from '../platform-context';
+import { UNITS } from '../units';
+import { ArgoApplication } from './argo-application';
+import { GitOpsConfig, PLACEHOLDER_REPO_URL } from './config';
+import { UnitInventory } from './inventory';
+import { PlatformProject } from './platform-project';
 
-/** Adds the gitops deployable unit(s) to the app (placeholder until the GitOps issue lands). */
-export function addGitOpsUnit(_app: App, _ctx: PlatformContext): void {}
+/**
+ * Client-side apply (kubectl, and Argo CD without ServerSideApply) copies each object into its
+ * `last-applied-configuration` annotation, and all annotations of an object share 256 KiB. A unit with an object
+ * above half of that (dashboards in a ConfigMap) syncs server-side, which keeps no such copy.
+ */
+export const SERVER_SIDE_APPLY_THRESHOLD_BYTES = 128 * 1024;
+
+/** `<path>/<folder>` in the repository; `.` means dist/ is the repository root. */
+export function repoPath(path: string, folder: string): string {
+  return path === '.' ? folder : `${path}/${folder}`;
+}
+
+/**
+ * The Argo CD app-of-apps, in `dist/argocd` (never under platform/: a cluster without Argo CD has no CRDs for it).
+ *
+ * - `10-bootstrap.yaml`: the AppProject and the root Application. It is the only file a person applies; the root
+ *   syncs `dist/argocd` — itself included — and so creates the child Applications in wave order.
+ * - `11-units.yaml`: one child Application per unit, wave = the unit's folder number, automated with prune and
+ *   self-heal, and the resources finalizer (deleting a child deletes what it deployed).
+ *
+ * The root and the project never delete themselves or the platform: both are `Prune=false`, and the root has no
+ * resources finalizer, so deleting the root orphans the children instead of cascading to every unit.
+ */
+export function addGitOpsUnit(app: App, ctx: PlatformContext): void {
+  const g: GitOpsConfig = ctx.config.gitops;
+  if (!g.enabled) return;
+  const units = PlatformChart.all(app).map((chart) => new UnitInventory(chart)).filter((u) => u.objects().length > 0);
+  const chart = new PlatformChart(app, 'GitOps', UNITS.gitops);
+  const labels = commonLabels({ name: 'app-of-apps', instance: g.project, component: 'gitops' });
+
+  const bootstrap = new Construct(chart, 'Bootstrap');
+  new PlatformProject(bootstrap, 'Project', {
+    name: g.project,
+    namespace: g.namespace,
+    repoURL: g.repoURL,
+    units,
+    wave: chart.wave - 1,
+    description: `Platform Kit units of cluster ${ctx.config.cluster.name}, synced from ${g.repoURL}`,
+    labels,
+  });
+  new ArgoApplication(bootstrap, 'Root', {
+    name: g.project,
+    namespace: g.namespace,
+    project: g.project,
+    repoURL: g.repoURL,
+    targetRevision: g.targetRevision,
+    path: repoPath(g.path, chart.folder),
+    destinationNamespace: g.namespace,
+    wave: chart.wave,
+    syncOptions: ['CreateNamespace=false', 'PruneLast=true'],
+    cascadeDelete: false,
+    neverPrune: true,
+    info: [
+      { name: 'What', value: 'Platform Kit app-of-apps: one child Application per folder of dist/platform, in wave order' },
+      ...(g.repoURL === PLACEHOLDER_REPO_URL ? [{ name: 'Warning', value: 'gitops.repoURL is still the placeholder; set it in platform.yaml and re-synthesize' }] : []),
+    ],
+    labels,
+  });
+
+  const children = new Construct(chart, 'Units');
+  for (const unit of units) {
+    new ArgoApplication(children, unit.chart.node.id, {
+      name: `${g.project}-${unit.unitName}`,
+      namespace: g.namespace,
+      project: g.project,
+      repoURL: g.repoURL,
+      targetRevision: g.targetRevision,
+      path: repoPath(g.path, unit.chart.folder),
+      destinationNamespace: () => unit.namespaces()[0] ?? g.namespace,
+      wave: unit.chart.wave,
+      syncOptions: () => [
+        'CreateNamespace=false',
+        'PruneLast=true',
+        ...(unit.largestObjectBytes() > SERVER_SIDE_APPLY_THRESHOLD_BYTES ? ['ServerSideApply=true'] : []),
+      ],
+      info: [{ name: 'What', value: unit.chart.description }],
+      labels,
+    });
+  }
+
+  // A unit added after this function ran (or one that gained its first object later) would have no Application.
+  children.node.addValidation({
+    validate: () => {
+      const covered = new Set(units.map((u) => u.chart));
+      return PlatformChart.all(app)
+        .filter((c) => c !== chart && !covered.has(c) && new UnitInventory(c).objects().length > 0)
+        .map((c) => `unit ${c.node.id} (${c.folder}) has no Argo CD Application: addGitOpsUnit must run after every other unit.`);
+    },
+  });
+}

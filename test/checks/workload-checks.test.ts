@@ -134,3 +134,11 @@ describe('capacity', () => {
     expect(table).toMatch(/w1\s+50m/);
   });
 });
+
+describe('autoscaled workloads', () => {
+  test('count at their HorizontalPodAutoscaler maxReplicas', () => {
+    const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'team-a' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 4 } };
+    const problems = checkQuotaFit(asObjects([quota('team-a', { pods: '3' }), goodDeployment({ replicas: 2 }), hpa]), 3);
+    expect(problems).toEqual([expect.stringMatching(/pods needs 4 but ResourceQuota tenant-quota allows 3 \(Deployment\/web 4×/)]);
+  });
+});

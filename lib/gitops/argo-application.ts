@@ -1,0 +1,105 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Application, ApplicationSpecInfo } from '../../imports/argocd-application-argoproj.io';
+import { show } from '../core/errors';
+
+/** Argo CD's in-cluster destination: the cluster Argo CD runs in. */
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+/** Deleting an Application that carries it deletes the Application's resources first (cascade). */
+export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+export const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+
+export interface ArgoApplicationProps {
+  /** Application name (a DNS label). */
+  readonly name: string;
+  /** Namespace Argo CD is installed in. */
+  readonly namespace: string;
+  /** AppProject the Application belongs to. */
+  readonly project: string;
+  /** Git repository. */
+  readonly repoURL: string;
+  /** Branch, tag or commit. */
+  readonly targetRevision: string;
+  /** Folder inside the repository holding the unit's YAML files. */
+  readonly path: string;
+  /** Default namespace of the destination (every namespaced object of the platform names its own). */
+  readonly destinationNamespace: string | (() => string);
+  /** Sync wave in the parent Application: the unit's place in the apply order. */
+  readonly wave: number;
+  /** `spec.syncPolicy.syncOptions`; a function is evaluated at synthesis, when every unit is complete. @default ['CreateNamespace=false'] */
+  readonly syncOptions?: readonly string[] | (() => readonly string[]);
+  /**
+   * Carry the resources finalizer, so deleting (or pruning) the Application deletes what it deployed.
+   * @default true
+   */
+  readonly cascadeDelete?: boolean;
+  /** Mark the Application `Prune=false`: a parent never deletes it, even when it leaves git. @default false */
+  readonly neverPrune?: boolean;
+  /** Lines shown in the Argo CD UI. @default [] */
+  readonly info?: readonly ApplicationSpecInfo[];
+  /** Labels. @default {} */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * One Argo CD Application that syncs a folder of plain YAML automatically, with prune (what leaves git leaves the
+ * cluster) and self-heal (manual edits are reverted), retrying with back-off while an earlier unit settles.
+ */
+export class ArgoApplication extends Construct {
+  public readonly name: string;
+  public readonly wave: number;
+  public readonly path: string;
+  public readonly cascadeDelete: boolean;
+  public readonly resource: Application;
+
+  constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
+    super(scope, id);
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > 63) {
+      throw new Error(`ArgoApplication ${show(props.name)}: the name must be a DNS label of at most 63 characters; shorten gitops.project or the unit name.`);
+    }
+    this.name = props.name;
+    this.wave = props.wave;
+    this.path = props.path;
+    this.cascadeDelete = props.cascadeDelete ?? true;
+    const syncOptions = props.syncOptions ?? ['CreateNamespace=false'];
+    const destinationNamespace = props.destinationNamespace;
+
+    this.resource = new Application(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: props.labels ?? {},
+        annotations: {
+          [SYNC_WAVE]: String(props.wave),
+          ...(props.neverPrune ? { [SYNC_OPTIONS]: 'Prune=false' } : {}),
+        },
+        ...(this.cascadeDelete ? { finalizers: [RESOURCES_FINALIZER] } : {}),
+      },
+      spec: {
+        project: props.project,
+        source: { repoUrl: props.repoURL, targetRevision: props.targetRevision, path: props.path },
+        destination: {
+          server: IN_CLUSTER,
+          // Evaluated at synthesis: a unit's namespaces are known once all its objects exist.
+          namespace: typeof destinationNamespace === 'function' ? lazyString(destinationNamespace) : destinationNamespace,
+        },
+        syncPolicy: {
+          automated: { prune: true, selfHeal: true },
+          syncOptions: typeof syncOptions === 'function' ? lazyList(syncOptions) : [...syncOptions],
+          retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+        },
+        ...(props.info && props.info.length > 0 ? { info: [...props.info] } : {}),
+      },
+    });
+  }
+}
+
+// cdk8s resolves `Lazy` values anywhere in an object's props when it renders the object.
+function lazyString(produce: () => string): string {
+  return Lazy.any({ produce });
+}
+
+function lazyList(produce: () => readonly string[]): string[] {
+  return Lazy.any({ produce: () => [...produce()] });
+}
