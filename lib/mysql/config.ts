@@ -1,17 +1,241 @@
-import { JsonSchema, bool, object } from '../config/schema-helpers';
-import { ProblemList } from '../core/errors';
+import { array, bool, int, JsonSchema, object, str } from '../config/schema-helpers';
+import { ProblemList, show } from '../core/errors';
+import { formatBytes, isQuantity, parseQuantity } from '../core/quantity';
+import { ContainerResources, ImageRef } from '../core/security';
+import { DEFAULT_NFS_MOUNT_OPTIONS } from '../storage/nfs-volume';
+import { RESERVED_NAMESPACES } from '../tenancy/config';
+import {
+  DEFAULT_BACKUP, DEFAULT_BACKUP_RESOURCES, DEFAULT_CLIENTS, DEFAULT_CREDENTIALS_SECRET, DEFAULT_EXPORT_PATHS,
+  DEFAULT_EXPORTER_RESOURCES, DEFAULT_MYSQLD_RESOURCES, DEFAULT_NAMESPACE, DEFAULT_PV_SIZE, DEFAULT_REPLICAS,
+  DEFAULT_REQUEST_SIZE, MYSQL_IMAGE, MYSQLD_EXPORTER_IMAGE,
+} from './defaults';
+import { MIN_MYSQLD_MEMORY_LIMIT } from './server-config';
 
-/** The `mysql:` section of platform.yaml (placeholder: the MySql issue fills it in). */
-export interface MySqlConfig {
-  readonly enabled: boolean;
+/** Requests and limits with every field present (what the schema's defaults give). */
+export interface FullResources extends ContainerResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-export const mysqlSchema: JsonSchema = object({ enabled: bool('Deploy this part.', true) }, { default: {}, description: 'MySql (placeholder).' });
+export interface MySqlBackupConfig {
+  readonly enabled: boolean;
+  readonly schedule: string;
+  readonly timeZone: string;
+  readonly retentionDays: number;
+  readonly exportPath: string;
+  readonly size: string;
+  readonly resources: FullResources;
+}
+
+/** The `mysql:` section of platform.yaml, after validation and defaults. */
+export interface MySqlConfig {
+  readonly enabled: boolean;
+  readonly namespace: string;
+  readonly replicas: number;
+  readonly image: ImageRef;
+  readonly exporterImage: ImageRef;
+  /** Absent: `cluster.nfs.server` (resolved by {@link mysqlNfsServer}; a schema default cannot name another field). */
+  readonly nfsServer?: string;
+  readonly exportPaths: readonly string[];
+  readonly nfsMountOptions: readonly string[];
+  readonly pvSize: string;
+  readonly requestSize: string;
+  readonly resources: { readonly mysqld: FullResources; readonly exporter: FullResources };
+  readonly credentialsSecret: string;
+  /** Absent: the notes' app namespace (`dwayne`) when it is a tenant, else none — see {@link mysqlClients}. */
+  readonly clients?: readonly string[];
+  readonly backup: MySqlBackupConfig;
+}
+
+function imageSchema(description: string, defaults: ImageRef): JsonSchema {
+  return object(
+    {
+      repository: str('Image repository, with the registry host for a mirror (air-gapped clusters).', { default: defaults.repository }),
+      tag: str('Exact image tag ("latest" is refused).', { format: 'image-tag', default: defaults.tag }),
+    },
+    { description, default: {} },
+  );
+}
+
+function pair(description: string, defaults: { cpu?: string; memory: string }): JsonSchema {
+  return object(
+    {
+      cpu: str('CPU (Kubernetes quantity).', { format: 'quantity', default: defaults.cpu }),
+      memory: str('Memory (Kubernetes quantity).', { format: 'quantity', default: defaults.memory }),
+    },
+    { description, default: {} },
+  );
+}
+
+function resourcesSchema(description: string, defaults: ContainerResources): JsonSchema {
+  return object(
+    { requests: pair('Requests.', defaults.requests), limits: pair('Limits.', defaults.limits) },
+    { description, default: {} },
+  );
+}
+
+const b = DEFAULT_BACKUP;
+
+export const mysqlSchema: JsonSchema = object(
+  {
+    enabled: bool('Deploy the MySQL cluster (dist/platform/20-mysql).', true),
+    namespace: str('Namespace of the cluster (created with the tenancy baseline at Pod Security "restricted").', { format: 'dns-label', default: DEFAULT_NAMESPACE }),
+    replicas: int('Members: pod 0 is the primary, the others replicate from it. Each needs its own entry in exportPaths.', { minimum: 1, default: DEFAULT_REPLICAS }),
+    image: imageSchema('MySQL server image (8.4 LTS; the scripts need its bash and client programs).', MYSQL_IMAGE),
+    exporterImage: imageSchema('mysqld-exporter image (the metrics sidecar).', MYSQLD_EXPORTER_IMAGE),
+    nfsServer: str('NFS server of the data and backup exports. Default: cluster.nfs.server.', { format: 'ipv4' }),
+    exportPaths: array(
+      str('Exported directory, owned by uid 999.', { format: 'absolute-path' }),
+      'One NFS export per member, in ordinal order: member N (PV mysql-pvN, "mysql-pv" for 0) uses entry N. Entries beyond replicas keep their PV for scaling up.',
+      { default: [...DEFAULT_EXPORT_PATHS], minItems: 1, uniqueItems: true },
+    ),
+    nfsMountOptions: array(str('Mount option ("hard", "nfsvers=4.1").'), 'Mount options of every NFS volume ("soft" is refused: it corrupts databases).', { default: [...DEFAULT_NFS_MOUNT_OPTIONS], uniqueItems: true }),
+    pvSize: str('Capacity of each data PersistentVolume.', { format: 'quantity', default: DEFAULT_PV_SIZE }),
+    requestSize: str('Size each member\'s claim requests (at most pvSize).', { format: 'quantity', default: DEFAULT_REQUEST_SIZE }),
+    resources: object(
+      {
+        mysqld: resourcesSchema('mysqld (and the bootstrap init container, which runs temporary servers). innodb_buffer_pool_size = limits.memory - 320Mi, in 32Mi steps.', DEFAULT_MYSQLD_RESOURCES),
+        exporter: resourcesSchema('mysqld-exporter sidecar.', DEFAULT_EXPORTER_RESOURCES),
+      },
+      { default: {}, description: 'Requests and limits per container.' },
+    ),
+    credentialsSecret: str('Existing Secret in the namespace with keys root-password, replication-password, exporter-password, backup-password (docs/mysql.md).', { format: 'dns-subdomain', default: DEFAULT_CREDENTIALS_SECRET }),
+    clients: array(
+      str('Tenant namespace.', { format: 'dns-label' }),
+      `Tenant namespaces whose pods may connect to port 3306 (both sides of the flow are written); everything else is denied. Default: ${DEFAULT_CLIENTS.map((c) => JSON.stringify(c)).join(', ')} (the notes' app namespace) when it is a tenant, else none.`,
+      { uniqueItems: true },
+    ),
+    backup: object(
+      {
+        enabled: bool('Take logical backups with a CronJob.', b.enabled),
+        schedule: str('Cron schedule (5 fields, or @daily etc.).', { default: b.schedule, examples: ['30 2 * * *'] }),
+        timeZone: str('Time zone of the schedule (IANA name).', { default: b.timeZone, examples: ['Asia/Shanghai'] }),
+        retentionDays: int('Days of dumps kept; 0 keeps every dump.', { minimum: 0, default: b.retentionDays }),
+        exportPath: str('NFS export holding the dumps, owned by uid 999; not one of exportPaths.', { format: 'absolute-path', default: b.exportPath }),
+        size: str('Capacity of the backup PersistentVolume (and its claim).', { format: 'quantity', default: b.size }),
+        resources: resourcesSchema('The backup container.', DEFAULT_BACKUP_RESOURCES),
+      },
+      { default: {}, description: 'Consistent logical dumps (mysqldump --single-transaction) of a replica, onto their own NFS export.' },
+    ),
+  },
+  { default: {}, description: 'MySQL 8.4: a replicated StatefulSet (GTID, clone-provisioned replicas) on one static NFS volume per member, with backups and metrics.' },
+);
+
+const CRON_MACRO = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/;
+const CRON_FIELD = /^[0-9A-Za-z*?,/-]+$/;
+const TIME_ZONE = /^[A-Za-z][A-Za-z_+-]*(\/[A-Za-z0-9_+-]+)*$/;
+const REPOSITORY = /^([a-zA-Z0-9.-]+(:[0-9]+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+
+/** Whether a cron schedule has the shape Kubernetes accepts (5 fields or a macro; no CRON_TZ/TZ prefix). */
+export function isCronSchedule(value: string): boolean {
+  if (CRON_MACRO.test(value.trim())) return true;
+  const fields = value.trim().split(/\s+/);
+  return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
+}
+
+/** The NFS server of the section: its own, or the cluster's. */
+export function mysqlNfsServer(config: { readonly mysql: MySqlConfig; readonly cluster: { readonly nfs: { readonly server: string } } }): string {
+  return config.mysql.nfsServer ?? config.cluster.nfs.server;
+}
+
+/**
+ * The client namespaces: the configured ones, or by default those of {@link DEFAULT_CLIENTS} that are tenants (so a
+ * platform.yaml without a `dwayne` tenant needs no `mysql:` section, while a listed client that is not a tenant is
+ * an error).
+ */
+export function mysqlClients(config: { readonly mysql: MySqlConfig; readonly tenants?: readonly { readonly name: string }[] }): readonly string[] {
+  if (config.mysql.clients !== undefined) return config.mysql.clients;
+  const tenants = new Set((config.tenants ?? []).map((t) => t.name));
+  return DEFAULT_CLIENTS.filter((c) => tenants.has(c));
+}
 
 /** Cross-field checks of the section, run after schema validation. */
-export function checkMySqlConfig(_config: { readonly mysql: MySqlConfig }, _problems: ProblemList): void {}
+export function checkMySqlConfig(config: { readonly mysql: MySqlConfig; readonly tenants?: readonly { readonly name: string }[] }, problems: ProblemList): void {
+  const m = config.mysql;
+  if (!m.enabled) return;
+  const at = 'mysql';
+
+  if (m.exportPaths.length < m.replicas) {
+    const missing = m.replicas - m.exportPaths.length;
+    problems.add(`${at}.exportPaths: ${m.exportPaths.length} export path${m.exportPaths.length === 1 ? '' : 's'} for ${m.replicas} replicas; every member needs its own NFS export (they never share a data directory). Add ${missing} more (e.g. ${show(suggestPath(m.exportPaths))}) or lower mysql.replicas to ${m.exportPaths.length}.`);
+  }
+  m.exportPaths.forEach((p, i) => {
+    m.exportPaths.forEach((q, j) => {
+      if (i !== j && q.startsWith(`${p}/`)) {
+        problems.add(`${at}.exportPaths[${j}]: ${show(q)} lies inside exportPaths[${i}] (${show(p)}); member ${i} would see member ${j}'s data. Use sibling directories such as "/nfs_mysql" and "/nfs_mysql1".`);
+      }
+    });
+    if (m.backup.enabled && overlaps(p, m.backup.exportPath)) {
+      problems.add(`${at}.backup.exportPath: ${show(m.backup.exportPath)} ${p === m.backup.exportPath ? 'is' : 'overlaps'} exportPaths[${i}] (${show(p)}); dumps need an export of their own, e.g. ${show(DEFAULT_BACKUP.exportPath)}.`);
+    }
+  });
+  if (isQuantity(m.requestSize) && isQuantity(m.pvSize) && parseQuantity(m.requestSize) > parseQuantity(m.pvSize)) {
+    problems.add(`${at}.requestSize: ${show(m.requestSize)} is larger than mysql.pvSize (${show(m.pvSize)}); a claim never binds to a smaller PersistentVolume. Lower requestSize or raise pvSize.`);
+  }
+  for (const [field, image] of [['image', m.image], ['exporterImage', m.exporterImage]] as const) {
+    if (!REPOSITORY.test(image.repository)) {
+      problems.add(`${at}.${field}.repository: ${show(image.repository)} is not an image repository (example: ${show(field === 'image' ? MYSQL_IMAGE.repository : MYSQLD_EXPORTER_IMAGE.repository)}); give the tag separately.`);
+    }
+  }
+  if (m.image.repository.split('/').pop() === MYSQL_IMAGE.repository && !/^8\.4\.\d+/.test(m.image.tag)) {
+    problems.add(`${at}.image.tag: ${show(m.image.tag)} is not a MySQL 8.4 release; the scripts and my.cnf are written for 8.4 LTS (e.g. ${show(MYSQL_IMAGE.tag)}).`);
+  }
+  checkResources(`${at}.resources.mysqld`, m.resources.mysqld, problems);
+  checkResources(`${at}.resources.exporter`, m.resources.exporter, problems);
+  checkResources(`${at}.backup.resources`, m.backup.resources, problems);
+  const memoryLimit = m.resources.mysqld.limits.memory;
+  if (isQuantity(memoryLimit) && parseQuantity(memoryLimit) < MIN_MYSQLD_MEMORY_LIMIT) {
+    problems.add(`${at}.resources.mysqld.limits.memory: ${show(memoryLimit)} is below ${formatBytes(MIN_MYSQLD_MEMORY_LIMIT)}; mysqld needs about 320Mi besides a buffer pool of at least 64Mi. Raise it (default ${show(DEFAULT_MYSQLD_RESOURCES.limits.memory)}).`);
+  }
+  m.nfsMountOptions.forEach((option, i) => {
+    if (option === 'soft') problems.add(`${at}.nfsMountOptions[${i}]: "soft" returns I/O errors to mysqld when the server is slow, which corrupts InnoDB; use "hard".`);
+    else if (!/^[A-Za-z0-9_]+(=[A-Za-z0-9_.,:/-]+)?$/.test(option)) problems.add(`${at}.nfsMountOptions[${i}]: ${show(option)} is not a mount option of the form "name" or "name=value" (examples: "hard", "nfsvers=4.1").`);
+  });
+  if (RESERVED_NAMESPACES.includes(m.namespace)) {
+    problems.add(`${at}.namespace: ${show(m.namespace)} is a Kubernetes system namespace; keep the default ${show(DEFAULT_NAMESPACE)} or choose a new name.`);
+  }
+  const tenants = (config.tenants ?? []).map((t) => t.name);
+  (m.clients ?? []).forEach((client, i) => {
+    if (client === m.namespace) {
+      problems.add(`${at}.clients[${i}]: ${show(client)} is the MySQL namespace itself; clients are the tenants whose apps connect (e.g. ${show(DEFAULT_CLIENTS[0])}).`);
+    } else if (!tenants.includes(client)) {
+      problems.add(`${at}.clients[${i}]: ${show(client)} is not a tenant; add it under tenants: (Platform Kit then writes both sides of the flow to port 3306) or remove it. Tenants: ${tenants.map((t) => show(t)).join(', ') || '(none defined)'}.`);
+    }
+  });
+  if (m.backup.enabled) {
+    if (!isCronSchedule(m.backup.schedule)) {
+      problems.add(`${at}.backup.schedule: ${show(m.backup.schedule)} is not a cron schedule; write five fields "minute hour day-of-month month day-of-week" (e.g. "30 2 * * *") or a macro such as "@daily".`);
+    }
+    if (!TIME_ZONE.test(m.backup.timeZone)) {
+      problems.add(`${at}.backup.timeZone: ${show(m.backup.timeZone)} is not an IANA time zone name (examples: "Etc/UTC", "Asia/Shanghai").`);
+    }
+  }
+}
 
 /** Namespaces the section creates (they are managed: default-deny, flows write policies there). */
-export function mysqlNamespaces(_config: { readonly mysql: MySqlConfig }): string[] {
-  return [];
+export function mysqlNamespaces(config: { readonly mysql: MySqlConfig }): string[] {
+  return config.mysql.enabled ? [config.mysql.namespace] : [];
+}
+
+function checkResources(at: string, r: FullResources, problems: ProblemList): void {
+  for (const kind of ['cpu', 'memory'] as const) {
+    const request = r.requests[kind];
+    const limit = r.limits[kind];
+    if (isQuantity(request) && isQuantity(limit) && parseQuantity(request) > parseQuantity(limit)) {
+      problems.add(`${at}.requests.${kind}: ${show(request)} is above limits.${kind} (${show(limit)}); lower the request or raise the limit.`);
+    }
+  }
+}
+
+function overlaps(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}
+
+/** The next export path in the notes' pattern: /nfs_mysql, /nfs_mysql1, /nfs_mysql2 → /nfs_mysql3. */
+function suggestPath(paths: readonly string[]): string {
+  const base = paths[0] ?? DEFAULT_EXPORT_PATHS[0];
+  for (let n = paths.length; ; n++) {
+    const candidate = `${base}${n}`;
+    if (!paths.includes(candidate)) return candidate;
+  }
 }
