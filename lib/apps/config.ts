@@ -151,6 +151,9 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
     if (!tenants.includes(a.tenant)) {
       problems.add(`${at}.tenant: ${show(a.tenant)} is not a tenant; add it under tenants: or use one of ${tenants.map((t) => show(t)).join(', ') || '(none defined)'}.`);
     }
+    if (a.mysql && mysql !== undefined && !mysql.enabled) {
+      problems.add(`${at}.mysql: true, but mysql.enabled is false; enable the mysql section or set mysql: false here.`);
+    }
     if (a.mysql && mysql?.enabled && mysql.clients !== undefined && !mysql.clients.includes(a.tenant)) {
       problems.add(`${at}.mysql: tenant ${show(a.tenant)} is not in mysql.clients, the MySQL client allow-list; add it there or set mysql: false.`);
     }

@@ -1,5 +1,7 @@
 import { App } from 'cdk8s';
 import { Peer, Peers } from '../network/peer';
+import { MySqlCluster } from '../mysql/cluster';
+import { mysqlHandle } from '../mysql/handle';
 import { PlatformChart } from '../output/platform-chart';
 import { PlatformContext } from '../platform-context';
 import { UNITS } from '../units';
@@ -7,32 +9,20 @@ import { AppConfig } from './config';
 import { DEFAULT_REPLICAS, Replicas, WebApp } from './web-app';
 
 /**
- * Where the platform MySQL primary runs. Plain values until the MySQL unit registers a typed handle in
- * `ctx.handles`; they match the labels the MySQL StatefulSet gives its first pod.
+ * The MySQL primary as a flow peer, from the MySQL unit's typed handle. The app writes only its own side (egress
+ * from its pods): the MySQL side is the MySQL unit's, written from its client allow-list (`mysql.clients`, which
+ * must list the app's tenant — checked when platform.yaml is loaded). So the app unit never writes into the mysql
+ * namespace, and the flow check proves that both sides agree.
  */
-export const MYSQL_PRIMARY = {
-  namespace: 'mysql',
-  selector: {
-    'app.kubernetes.io/name': 'mysql',
-    'app.kubernetes.io/instance': 'mysql',
-    'statefulset.kubernetes.io/pod-name': 'mysql-0',
-  },
-  port: 3306,
-} as const;
-
-/**
- * The MySQL primary as a flow peer. The app writes only its own side (egress from its pods); the MySQL side is the
- * MySQL unit's, written from its client allow-list (`mysql.clients`, which must list the app's tenant — checked when
- * platform.yaml is loaded). So the app unit never writes into the mysql namespace, and the flow check proves that
- * both sides agree.
- */
-export function mysqlPrimary(): Peer {
-  return Peers.externalPods(MYSQL_PRIMARY.namespace, MYSQL_PRIMARY.selector, 'mysql-primary');
+function mysqlPrimary(mysql: MySqlCluster): Peer {
+  const primary = mysql.primaryPods();
+  return primary.kind === 'pods' ? Peers.externalPods(primary.namespace, { ...primary.selector }, primary.name) : primary;
 }
 
 /** One deployable unit per app: `dist/platform/40-app-<name>`, Argo CD wave 40. */
 export function addAppsUnit(app: App, ctx: PlatformContext): void {
   const { cluster } = ctx.config;
+  const mysql = mysqlHandle(ctx);
   for (const a of ctx.config.apps) {
     const chart = new PlatformChart(app, `App-${a.name}`, UNITS.app(a.name, describeApp(a)));
     new WebApp(chart, a.name, {
@@ -61,7 +51,7 @@ export function addAppsUnit(app: App, ctx: PlatformContext): void {
       secretEnv: { ...a.secretEnv },
       waitForDns: a.dependsOn,
       waitImage: a.waitImage,
-      mysql: a.mysql ? { primary: mysqlPrimary(), port: MYSQL_PRIMARY.port } : undefined,
+      mysql: a.mysql && mysql ? { primary: mysqlPrimary(mysql), port: mysql.port } : undefined,
     });
   }
 }
