@@ -150,9 +150,10 @@ describe('apps: section', () => {
     checkAppsConfig({ apps: [app], tenants: [{ name: 'dwayne' }, { name: 'demo' }], mysql: { enabled: true, clients: ['dwayne'] } }, problems);
     const off = new ProblemList();
     checkAppsConfig({ apps: [app], tenants: [{ name: 'dwayne' }, { name: 'demo' }], mysql: { enabled: false, clients: ['dwayne'] } }, off);
-    // THEN only the enabled case is refused, naming the allow-list and the fix
+    // THEN the enabled case names the allow-list; the disabled one says MySQL is off (an app that needs a database
+    // must not synthesize silently without its flow)
     expect(problems.all).toEqual(['apps[0].mysql: tenant "demo" is not in mysql.clients, the MySQL client allow-list; add it there or set mysql: false.']);
-    expect(off.all).toEqual([]);
+    expect(off.all).toEqual(['apps[0].mysql: true, but mysql.enabled is false; enable the mysql section or set mysql: false here.']);
   });
 
   test.each(CASES)('refuses %s', (_label, yaml, message) => {
