@@ -103,16 +103,23 @@ function endpointsOf(peer: Peer, realPods: PodModel[], anyPod: (ns: string) => P
   switch (peer.kind) {
     case 'cidr':
       return [{ ip: firstAddress(peer.cidr) }];
-    case 'namespace':
-      return [{ pod: anyPod(peer.namespace) }];
+    case 'namespace': {
+      // Any pod of the namespace; for named ports, one that declares them (named ports resolve on the destination).
+      const named = namedPorts(ports);
+      return [{ pod: named.length > 0 ? { ...anyPod(peer.namespace), ports: named } : anyPod(peer.namespace) }];
+    }
     case 'pods': {
       const matching = realPods.filter((p) => p.namespace === peer.namespace && matchesLabelSelector({ matchLabels: peer.selector }, p.labels));
       if (matching.length > 0) return matching.map((pod) => ({ pod }));
       // Nothing deployed matches yet (e.g. a tenant's own workloads): a stand-in pod with exactly those labels.
-      const named = ports.filter((p) => typeof p.port === 'string').map((p) => ({ name: String(p.port), containerPort: 1, protocol: p.protocol ?? 'TCP' }));
-      return [{ pod: { namespace: peer.namespace, name: peer.name, labels: { ...peer.selector }, ports: named } }];
+      return [{ pod: { namespace: peer.namespace, name: peer.name, labels: { ...peer.selector }, ports: namedPorts(ports) } }];
     }
   }
+}
+
+/** Container ports a stand-in pod declares so a flow's named ports resolve on it (the number is arbitrary). */
+function namedPorts(ports: readonly FlowPort[]): Array<{ name: string; containerPort: number; protocol: Protocol }> {
+  return ports.filter((p) => typeof p.port === 'string').map((p) => ({ name: String(p.port), containerPort: 9999, protocol: p.protocol ?? 'TCP' }));
 }
 
 function probesOf(ports: readonly FlowPort[] | undefined): Probe[] {

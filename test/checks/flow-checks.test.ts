@@ -61,6 +61,17 @@ describe('network flow check', () => {
     expect(problems).toEqual([]);
   });
 
+  test('a named port to a whole namespace is proven on a stand-in pod that declares the name', () => {
+    const ok = platform((chart) => {
+      new Flow(chart, 'Scrape', { from: Peers.namespace('team-a'), to: Peers.namespace('team-b'), ports: [Port.tcp('metrics')], description: 'scrape' });
+    });
+    expect(ok.problems).toEqual([]);
+    const broken = platform((chart) => {
+      new Flow(chart, 'Scrape', { from: Peers.externalNamespace('team-a'), to: Peers.namespace('team-b'), ports: [Port.tcp('metrics')], description: 'scrape' });
+    });
+    expect(broken.problems).toEqual([expect.stringMatching(/^flow allow-scrape .* does not hold: egress from team-a\/\(any pod\) denied/)]);
+  });
+
   test('an ipBlock that covers the pod network is refused', () => {
     const { problems } = platform((chart) => {
       new Flow(chart, 'Internet', { from: Peers.namespace('team-a'), to: Peers.cidr('0.0.0.0/0', 'anywhere'), ports: [Port.tcp(443)], description: 'x' });

@@ -21,6 +21,10 @@ export interface LokiConfigOptions {
   readonly resultsCacheMb?: number;
   /** Reject samples older than this many hours (`reject_old_samples_max_age`). Default 168 (one week). */
   readonly rejectOldSamplesMaxAgeHours?: number;
+  /** Most series one query may return (`max_query_series`). Default 500. */
+  readonly maxQuerySeries?: number;
+  /** Most log lines one query may return (`max_entries_limit_per_query`). Default 5000. */
+  readonly maxEntriesLimitPerQuery?: number;
   /** Log level of the Loki process. Default `info`. */
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -99,10 +103,10 @@ export function lokiConfig(opts: LokiConfigOptions): string {
       reject_old_samples: true,
       reject_old_samples_max_age: `${rejectHours}h`,
       // Sized for 2 CPU / 2-3 GiB nodes: keep fan-out and result sizes small.
-      max_query_series: 500,
+      max_query_series: opts.maxQuerySeries ?? 500,
       max_query_parallelism: 4,
       tsdb_max_query_parallelism: 8,
-      max_entries_limit_per_query: 5000,
+      max_entries_limit_per_query: opts.maxEntriesLimitPerQuery ?? 5000,
       split_queries_by_interval: '1h',
       max_global_streams_per_user: 5000,
       allow_structured_metadata: true,

@@ -37,6 +37,18 @@ export interface PrometheusConfigOptions {
   /** Optional `cluster` external label. */
   readonly clusterName?: string;
   readonly namespaces?: Partial<PlatformNamespaces>;
+  /**
+   * Namespaces whose annotated pods and Services (`prometheus.io/scrape: "true"`) are discovered. Default: all
+   * namespaces. Restrict it to the namespaces NetworkPolicy lets Prometheus reach, or every annotated pod elsewhere
+   * (kube-system, the ingress controller) becomes a target that is always down. An empty list drops the two
+   * annotation jobs.
+   */
+  readonly annotationNamespaces?: readonly string[];
+  /**
+   * Also discover Alloy pods in these namespaces (the optional single-replica events collector runs in the
+   * logging namespace). Default: none.
+   */
+  readonly extraAlloyNamespaces?: readonly string[];
 }
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -94,7 +106,7 @@ const POD_TARGET_LABELS: Rule[] = [
 
 interface ComponentJob {
   readonly job: string;
-  readonly namespace: string;
+  readonly namespaces: readonly string[];
   /** Value of the pod label app.kubernetes.io/name. */
   readonly app: string;
   /** Container port: a number is matched on the port number, a string on the port name. */
@@ -117,7 +129,7 @@ function componentJob(c: ComponentJob): Job {
   job.kubernetes_sd_configs = [
     {
       role: 'pod',
-      namespaces: { names: [c.namespace] },
+      namespaces: { names: [...c.namespaces] },
       selectors: [{ role: 'pod', label: `app.kubernetes.io/name=${c.app}` }],
     },
   ];
@@ -227,13 +239,20 @@ export function prometheusConfig(opts: PrometheusConfigOptions): string {
             { source_labels: ['__address__'], regex: '([^:]+):\\d+', target_label: 'node', replacement: '$1' },
           ],
         }
-      : componentJob({ job: 'node-exporter', namespace: ns.nodeAgents, app: 'node-exporter', port: 9100 });
+      : componentJob({ job: 'node-exporter', namespaces: [ns.nodeAgents], app: 'node-exporter', port: 9100 });
+
+  const annotationNamespaces = opts.annotationNamespaces === undefined ? undefined : [...new Set(opts.annotationNamespaces)].sort();
+  for (const n of annotationNamespaces ?? []) {
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n)) throw new Error(`prometheusConfig: not a namespace name: "${n}"`);
+  }
+  const annotationSd = (role: string) =>
+    annotationNamespaces === undefined ? [{ role }] : [{ role, namespaces: { names: annotationNamespaces } }];
 
   const kubernetesPods: Job = {
     job_name: 'kubernetes-pods',
     // Arbitrary workloads: tolerate a missing or wrong Content-Type (Prometheus 3 fails such scrapes).
     fallback_scrape_protocol: 'PrometheusText0.0.4',
-    kubernetes_sd_configs: [{ role: 'pod' }],
+    kubernetes_sd_configs: annotationSd('pod'),
     relabel_configs: [
       { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], regex: 'true', action: 'keep' },
       // Platform components have dedicated jobs above; never scrape them twice.
@@ -255,7 +274,7 @@ export function prometheusConfig(opts: PrometheusConfigOptions): string {
   const serviceEndpoints: Job = {
     job_name: 'kubernetes-service-endpoints',
     fallback_scrape_protocol: 'PrometheusText0.0.4',
-    kubernetes_sd_configs: [{ role: 'endpointslice' }],
+    kubernetes_sd_configs: annotationSd('endpointslice'),
     relabel_configs: [
       { source_labels: ['__meta_kubernetes_service_annotation_prometheus_io_scrape'], regex: 'true', action: 'keep' },
       { source_labels: ['__meta_kubernetes_service_label_app_kubernetes_io_part_of'], regex: 'platform-kit', action: 'drop' },
@@ -283,7 +302,7 @@ export function prometheusConfig(opts: PrometheusConfigOptions): string {
     // those (honor_labels) and do not attach the exporter pod's own namespace/pod/node.
     componentJob({
       job: 'kube-state-metrics',
-      namespace: ns.monitoring,
+      namespaces: [ns.monitoring],
       app: 'kube-state-metrics',
       port: 8080,
       podLabels: false,
@@ -291,19 +310,18 @@ export function prometheusConfig(opts: PrometheusConfigOptions): string {
     }),
     componentJob({
       job: 'kube-state-metrics-telemetry',
-      namespace: ns.monitoring,
+      namespaces: [ns.monitoring],
       app: 'kube-state-metrics',
       port: 8081,
     }),
-    componentJob({ job: 'loki', namespace: ns.logging, app: 'loki', port: 3100 }),
-    componentJob({ job: 'alloy', namespace: ns.nodeAgents, app: 'alloy', port: 12345 }),
-    componentJob({ job: 'grafana', namespace: ns.monitoring, app: 'grafana', port: 3000 }),
-    componentJob({ job: 'prometheus', namespace: ns.monitoring, app: 'prometheus', port: 9090 }),
-    componentJob({ job: 'alertmanager', namespace: ns.monitoring, app: 'alertmanager', port: 9093 }),
+    componentJob({ job: 'loki', namespaces: [ns.logging], app: 'loki', port: 3100 }),
+    componentJob({ job: 'alloy', namespaces: [ns.nodeAgents, ...(opts.extraAlloyNamespaces ?? [])], app: 'alloy', port: 12345 }),
+    componentJob({ job: 'grafana', namespaces: [ns.monitoring], app: 'grafana', port: 3000 }),
+    componentJob({ job: 'prometheus', namespaces: [ns.monitoring], app: 'prometheus', port: 9090 }),
+    componentJob({ job: 'alertmanager', namespaces: [ns.monitoring], app: 'alertmanager', port: 9093 }),
     // mysqld-exporter sidecar: the container port named "metrics" (9104) of the mysql pods.
-    componentJob({ job: 'mysql', namespace: ns.mysql, app: 'mysql', port: 'metrics' }),
-    kubernetesPods,
-    serviceEndpoints,
+    componentJob({ job: 'mysql', namespaces: [ns.mysql], app: 'mysql', port: 'metrics' }),
+    ...(annotationNamespaces !== undefined && annotationNamespaces.length === 0 ? [] : [kubernetesPods, serviceEndpoints]),
   ];
 
   const config = {

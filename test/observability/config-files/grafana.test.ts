@@ -86,6 +86,16 @@ describe('grafanaIni', () => {
     expect(() => grafanaIni({ adminUser: 'a b' })).toThrow(/adminUser/);
   });
 
+  it('can read the admin user from a file too', () => {
+    const fromFile = readIni(grafanaIni({ adminUserFile: '/etc/grafana/secrets/admin-user' }));
+    expect(fromFile.security.admin_user).toBe('$__file{/etc/grafana/secrets/admin-user}');
+    expect(() => grafanaIni({ adminUserFile: 'user' })).toThrow(/adminUserFile must be an absolute path/);
+  });
+
+  it('never downloads plugins or signing keys (air-gapped clusters)', () => {
+    expect(ini.plugins).toEqual({ preinstall_disabled: 'true', public_key_retrieval_disabled: 'true' });
+  });
+
   it('is deterministic', () => {
     expect(grafanaIni()).toBe(grafanaIni());
   });

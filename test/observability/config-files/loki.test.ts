@@ -61,6 +61,13 @@ describe('lokiConfig', () => {
     expect(c.common.path_prefix).toBe('/data');
   });
 
+  it('sets the query limits it is given, and keeps the defaults otherwise', () => {
+    const custom = parse(lokiConfig({ retentionDays: 7, maxQuerySeries: 1000, maxEntriesLimitPerQuery: 20000 }));
+    expect(custom.limits_config).toMatchObject({ max_query_series: 1000, max_entries_limit_per_query: 20000 });
+    const defaults = parse(lokiConfig({ retentionDays: 7 }));
+    expect(defaults.limits_config).toMatchObject({ max_query_series: 500, max_entries_limit_per_query: 5000 });
+  });
+
   it('rejects nonsense', () => {
     expect(() => lokiConfig({ retentionDays: 0 })).toThrow(/retentionDays/);
     expect(() => lokiConfig({ retentionDays: 1.5 })).toThrow(/retentionDays/);

@@ -180,4 +180,22 @@ describe('prometheusConfig', () => {
     expect(text).not.toMatch(/[&*]a\d+/);
     expect(prometheusConfig({ nodeIps: [], alertmanagerUrl: AM })).toBe(text);
   });
+
+  it('limits annotation discovery to the given namespaces, and drops those jobs for an empty list', () => {
+    // GIVEN two namespaces, unsorted and repeated WHEN rendered
+    const only = parse(prometheusConfig({ nodeIps: [], alertmanagerUrl: AM, annotationNamespaces: ['team-b', 'team-a', 'team-b'] }));
+    const byName = (c: any, n: string) => c.scrape_configs.find((j: Job) => j.job_name === n);
+    // THEN both annotation jobs discover there only, sorted and once
+    expect(byName(only, 'kubernetes-pods').kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['team-a', 'team-b'] } }]);
+    expect(byName(only, 'kubernetes-service-endpoints').kubernetes_sd_configs).toEqual([{ role: 'endpointslice', namespaces: { names: ['team-a', 'team-b'] } }]);
+    const none = parse(prometheusConfig({ nodeIps: [], alertmanagerUrl: AM, annotationNamespaces: [] }));
+    expect(none.scrape_configs.map((j: Job) => j.job_name)).toEqual(PROMETHEUS_JOB_NAMES.filter((n) => !n.startsWith('kubernetes-')));
+    expect(() => prometheusConfig({ nodeIps: [], alertmanagerUrl: AM, annotationNamespaces: ['Team_A'] })).toThrow(/not a namespace name: "Team_A"/);
+  });
+
+  it('discovers Alloy in extra namespaces (the events collector)', () => {
+    const c = parse(prometheusConfig({ nodeIps: [], alertmanagerUrl: AM, extraAlloyNamespaces: ['logging'] }));
+    expect(c.scrape_configs.find((j: Job) => j.job_name === 'alloy').kubernetes_sd_configs[0].namespaces).toEqual({ names: ['node-agents', 'logging'] });
+    expect(jobs.alloy.kubernetes_sd_configs[0].namespaces).toEqual({ names: ['node-agents'] });
+  });
 });

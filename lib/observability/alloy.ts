@@ -1,0 +1,268 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { SECURITY_EXEMPTION } from '../checks/workload-checks';
+import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
+import { Flow } from '../network/flow';
+import { Peer, Peers, Port } from '../network/peer';
+import {
+  allowApiServer, ApiServerEndpoints, clusterReader, ComponentIdentity, CONFIG_HASH_ANNOTATION, configHash, emptyDir, flowName,
+  goMemLimit, httpProbe, IScrapeTarget, serviceAccount,
+} from './common';
+import { ALLOY_IMAGE, alloyConfig, ImagePin, imageRef } from './config-files';
+import { DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
+import { Loki } from './loki';
+
+/** Alloy's HTTP server: UI, /metrics, /-/ready, /-/healthy. */
+export const ALLOY_HTTP_PORT = 12345;
+const CONFIG_DIR = '/etc/alloy';
+const DATA_DIR = '/var/lib/alloy/data';
+
+/** Why the DaemonSet runs as root; also the pod's `platform-kit.io/security-exemption` annotation. */
+export const ALLOY_ROOT_REASON =
+  'reads container logs under /var/log/pods, which the container runtime writes as root:root 0640; runs as uid 0 ' +
+  'with every capability dropped (the owner bits are enough), no privilege escalation, a read-only root filesystem, ' +
+  'and the log directory mounted read-only';
+
+export interface AlloyProps {
+  /** Where logs go; the push flow to it is declared here. */
+  readonly loki: Loki;
+  /** The API server, for pod discovery (one watch per node, filtered to the node's own pods). */
+  readonly apiServer: ApiServerEndpoints;
+  /** Namespace (Pod Security privileged: it mounts host paths). @default 'node-agents' */
+  readonly namespace?: string;
+  /** Requests and limits per node. @default DEFAULT_RESOURCES.alloy (20m/64Mi, limits 500m/256Mi) */
+  readonly resources?: ContainerResources;
+  /** Where the kubelet writes container logs on the host. @default '/var/log/pods' */
+  readonly podLogsPath?: string;
+  /**
+   * Host directory for Alloy's data (file read positions), so a restarted or upgraded pod resumes where the last
+   * one stopped instead of re-sending every log file. @default '/var/lib/platform-kit/alloy'
+   */
+  readonly positionsHostPath?: string;
+  /** `cluster` label added to every stream. @default - none */
+  readonly clusterName?: string;
+  /** Image. @default ALLOY_IMAGE */
+  readonly image?: ImagePin;
+}
+
+/**
+ * Grafana Alloy as the node log collector: a DaemonSet on every node (control plane included: its static pods log
+ * too) that tails this node's pod logs from /var/log/pods and pushes them to Loki with namespace, pod, container,
+ * node and app labels. It replaces Promtail, which reached end of life on 2026-03-02.
+ */
+export class Alloy extends Construct implements IScrapeTarget {
+  static readonly NAME = 'alloy';
+
+  public readonly namespace: string;
+  public readonly resources: ContainerResources;
+  public readonly podLogsPath: string;
+  public readonly positionsHostPath: string;
+  public readonly image: ImagePin;
+  public readonly configText: string;
+  public readonly identity: ComponentIdentity;
+  public readonly scrapeName = 'alloy';
+  public readonly metricsPorts = [Port.tcp(ALLOY_HTTP_PORT)];
+
+  constructor(scope: Construct, id: string, props: AlloyProps) {
+    super(scope, id);
+    this.namespace = props.namespace ?? OBSERVABILITY_NAMESPACES.nodeAgents;
+    this.resources = props.resources ?? DEFAULT_RESOURCES.alloy;
+    this.podLogsPath = props.podLogsPath ?? '/var/log/pods';
+    this.positionsHostPath = props.positionsHostPath ?? '/var/lib/platform-kit/alloy';
+    this.image = props.image ?? ALLOY_IMAGE;
+    this.identity = new ComponentIdentity({ name: Alloy.NAME, component: 'log-collector', version: this.image.tag });
+    const labels = this.identity.labels;
+
+    this.configText = alloyConfig({
+      lokiUrl: props.loki.url,
+      collectEvents: false,
+      podLogsPath: this.podLogsPath,
+      nodeNameEnv: 'NODE_NAME',
+      ...(props.clusterName ? { clusterName: props.clusterName } : {}),
+    });
+
+    serviceAccount(this, Alloy.NAME, this.namespace, labels, true);
+    clusterReader(this, 'platform-kit-alloy', labels, [
+      // discovery.kubernetes (role pod, field selector spec.nodeName): the pods of this node and their labels.
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+    ], { name: Alloy.NAME, namespace: this.namespace });
+    new k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name: 'alloy-config', namespace: this.namespace, labels },
+      data: { 'config.alloy': this.configText },
+    });
+
+    new k8s.KubeDaemonSet(this, 'Resource', {
+      metadata: { name: Alloy.NAME, namespace: this.namespace, labels },
+      spec: {
+        selector: { matchLabels: this.identity.selector },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          metadata: {
+            labels,
+            annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.configText), [SECURITY_EXEMPTION]: ALLOY_ROOT_REASON },
+          },
+          spec: {
+            serviceAccountName: Alloy.NAME,
+            automountServiceAccountToken: true,
+            // Every node, whatever its taints: the control plane's static pods (API server, etcd) log there.
+            tolerations: [{ operator: 'Exists' }],
+            // uid 0 (see ALLOY_ROOT_REASON); no fsGroup: nothing here needs group ownership changes.
+            securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{
+              name: 'alloy',
+              image: imageRef(this.image),
+              args: [
+                'run',
+                `${CONFIG_DIR}/config.alloy`,
+                `--server.http.listen-addr=0.0.0.0:${ALLOY_HTTP_PORT}`,
+                `--storage.path=${DATA_DIR}`,
+                '--disable-reporting',
+              ],
+              env: [
+                { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+                goMemLimit(this.resources),
+              ],
+              ports: [{ name: 'http', containerPort: ALLOY_HTTP_PORT, protocol: 'TCP' }],
+              readinessProbe: httpProbe('/-/ready', 'http'),
+              livenessProbe: httpProbe('/-/healthy', 'http', { initialDelaySeconds: 30, periodSeconds: 20 }),
+              resources: toKubeResources(this.resources),
+              securityContext: restrictedContainerSecurity({ runAsNonRoot: false, runAsUser: 0 }),
+              volumeMounts: [
+                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                { name: 'pod-logs', mountPath: this.podLogsPath, readOnly: true },
+                { name: 'data', mountPath: DATA_DIR },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: 'alloy-config' } },
+              { name: 'pod-logs', hostPath: { path: this.podLogsPath, type: 'Directory' } },
+              { name: 'data', hostPath: { path: this.positionsHostPath, type: 'DirectoryOrCreate' } },
+              emptyDir('tmp', '50Mi'),
+            ],
+          },
+        },
+      },
+    });
+
+    new Flow(this, 'ToLoki', {
+      name: flowName('alloy', 'to', 'loki'),
+      from: this,
+      to: props.loki,
+      ports: [Port.tcp(Loki.HTTP_PORT)],
+      description: 'Alloy pushes the pod logs of its node to Loki',
+    });
+    allowApiServer(this, this, 'alloy', props.apiServer, 'Alloy discovers the pods of its node (labels for the log streams)');
+  }
+
+  toPeer(): Peer {
+    return Peers.pods(this.namespace, this.identity.selector, Alloy.NAME);
+  }
+}
+
+export interface AlloyEventsProps {
+  /** Where events go. */
+  readonly loki: Loki;
+  /** The API server, to watch events. */
+  readonly apiServer: ApiServerEndpoints;
+  /** Namespace: it needs no host access, so it runs next to Loki at Pod Security restricted. @default 'logging' */
+  readonly namespace?: string;
+  /** Requests and limits. @default DEFAULT_RESOURCES.alloyEvents (10m/48Mi, limits 200m/128Mi) */
+  readonly resources?: ContainerResources;
+  /** `cluster` label added to every stream. @default - none */
+  readonly clusterName?: string;
+  /** Image. @default ALLOY_IMAGE */
+  readonly image?: ImagePin;
+}
+
+/**
+ * One more Alloy, a single-replica Deployment that ships Kubernetes events to Loki (job="kubernetes-events").
+ * Events are cluster-wide, so exactly one collector may read them or each would be stored once per node.
+ * Optional (`observability.alloy.collectEvents`): it costs its requests on a worker, and events are also one
+ * `kubectl get events` away for the hour the API server keeps them.
+ */
+export class AlloyEvents extends Construct implements IScrapeTarget {
+  static readonly NAME = 'alloy-events';
+  /** uid/gid of the image's non-root `alloy` user. */
+  static readonly UID = 473;
+
+  public readonly namespace: string;
+  public readonly resources: ContainerResources;
+  public readonly image: ImagePin;
+  public readonly configText: string;
+  public readonly identity: ComponentIdentity;
+  public readonly scrapeName = 'alloy-events';
+  public readonly metricsPorts = [Port.tcp(ALLOY_HTTP_PORT)];
+
+  constructor(scope: Construct, id: string, props: AlloyEventsProps) {
+    super(scope, id);
+    this.namespace = props.namespace ?? OBSERVABILITY_NAMESPACES.logging;
+    this.resources = props.resources ?? DEFAULT_RESOURCES.alloyEvents;
+    this.image = props.image ?? ALLOY_IMAGE;
+    this.identity = new ComponentIdentity({ name: Alloy.NAME, instance: AlloyEvents.NAME, component: 'event-collector', version: this.image.tag });
+    const labels = this.identity.labels;
+    this.configText = alloyConfig({
+      lokiUrl: props.loki.url,
+      collectEvents: true,
+      collectPodLogs: false,
+      ...(props.clusterName ? { clusterName: props.clusterName } : {}),
+    });
+
+    serviceAccount(this, AlloyEvents.NAME, this.namespace, labels, true);
+    clusterReader(this, 'platform-kit-alloy-events', labels, [
+      { apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] },
+    ], { name: AlloyEvents.NAME, namespace: this.namespace });
+    new k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name: 'alloy-events-config', namespace: this.namespace, labels },
+      data: { 'config.alloy': this.configText },
+    });
+
+    new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: AlloyEvents.NAME, namespace: this.namespace, labels },
+      spec: {
+        replicas: 1,
+        // Never two at once: both would ship every event.
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: this.identity.selector },
+        template: {
+          metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.configText) } },
+          spec: {
+            serviceAccountName: AlloyEvents.NAME,
+            automountServiceAccountToken: true,
+            securityContext: restrictedPodSecurity(AlloyEvents.UID),
+            containers: [{
+              name: 'alloy',
+              image: imageRef(this.image),
+              args: ['run', `${CONFIG_DIR}/config.alloy`, `--server.http.listen-addr=0.0.0.0:${ALLOY_HTTP_PORT}`, `--storage.path=${DATA_DIR}`, '--disable-reporting'],
+              env: [goMemLimit(this.resources)],
+              ports: [{ name: 'http', containerPort: ALLOY_HTTP_PORT, protocol: 'TCP' }],
+              readinessProbe: httpProbe('/-/ready', 'http'),
+              livenessProbe: httpProbe('/-/healthy', 'http', { initialDelaySeconds: 30, periodSeconds: 20 }),
+              resources: toKubeResources(this.resources),
+              securityContext: restrictedContainerSecurity(),
+              volumeMounts: [
+                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                { name: 'data', mountPath: DATA_DIR },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [{ name: 'config', configMap: { name: 'alloy-events-config' } }, emptyDir('data', '100Mi'), emptyDir('tmp', '50Mi')],
+          },
+        },
+      },
+    });
+
+    new Flow(this, 'ToLoki', {
+      name: flowName('alloy-events', 'to', 'loki'),
+      from: this,
+      to: props.loki,
+      ports: [Port.tcp(Loki.HTTP_PORT)],
+      description: 'the events collector pushes Kubernetes events to Loki',
+    });
+    allowApiServer(this, this, 'alloy-events', props.apiServer, 'the events collector watches Kubernetes events');
+  }
+
+  toPeer(): Peer {
+    return Peers.pods(this.namespace, this.identity.selector, AlloyEvents.NAME);
+  }
+}

@@ -1,0 +1,258 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { show } from '../core/errors';
+import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
+import { Flow } from '../network/flow';
+import { IngressRoute } from '../network/ingress-route';
+import { Peer, Peers, Port } from '../network/peer';
+import {
+  clusterService, ComponentIdentity, CONFIG_HASH_ANNOTATION, configHash, emptyDir, flowName, httpProbe, IScrapeTarget,
+  serviceAccount,
+} from './common';
+import {
+  Dashboard, dashboardJson, GRAFANA_IMAGE, grafanaDashboardProvider, grafanaDatasources, grafanaIni, ImagePin, imageRef,
+  platformDashboards,
+} from './config-files';
+import { DEFAULT_GRAFANA, DEFAULT_RESOURCES, GRAFANA_ADMIN_SECRET_KEYS, OBSERVABILITY_NAMESPACES } from './defaults';
+import { Loki } from './loki';
+import { Prometheus } from './prometheus';
+
+/**
+ * Largest dashboard ConfigMap accepted. Client-side `kubectl apply` copies the whole object into the
+ * `kubectl.kubernetes.io/last-applied-configuration` annotation, and all annotations together may not exceed
+ * 256 KiB; staying well under leaves room for the rest.
+ */
+export const MAX_DASHBOARD_BYTES = 200 * 1024;
+
+const DASHBOARDS_DIR = '/etc/grafana/dashboards';
+const SECRETS_DIR = '/etc/grafana/secrets';
+
+/** The cluster's ingress controller, which serves Grafana's host. */
+export interface GrafanaIngress {
+  /** Host name, e.g. `grafana.lab.example`. @default 'grafana.lab.example' */
+  readonly host?: string;
+  /** Existing kubernetes.io/tls Secret in Grafana's namespace. @default 'grafana-tls' */
+  readonly tlsSecretName?: string;
+  /** IngressClass. @default 'nginx' */
+  readonly className?: string;
+  /** Namespace of the controller pods. @default 'ingress-nginx' */
+  readonly controllerNamespace?: string;
+}
+
+export interface GrafanaProps {
+  /** The metrics datasource (and default); the query flow to it is declared here. */
+  readonly prometheus: Prometheus;
+  /** The logs datasource; the query flow to it is declared here. */
+  readonly loki: Loki;
+  /** Namespace. @default 'monitoring' */
+  readonly namespace?: string;
+  /** The Ingress. @default - host grafana.lab.example, TLS Secret grafana-tls, class nginx, controller in ingress-nginx */
+  readonly ingress?: GrafanaIngress;
+  /** Existing Secret with keys `admin-user` and `admin-password`. @default 'grafana-admin' */
+  readonly adminSecretName?: string;
+  /** Dashboards to provision, by file name (`cluster-overview.json`). @default platformDashboards() (4 dashboards) */
+  readonly dashboards?: Record<string, Dashboard>;
+  /** Requests and limits. @default DEFAULT_RESOURCES.grafana (50m/128Mi, limits 500m/384Mi) */
+  readonly resources?: ContainerResources;
+  /** Image. @default GRAFANA_IMAGE */
+  readonly image?: ImagePin;
+}
+
+/**
+ * Grafana with everything provisioned from the repository: the Prometheus and Loki datasources, a file dashboard
+ * provider and one ConfigMap per dashboard (projected into one directory), admin credentials from an existing
+ * Secret, and an HTTPS Ingress whose flow admits the ingress controller. Its database is an emptyDir: users and
+ * UI edits do not survive a restart — dashboards belong in the repository (`addDashboard`).
+ */
+export class Grafana extends Construct implements IScrapeTarget {
+  static readonly NAME = 'grafana';
+  static readonly PORT = 3000;
+  /** uid/gid the image runs as (`grafana`). */
+  static readonly UID = 472;
+
+  public readonly namespace: string;
+  public readonly host: string;
+  public readonly tlsSecretName: string;
+  public readonly adminSecretName: string;
+  public readonly resources: ContainerResources;
+  public readonly image: ImagePin;
+  public readonly identity: ComponentIdentity;
+  public readonly iniText: string;
+  public readonly datasourcesText: string;
+  public readonly scrapeName = 'grafana';
+  public readonly metricsPorts = [Port.tcp(Grafana.PORT)];
+  /** Names of the dashboard ConfigMaps, in the order added. */
+  public readonly dashboardConfigMaps: string[] = [];
+
+  private readonly dashboardHashes: string[] = [];
+  private readonly labels: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: GrafanaProps) {
+    super(scope, id);
+    this.namespace = props.namespace ?? OBSERVABILITY_NAMESPACES.monitoring;
+    this.host = props.ingress?.host ?? DEFAULT_GRAFANA.host;
+    this.tlsSecretName = props.ingress?.tlsSecretName ?? DEFAULT_GRAFANA.tlsSecretName;
+    this.adminSecretName = props.adminSecretName ?? DEFAULT_GRAFANA.adminSecretName;
+    this.resources = props.resources ?? DEFAULT_RESOURCES.grafana;
+    this.image = props.image ?? GRAFANA_IMAGE;
+    this.identity = new ComponentIdentity({ name: Grafana.NAME, component: 'dashboards', version: this.image.tag });
+    this.labels = this.identity.labels;
+    const labels = this.labels;
+    const name = Grafana.NAME;
+
+    this.iniText = grafanaIni({
+      adminUserFile: `${SECRETS_DIR}/${GRAFANA_ADMIN_SECRET_KEYS.user}`,
+      adminPasswordFile: `${SECRETS_DIR}/${GRAFANA_ADMIN_SECRET_KEYS.password}`,
+      rootUrl: `https://${this.host}/`,
+      httpPort: Grafana.PORT,
+      cookieSecure: true,
+    });
+    this.datasourcesText = grafanaDatasources({
+      prometheusUrl: props.prometheus.url,
+      lokiUrl: props.loki.url,
+      scrapeIntervalSeconds: props.prometheus.scrapeIntervalSeconds,
+    });
+    const providerText = grafanaDashboardProvider({ path: DASHBOARDS_DIR });
+
+    serviceAccount(this, name, this.namespace, labels, false);
+    new k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name: 'grafana-config', namespace: this.namespace, labels },
+      data: { 'grafana.ini': this.iniText },
+    });
+    new k8s.KubeConfigMap(this, 'Datasources', {
+      metadata: { name: 'grafana-datasources', namespace: this.namespace, labels },
+      data: { 'datasources.yaml': this.datasourcesText },
+    });
+    new k8s.KubeConfigMap(this, 'DashboardProvider', {
+      metadata: { name: 'grafana-dashboard-provider', namespace: this.namespace, labels },
+      data: { 'dashboards.yaml': providerText },
+    });
+    for (const [file, dashboard] of Object.entries(props.dashboards ?? platformDashboards())) this.addDashboard(file, dashboard);
+    clusterService(this, name, this.namespace, this.identity, [{ name: 'http', port: Grafana.PORT }]);
+
+    // Owner and group (fsGroup 472) read; JSON writes it as 288.
+    const mode = 0o440;
+    new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name, namespace: this.namespace, labels },
+      spec: {
+        replicas: 1,
+        // One SQLite database in an emptyDir: a second pod would be a second, different Grafana.
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: this.identity.selector },
+        template: {
+          metadata: {
+            labels,
+            annotations: { [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => configHash(this.iniText, this.datasourcesText, providerText, ...this.dashboardHashes) }) },
+          },
+          spec: {
+            serviceAccountName: name,
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurity(Grafana.UID),
+            containers: [{
+              name,
+              image: imageRef(this.image),
+              env: [
+                { name: 'GF_PATHS_CONFIG', value: '/etc/grafana/config/grafana.ini' },
+                { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
+                { name: 'GF_PATHS_PLUGINS', value: '/var/lib/grafana/plugins' },
+                { name: 'GF_PATHS_PROVISIONING', value: '/etc/grafana/provisioning' },
+              ],
+              ports: [{ name: 'http', containerPort: Grafana.PORT, protocol: 'TCP' }],
+              readinessProbe: httpProbe('/api/health', 'http'),
+              livenessProbe: httpProbe('/api/health', 'http', { initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 }),
+              resources: toKubeResources(this.resources),
+              securityContext: restrictedContainerSecurity(),
+              volumeMounts: [
+                { name: 'config', mountPath: '/etc/grafana/config', readOnly: true },
+                { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
+                { name: 'dashboard-provider', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true },
+                { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
+                { name: 'admin', mountPath: SECRETS_DIR, readOnly: true },
+                { name: 'data', mountPath: '/var/lib/grafana' },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: 'grafana-config' } },
+              { name: 'datasources', configMap: { name: 'grafana-datasources' } },
+              { name: 'dashboard-provider', configMap: { name: 'grafana-dashboard-provider' } },
+              {
+                name: 'dashboards',
+                projected: { sources: Lazy.any({ produce: () => this.dashboardConfigMaps.map((cm) => ({ configMap: { name: cm } })) }) },
+              },
+              {
+                name: 'admin',
+                secret: {
+                  secretName: this.adminSecretName,
+                  defaultMode: mode,
+                  items: [
+                    { key: GRAFANA_ADMIN_SECRET_KEYS.user, path: GRAFANA_ADMIN_SECRET_KEYS.user },
+                    { key: GRAFANA_ADMIN_SECRET_KEYS.password, path: GRAFANA_ADMIN_SECRET_KEYS.password },
+                  ],
+                },
+              },
+              emptyDir('data', '200Mi'),
+              emptyDir('tmp', '50Mi'),
+            ],
+          },
+        },
+      },
+    });
+
+    new Flow(this, 'ToPrometheus', {
+      name: flowName('grafana', 'to', 'prometheus'),
+      from: this,
+      to: props.prometheus,
+      ports: [Port.tcp(Prometheus.PORT)],
+      description: 'Grafana queries Prometheus (datasource)',
+    });
+    new Flow(this, 'ToLoki', {
+      name: flowName('grafana', 'to', 'loki'),
+      from: this,
+      to: props.loki,
+      ports: [Port.tcp(Loki.HTTP_PORT)],
+      description: 'Grafana queries Loki (datasource)',
+    });
+    new IngressRoute(this, 'Ingress', {
+      name,
+      namespace: this.namespace,
+      host: this.host,
+      serviceName: name,
+      servicePort: Grafana.PORT,
+      backend: { pods: this.toPeer(), containerPort: Grafana.PORT },
+      tlsSecretName: this.tlsSecretName,
+      className: props.ingress?.className ?? 'nginx',
+      controllerNamespace: props.ingress?.controllerNamespace ?? 'ingress-nginx',
+      labels,
+    });
+  }
+
+  /**
+   * Provisions one more dashboard from the repository: its own ConfigMap `grafana-dashboard-<name>`, projected into
+   * the dashboards directory. `file` is the file name Grafana sees, e.g. `team-a.json`.
+   */
+  addDashboard(file: string, dashboard: Dashboard): void {
+    const base = file.replace(/\.json$/, '');
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(base) || !file.endsWith('.json') || base.length > 40) {
+      throw new Error(`Grafana.addDashboard: file ${show(file)} must be a lowercase DNS label of at most 40 characters plus ".json" (example: "team-a.json").`);
+    }
+    const cm = `grafana-dashboard-${base}`;
+    if (this.dashboardConfigMaps.includes(cm)) throw new Error(`Grafana.addDashboard: ${show(file)} is added twice.`);
+    const json = dashboardJson(dashboard);
+    const bytes = Buffer.byteLength(json, 'utf8');
+    if (bytes > MAX_DASHBOARD_BYTES) {
+      throw new Error(`Grafana.addDashboard: ${show(file)} is ${Math.ceil(bytes / 1024)} KiB; keep each dashboard under ${MAX_DASHBOARD_BYTES / 1024} KiB (client-side kubectl apply stores a copy in a 256 KiB annotation) — split it.`);
+    }
+    this.dashboardConfigMaps.push(cm);
+    this.dashboardHashes.push(configHash(json));
+    new k8s.KubeConfigMap(this, `Dashboard-${base}`, {
+      metadata: { name: cm, namespace: this.namespace, labels: { ...this.labels, 'grafana.platform-kit.io/dashboard': base } },
+      data: { [file]: json },
+    });
+  }
+
+  toPeer(): Peer {
+    return Peers.pods(this.namespace, this.identity.selector, Grafana.NAME);
+  }
+}

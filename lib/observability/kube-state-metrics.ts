@@ -1,0 +1,106 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
+import { Peer, Peers, Port } from '../network/peer';
+import { allowApiServer, ApiServerEndpoints, clusterReader, ComponentIdentity, httpProbe, IScrapeTarget, serviceAccount } from './common';
+import { ImagePin, imageRef, KUBE_STATE_METRICS_IMAGE } from './config-files';
+import { DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
+
+/**
+ * The kube-state-metrics collectors enabled (`--resources`), with the API group of each: exactly what the alert
+ * rules and dashboards read (nodes, namespaces, pods, deployments, statefulsets, resourcequotas) plus daemonsets
+ * and persistentvolumeclaims for the workload views. The ClusterRole grants list/watch on these and nothing else.
+ */
+export const KUBE_STATE_METRICS_RESOURCES: ReadonlyArray<{ readonly resource: string; readonly apiGroup: string }> = [
+  { resource: 'daemonsets', apiGroup: 'apps' },
+  { resource: 'deployments', apiGroup: 'apps' },
+  { resource: 'namespaces', apiGroup: '' },
+  { resource: 'nodes', apiGroup: '' },
+  { resource: 'persistentvolumeclaims', apiGroup: '' },
+  { resource: 'pods', apiGroup: '' },
+  { resource: 'resourcequotas', apiGroup: '' },
+  { resource: 'statefulsets', apiGroup: 'apps' },
+];
+
+export interface KubeStateMetricsProps {
+  /** The API server it lists and watches. */
+  readonly apiServer: ApiServerEndpoints;
+  /** Namespace. @default 'monitoring' */
+  readonly namespace?: string;
+  /** Requests and limits. @default DEFAULT_RESOURCES.kubeStateMetrics (10m/48Mi, limits 100m/128Mi) */
+  readonly resources?: ContainerResources;
+  /** Image. @default KUBE_STATE_METRICS_IMAGE */
+  readonly image?: ImagePin;
+}
+
+/** kube-state-metrics: object state (replicas, conditions, requests, quota) as metrics, with least-privilege RBAC. */
+export class KubeStateMetrics extends Construct implements IScrapeTarget {
+  static readonly NAME = 'kube-state-metrics';
+  static readonly METRICS_PORT = 8080;
+  static readonly TELEMETRY_PORT = 8081;
+  static readonly UID = 65534;
+
+  public readonly namespace: string;
+  public readonly resources: ContainerResources;
+  public readonly image: ImagePin;
+  public readonly identity: ComponentIdentity;
+  public readonly scrapeName = 'kube-state-metrics';
+  public readonly metricsPorts = [Port.tcp(KubeStateMetrics.METRICS_PORT), Port.tcp(KubeStateMetrics.TELEMETRY_PORT)];
+
+  constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
+    super(scope, id);
+    this.namespace = props.namespace ?? OBSERVABILITY_NAMESPACES.monitoring;
+    this.resources = props.resources ?? DEFAULT_RESOURCES.kubeStateMetrics;
+    this.image = props.image ?? KUBE_STATE_METRICS_IMAGE;
+    this.identity = new ComponentIdentity({ name: KubeStateMetrics.NAME, component: 'cluster-metrics', version: this.image.tag });
+    const labels = this.identity.labels;
+    const name = KubeStateMetrics.NAME;
+
+    serviceAccount(this, name, this.namespace, labels, true);
+    const groups = [...new Set(KUBE_STATE_METRICS_RESOURCES.map((r) => r.apiGroup))];
+    clusterReader(this, `platform-kit-${name}`, labels, groups.map((apiGroup) => ({
+      apiGroups: [apiGroup],
+      resources: KUBE_STATE_METRICS_RESOURCES.filter((r) => r.apiGroup === apiGroup).map((r) => r.resource),
+      verbs: ['list', 'watch'],
+    })), { name, namespace: this.namespace });
+
+    new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name, namespace: this.namespace, labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: this.identity.selector },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: name,
+            automountServiceAccountToken: true,
+            securityContext: restrictedPodSecurity(KubeStateMetrics.UID),
+            containers: [{
+              name,
+              image: imageRef(this.image),
+              args: [
+                `--port=${KubeStateMetrics.METRICS_PORT}`,
+                `--telemetry-port=${KubeStateMetrics.TELEMETRY_PORT}`,
+                `--resources=${KUBE_STATE_METRICS_RESOURCES.map((r) => r.resource).join(',')}`,
+              ],
+              ports: [
+                { name: 'http-metrics', containerPort: KubeStateMetrics.METRICS_PORT, protocol: 'TCP' },
+                { name: 'telemetry', containerPort: KubeStateMetrics.TELEMETRY_PORT, protocol: 'TCP' },
+              ],
+              livenessProbe: httpProbe('/livez', 'http-metrics', { initialDelaySeconds: 5 }),
+              readinessProbe: httpProbe('/readyz', 'telemetry', { initialDelaySeconds: 5 }),
+              resources: toKubeResources(this.resources),
+              securityContext: restrictedContainerSecurity(),
+            }],
+          },
+        },
+      },
+    });
+
+    allowApiServer(this, this, name, props.apiServer, 'kube-state-metrics lists and watches the objects it describes');
+  }
+
+  toPeer(): Peer {
+    return Peers.pods(this.namespace, this.identity.selector, KubeStateMetrics.NAME);
+  }
+}

@@ -1,0 +1,275 @@
+import { App } from 'cdk8s';
+import { parse } from 'yaml';
+import { checkCapacity } from '../../lib/checks/capacity';
+import { checkFlows } from '../../lib/checks/flow-checks';
+import { Endpoint, NetworkPolicyEvaluator, PodModel } from '../../lib/checks/network/evaluator';
+import { checkContainerHygiene, checkPodSecurityLevels, checkQuotaFit } from '../../lib/checks/workload-checks';
+import { parseConfig } from '../../lib/config/load';
+import { PlatformConfig } from '../../lib/config/platform-config';
+import { parseQuantity } from '../../lib/core/quantity';
+import { Flow } from '../../lib/network/flow';
+import { Peers } from '../../lib/network/peer';
+import { synthesize } from '../../lib/output/synth';
+import { synthesizeObjects } from '../../lib/output/synthesized';
+import { buildPlatform } from '../../lib/platform';
+import { PlatformContext } from '../../lib/platform-context';
+import { UNITS } from '../../lib/units';
+import { Prometheus } from '../../lib/observability/prometheus';
+import {
+  addObservabilityUnit, grafanaHandle, lokiHandle, mysqlExporterTarget, NODE_AGENTS_PRIVILEGED_REASON, OBSERVABILITY_HANDLES,
+  POD_SECURITY_REASON_ANNOTATION, prometheusHandle,
+} from '../../lib/observability/unit';
+import { asObjects, defaultConfig, find, goodDeployment, manifestsOf, MINIMAL_CLUSTER, synthDefault } from '../support/helpers';
+
+const FOLDER = UNITS.observability.folder;
+
+/** The observability objects of the default synth. */
+function stackObjects(): any[] {
+  return synthDefault().files.filter((f) => f.path.startsWith(`${FOLDER}/`)).flatMap((f) => f.objects.map((o) => o.manifest));
+}
+
+function podOf(objects: readonly any[], kind: string, name: string, namespace: string): PodModel {
+  const m = find(objects, kind, name, namespace);
+  return {
+    namespace, name, labels: m.spec.template.metadata.labels,
+    ports: m.spec.template.spec.containers.flatMap((c: any) => (c.ports ?? []).map((p: any) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol }))),
+  };
+}
+
+function evaluatorOf(objects: readonly any[]): NetworkPolicyEvaluator {
+  const namespaces = objects.filter((o) => o.kind === 'Namespace').map((o) => ({ name: o.metadata.name, labels: o.metadata.labels }));
+  return new NetworkPolicyEvaluator(objects.filter((o) => o.kind === 'NetworkPolicy'), [...namespaces, { name: 'ingress-nginx' }, { name: 'kube-system' }]);
+}
+
+function context(config: PlatformConfig, managed: string[]): PlatformContext {
+  return { config, managedNamespaces: new Set(managed), handles: new Map() };
+}
+
+describe('the default platform.yaml deploys the whole stack', () => {
+  test('the default synth passes every check and prints the capacity table', () => {
+    // GIVEN the embedded platform.yaml (no observability: key) WHEN synthesized (it throws on any failed check)
+    const result = synthDefault();
+    // THEN
+    expect(result.report[0]).toMatch(/^Capacity \(requests; allocatable = node size - reservedPerNode/);
+    expect(result.report.find((l) => l.includes('k8s-master'))).toMatch(/no ordinary pods/);
+  });
+
+  test('every component is there, by kind and name', () => {
+    const objects = stackObjects();
+    const expected: Array<[string, string, string?]> = [
+      ['Namespace', 'logging'], ['Namespace', 'monitoring'], ['Namespace', 'node-agents'],
+      ['StorageClass', 'local-storage'], ['PersistentVolume', 'prometheus-k8s-node1'], ['PersistentVolume', 'loki-k8s-node2'],
+      ['StatefulSet', 'loki', 'logging'], ['DaemonSet', 'alloy', 'node-agents'], ['DaemonSet', 'node-exporter', 'node-agents'],
+      ['Deployment', 'kube-state-metrics', 'monitoring'], ['Deployment', 'alertmanager', 'monitoring'],
+      ['StatefulSet', 'prometheus', 'monitoring'], ['Deployment', 'grafana', 'monitoring'], ['Ingress', 'grafana', 'monitoring'],
+      ['ResourceQuota', 'tenant-quota', 'logging'], ['ResourceQuota', 'tenant-quota', 'monitoring'], ['ResourceQuota', 'tenant-quota', 'node-agents'],
+    ];
+    for (const [kind, name, ns] of expected) expect(find(objects, kind, name, ns).kind).toBe(kind);
+    // the events collector is off by default
+    expect(objects.filter((o) => o.metadata.name === 'alloy-events')).toEqual([]);
+  });
+
+  test('files: cluster-scoped first, the namespaces\' policies and quotas before any workload', () => {
+    const paths = synthDefault().files.map((f) => f.path).filter((p) => p.startsWith(`${FOLDER}/`));
+    expect(paths).toEqual([
+      '00-cluster-scoped.yaml', '10-logging.yaml', '11-monitoring.yaml', '12-node-agents.yaml', '13-loki.yaml', '14-alloy.yaml',
+      '15-node-exporter.yaml', '16-kube-state-metrics.yaml', '17-alertmanager.yaml', '18-prometheus.yaml', '19-grafana.yaml',
+    ].map((f) => `${FOLDER}/${f}`));
+  });
+
+  test('local volumes are pinned to the workers and pre-bound to the StatefulSets\' claims', () => {
+    const objects = stackObjects();
+    expect(find(objects, 'PersistentVolume', 'prometheus-k8s-node1').spec.claimRef).toEqual({ namespace: 'monitoring', name: 'storage-prometheus-0' });
+    expect(find(objects, 'PersistentVolume', 'loki-k8s-node2').spec.claimRef).toEqual({ namespace: 'logging', name: 'storage-loki-0' });
+    expect(find(objects, 'StatefulSet', 'prometheus').spec.volumeClaimTemplates[0].metadata.name).toBe('storage');
+  });
+
+  test('Pod Security: logging and monitoring restricted; node-agents privileged with warn/audit restricted and the reason', () => {
+    const objects = stackObjects();
+    const labels = (ns: string) => find(objects, 'Namespace', ns).metadata.labels;
+    for (const ns of ['logging', 'monitoring']) {
+      expect(labels(ns)).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' });
+    }
+    expect(labels('node-agents')).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' });
+    expect(find(objects, 'Namespace', 'node-agents').metadata.annotations).toEqual({ [POD_SECURITY_REASON_ANNOTATION]: NODE_AGENTS_PRIVILEGED_REASON });
+    // only the two node agents live there
+    expect(objects.filter((o) => o.metadata.namespace === 'node-agents' && ['DaemonSet', 'Deployment', 'StatefulSet'].includes(o.kind)).map((o) => o.metadata.name).sort()).toEqual(['alloy', 'node-exporter']);
+  });
+
+  test('every component pod declares its metrics port and carries app.kubernetes.io/name', () => {
+    const objects = stackObjects();
+    const metrics: Array<[string, string, number]> = [
+      ['StatefulSet', 'loki', 3100], ['DaemonSet', 'alloy', 12345], ['DaemonSet', 'node-exporter', 9100], ['Deployment', 'kube-state-metrics', 8080],
+      ['Deployment', 'kube-state-metrics', 8081], ['Deployment', 'alertmanager', 9093], ['StatefulSet', 'prometheus', 9090], ['Deployment', 'grafana', 3000],
+    ];
+    for (const [kind, name, port] of metrics) {
+      const tpl = find(objects, kind, name).spec.template;
+      expect(tpl.metadata.labels['app.kubernetes.io/name']).toBe(name === 'alloy' ? 'alloy' : name);
+      expect({ name, ports: tpl.spec.containers.flatMap((c: any) => c.ports.map((p: any) => p.containerPort)) }).toEqual({ name, ports: expect.arrayContaining([port]) });
+    }
+  });
+
+  test('Prometheus scrapes node-exporter on every node address and annotated pods in the tenants only', () => {
+    const config = parse(find(stackObjects(), 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
+    const job = (n: string) => config.scrape_configs.find((j: any) => j.job_name === n);
+    expect(job('node-exporter').static_configs).toEqual([{ targets: ['10.10.10.200:9100', '10.10.10.201:9100', '10.10.10.202:9100'] }]);
+    expect(job('kubernetes-pods').kubernetes_sd_configs[0].namespaces.names).toEqual(['demo', 'dwayne']);
+  });
+});
+
+describe('network: the flows hold, and only they', () => {
+  test('the ingress controller namespace reaches Grafana on its port (and nothing else of the stack)', () => {
+    // GIVEN the synthesized policies and a pod in the controller's namespace
+    const objects = stackObjects();
+    const evaluator = evaluatorOf(objects);
+    const controller: Endpoint = { pod: { namespace: 'ingress-nginx', name: 'ingress-nginx-controller', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } } };
+    // WHEN / THEN
+    expect(evaluator.evaluate({ from: controller, to: { pod: podOf(objects, 'Deployment', 'grafana', 'monitoring') }, port: 3000 }).allowed).toBe(true);
+    expect(evaluator.evaluate({ from: controller, to: { pod: podOf(objects, 'StatefulSet', 'prometheus', 'monitoring') }, port: 9090 }).allowed).toBe(false);
+    expect(evaluator.evaluate({ from: controller, to: { pod: podOf(objects, 'StatefulSet', 'loki', 'logging') }, port: 3100 }).allowed).toBe(false);
+  });
+
+  test('a pod in a tenant namespace cannot reach Prometheus, Loki, Alertmanager or Grafana', () => {
+    // GIVEN every policy of the default platform (the tenant's baseline included) and any pod of tenant dwayne
+    const objects = manifestsOf(synthDefault());
+    const evaluator = evaluatorOf(objects);
+    const tenantPod: Endpoint = { pod: { namespace: 'dwayne', name: 'any', labels: { app: 'anything' } } };
+    const targets: Array<[string, string, string, number]> = [
+      ['StatefulSet', 'prometheus', 'monitoring', 9090], ['StatefulSet', 'loki', 'logging', 3100],
+      ['Deployment', 'alertmanager', 'monitoring', 9093], ['Deployment', 'grafana', 'monitoring', 3000],
+    ];
+    // WHEN it connects to each component's port THEN nothing lets it in
+    for (const [kind, name, ns, port] of targets) {
+      const verdict = evaluator.evaluate({ from: tenantPod, to: { pod: podOf(objects, kind, name, ns) }, port });
+      expect({ name, allowed: verdict.allowed }).toEqual({ name, allowed: false });
+    }
+  });
+
+  test('Prometheus reaches a tenant pod on its port named "metrics", not on any other port', () => {
+    const objects = manifestsOf(synthDefault());
+    const evaluator = evaluatorOf(objects);
+    const prometheus: Endpoint = { pod: podOf(objects, 'StatefulSet', 'prometheus', 'monitoring') };
+    const app = { namespace: 'dwayne', name: 'app', labels: { app: 'x' }, ports: [{ name: 'metrics', containerPort: 9102 }, { name: 'http', containerPort: 8080 }] };
+    expect(evaluator.evaluate({ from: prometheus, to: { pod: app }, port: 9102 }).allowed).toBe(true);
+    expect(evaluator.evaluate({ from: prometheus, to: { pod: app }, port: 8080 }).allowed).toBe(false);
+  });
+
+  test('the stack\'s own paths: collector → Loki, Grafana → Prometheus and Loki, Prometheus → nodes and the API server', () => {
+    const objects = stackObjects();
+    const evaluator = evaluatorOf(objects);
+    const pod = (kind: string, name: string, ns: string): Endpoint => ({ pod: podOf(objects, kind, name, ns) });
+    const allowed = (from: Endpoint, to: Endpoint, port: number) => evaluator.evaluate({ from, to, port }).allowed;
+    expect(allowed(pod('DaemonSet', 'alloy', 'node-agents'), pod('StatefulSet', 'loki', 'logging'), 3100)).toBe(true);
+    expect(allowed(pod('Deployment', 'grafana', 'monitoring'), pod('StatefulSet', 'prometheus', 'monitoring'), 9090)).toBe(true);
+    expect(allowed(pod('Deployment', 'grafana', 'monitoring'), pod('StatefulSet', 'loki', 'logging'), 3100)).toBe(true);
+    expect(allowed(pod('StatefulSet', 'prometheus', 'monitoring'), { ip: '10.10.10.201' }, 9100)).toBe(true);
+    expect(allowed(pod('StatefulSet', 'prometheus', 'monitoring'), { ip: '10.10.10.201' }, 10250)).toBe(true);
+    expect(allowed(pod('StatefulSet', 'prometheus', 'monitoring'), { ip: '10.10.10.200' }, 6443)).toBe(true);
+    expect(allowed(pod('StatefulSet', 'prometheus', 'monitoring'), { ip: '10.10.10.201' }, 22)).toBe(false);
+    expect(allowed(pod('StatefulSet', 'loki', 'logging'), { ip: '10.10.10.200' }, 6443)).toBe(false);
+    expect(allowed(pod('Deployment', 'grafana', 'monitoring'), { ip: '10.10.10.200' }, 6443)).toBe(false);
+    expect(allowed(pod('DaemonSet', 'alloy', 'node-agents'), { ip: '10.10.10.200' }, 6443)).toBe(true);
+    expect(allowed(pod('Deployment', 'kube-state-metrics', 'monitoring'), { ip: '10.10.10.200' }, 6443)).toBe(true);
+    // Loki has no egress beyond DNS
+    expect(allowed(pod('StatefulSet', 'loki', 'logging'), pod('StatefulSet', 'prometheus', 'monitoring'), 9090)).toBe(false);
+  });
+
+  test('the flow check over the whole default platform finds nothing', () => {
+    const config = defaultConfig();
+    const app = buildPlatform(config);
+    expect(checkFlows(synthesizeObjects(app), Flow.all(app), config.cluster.podCidr)).toEqual([]);
+  });
+});
+
+describe('resources: the stack fits the lab next to MySQL and the apps', () => {
+  const workers = 2;
+
+  test('the stack requests at most ~700m CPU and ~900Mi on the two workers together', () => {
+    let cpu = 0;
+    let memory = 0;
+    for (const o of stackObjects().filter((x) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(x.kind))) {
+      const count = o.kind === 'DaemonSet' ? workers : o.spec.replicas;
+      for (const c of o.spec.template.spec.containers) {
+        cpu += count * parseQuantity(c.resources.requests.cpu);
+        memory += count * parseQuantity(c.resources.requests.memory);
+      }
+    }
+    expect(cpu).toBeLessThanOrEqual(0.7);
+    expect(memory).toBeLessThanOrEqual(900 * 2 ** 20);
+  });
+
+  test('with MySQL (3 × 250m/320Mi) and a 2-replica web app the capacity check passes', () => {
+    // GIVEN only the stack's objects plus stand-ins for the other units
+    const mysql = goodDeployment({ name: 'mysql', namespace: 'mysql', replicas: 3, container: { resources: { requests: { cpu: '250m', memory: '320Mi' }, limits: { cpu: '1', memory: '512Mi' } } } });
+    const web = goodDeployment({ name: 'web', namespace: 'dwayne', replicas: 2 });
+    // WHEN
+    const result = checkCapacity(asObjects([...stackObjects(), mysql, web]), defaultConfig().cluster);
+    // THEN
+    expect(result.problems).toEqual([]);
+  });
+
+  test('every namespace quota fits its workloads, and every container its LimitRange', () => {
+    const objects = asObjects(stackObjects());
+    expect(checkQuotaFit(objects, 3)).toEqual([]);
+    expect(checkPodSecurityLevels(objects)).toEqual([]);
+    expect(checkContainerHygiene(objects)).toEqual([]);
+  });
+});
+
+describe('addObservabilityUnit', () => {
+  test('registers typed handles; a later unit can add a scrape namespace and a dashboard', () => {
+    // GIVEN the unit added to an app
+    const config = parseConfig(`${MINIMAL_CLUSTER}tenants:\n  - name: team-a\n`);
+    const ctx = context(config, ['team-a', 'logging', 'monitoring', 'node-agents', 'apps']);
+    const app = new App();
+    addObservabilityUnit(app, ctx);
+    // WHEN a later unit uses the handles
+    const prometheus = prometheusHandle(ctx);
+    expect(prometheus).toBeInstanceOf(Prometheus);
+    prometheus!.scrapeAnnotatedPods('apps', [{ port: 'metrics' }]);
+    grafanaHandle(ctx)!.addDashboard('apps.json', { uid: 'apps', title: 'Apps' });
+    // THEN the config and policies follow
+    const objects = synthesizeObjects(app).map((o) => o.manifest);
+    const promConfig = parse(find(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
+    expect(promConfig.scrape_configs.find((j: any) => j.job_name === 'kubernetes-pods').kubernetes_sd_configs[0].namespaces.names).toEqual(['apps', 'team-a']);
+    expect(find(objects, 'NetworkPolicy', 'allow-prometheus-scrape-ns-apps-ingress', 'apps').kind).toBe('NetworkPolicy');
+    expect(find(objects, 'ConfigMap', 'grafana-dashboard-apps', 'monitoring').kind).toBe('ConfigMap');
+    expect(lokiHandle(ctx)?.url).toBe('http://loki.logging.svc:3100');
+    expect(ctx.handles.get(OBSERVABILITY_HANDLES.localStorageClass)).toBeDefined();
+  });
+
+  test('disabled: no chart and no handles', () => {
+    const config = parseConfig(`${MINIMAL_CLUSTER}observability:\n  enabled: false\n`);
+    const ctx = context(config, []);
+    const app = new App();
+    addObservabilityUnit(app, ctx);
+    expect(app.node.children).toEqual([]);
+    expect(prometheusHandle(ctx)).toBeUndefined();
+  });
+
+  test('the MySQL exporter is scraped only when Platform Kit manages its namespace', () => {
+    // GIVEN no MySQL handle: the plain values of the MySQL unit's contract, only for a managed namespace
+    const config = parseConfig(MINIMAL_CLUSTER);
+    expect(mysqlExporterTarget(context(config, []))).toBeUndefined();
+    expect(mysqlExporterTarget(context(config, ['mysql']))).toEqual({
+      namespace: 'mysql', port: 'metrics',
+      pods: Peers.pods('mysql', { 'app.kubernetes.io/name': 'mysql', 'app.kubernetes.io/instance': 'mysql' }, 'mysql-exporter'),
+    });
+    // AND in the default platform (MySQL unit and its handle present) Prometheus reaches the exporter's named port
+    const objects = manifestsOf(synthDefault());
+    const ingress = find(objects, 'NetworkPolicy', 'allow-prometheus-scrape-mysql-ingress', 'mysql');
+    expect(ingress.spec.ingress[0].ports).toEqual([{ port: 'metrics', protocol: 'TCP' }]);
+    const mysqlPods = objects.filter((o) => o.kind === 'StatefulSet' && o.metadata.namespace === 'mysql');
+    expect(mysqlPods.some((o) => o.spec.template.spec.containers.some((c: any) => (c.ports ?? []).some((p: any) => p.name === 'metrics')))).toBe(true);
+  });
+
+  test('events collector and a webhook: the synth still passes every check', () => {
+    // GIVEN the optional parts switched on WHEN synthesized (throws on a failed check)
+    const config = parseConfig(`${MINIMAL_CLUSTER}tenants:\n  - name: team-a\nmysql:\n  enabled: false\napps: []\nobservability:\n  alloy: { collectEvents: true }\n  alertmanager:\n    webhookUrl: http://10.0.0.50:9000/alerts\n`);
+    const objects = manifestsOf(synthesize(config));
+    // THEN the events collector runs in logging, is scraped, and Alertmanager may reach exactly the webhook
+    expect(find(objects, 'Deployment', 'alloy-events', 'logging').spec.replicas).toBe(1);
+    expect(find(objects, 'NetworkPolicy', 'allow-prometheus-scrape-alloy-events-ingress', 'logging').kind).toBe('NetworkPolicy');
+    expect(find(objects, 'NetworkPolicy', 'allow-alertmanager-webhook-0-egress', 'monitoring').spec.egress[0]).toEqual({ to: [{ ipBlock: { cidr: '10.0.0.50/32' } }], ports: [{ port: 9000, protocol: 'TCP' }] });
+  });
+});
