@@ -1,5 +1,5 @@
 import { array, int, JsonSchema, map, object, str } from '../config/schema-helpers';
-import { ProblemList, show } from '../core/errors';
+import { ProblemList, show, showList } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
 import { DEFAULT_REPLICAS, DEFAULT_WAIT_IMAGE, DEFAULT_WEB_APP_RESOURCES } from './web-app';
 
@@ -149,7 +149,7 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
     names.set(a.name, i);
     if (a.name.length > 40) problems.add(`${at}.name: ${show(a.name)} is longer than 40 characters; flow and Argo CD names are built from it — shorten it.`);
     if (!tenants.includes(a.tenant)) {
-      problems.add(`${at}.tenant: ${show(a.tenant)} is not a tenant; add it under tenants: or use one of ${tenants.map((t) => show(t)).join(', ') || '(none defined)'}.`);
+      problems.add(`${at}.tenant: ${show(a.tenant)} is not a tenant; add it under tenants: or use one of ${showList(tenants)}.`);
     }
     if (a.mysql && mysql !== undefined && !mysql.enabled) {
       problems.add(`${at}.mysql: true, but mysql.enabled is false; enable the mysql section or set mysql: false here.`);

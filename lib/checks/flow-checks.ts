@@ -204,7 +204,10 @@ class PeerNamespaces {
         if (!peers || peers.length === 0) return 'all';
         for (const peer of peers) {
           if (peer.ipBlock) continue;
-          if (peer.namespaceSelector) {
+          const byName = namespaceByName(peer.namespaceSelector);
+          if (byName !== undefined) {
+            result.add(byName); // the shape every flow writes: one namespace by its name, no scan needed
+          } else if (peer.namespaceSelector) {
             for (const ns of this.namespaces) {
               if (matchesLabelSelector(peer.namespaceSelector, { ...ns.labels, 'kubernetes.io/metadata.name': ns.name })) result.add(ns.name);
             }
@@ -216,4 +219,11 @@ class PeerNamespaces {
     }
     return result;
   }
+}
+
+/** The namespace a selector names when it is exactly `{matchLabels: {kubernetes.io/metadata.name: X}}`. */
+function namespaceByName(selector: any): string | undefined {
+  if (!selector || selector.matchExpressions?.length) return undefined;
+  const labels = Object.keys(selector.matchLabels ?? {});
+  return labels.length === 1 && labels[0] === 'kubernetes.io/metadata.name' ? selector.matchLabels[labels[0]] : undefined;
 }

@@ -42,3 +42,10 @@ export function show(value: unknown): string {
   const text = JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/** A list of values for a message, quoted, cut after `max` with a count of the rest: `"a", "b" and 198 more`. */
+export function showList(values: readonly unknown[], max = 8): string {
+  if (values.length === 0) return '(none defined)';
+  const shown = values.slice(0, max).map((v) => show(v)).join(', ');
+  return values.length > max ? `${shown} and ${values.length - max} more` : shown;
+}

@@ -1,5 +1,5 @@
 import { array, bool, int, JsonSchema, object, str } from '../config/schema-helpers';
-import { ProblemList, show } from '../core/errors';
+import { ProblemList, show, showList } from '../core/errors';
 import { formatBytes, isQuantity, parseQuantity } from '../core/quantity';
 import { ContainerResources, ImageRef } from '../core/security';
 import { DEFAULT_NFS_MOUNT_OPTIONS } from '../storage/nfs-volume';
@@ -199,7 +199,7 @@ export function checkMySqlConfig(config: { readonly mysql: MySqlConfig; readonly
     if (client === m.namespace) {
       problems.add(`${at}.clients[${i}]: ${show(client)} is the MySQL namespace itself; clients are the tenants whose apps connect (e.g. ${show(DEFAULT_CLIENTS[0])}).`);
     } else if (!tenants.includes(client)) {
-      problems.add(`${at}.clients[${i}]: ${show(client)} is not a tenant; add it under tenants: (Platform Kit then writes both sides of the flow to port 3306) or remove it. Tenants: ${tenants.map((t) => show(t)).join(', ') || '(none defined)'}.`);
+      problems.add(`${at}.clients[${i}]: ${show(client)} is not a tenant; add it under tenants: (Platform Kit then writes both sides of the flow to port 3306) or remove it. Tenants: ${showList(tenants)}.`);
     }
   });
   if (m.backup.enabled) {

@@ -122,3 +122,10 @@ describe('CRD schema validation', () => {
     ]);
   });
 });
+
+describe('crd-versions.json (what synth reads instead of the slow YAML)', () => {
+  test('equals the served versions of the CRD YAML files (run `npm run schema` after changing a CRD)', () => {
+    expect(CrdCatalog.load().render()).toBe(CrdCatalog.fromYamlFiles().render());
+    expect(CrdCatalog.load().versions.map((v) => `${v.group}/${v.version}/${v.kind}`)).toEqual(expect.arrayContaining(['argoproj.io/v1alpha1/Application', 'argoproj.io/v1alpha1/AppProject']));
+  });
+});

@@ -96,3 +96,12 @@ describe('platform.schema.json', () => {
     expect(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=./platform.schema.json');
   });
 });
+
+describe('platform.schema.json against the JSON Schema meta-schema', () => {
+  test('is a valid draft-07 schema (synth compiles it without this check, for speed)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = require('ajv').default;
+    const ajv = new Ajv({ strict: false });
+    expect(ajv.validateSchema(JSON.parse(fs.readFileSync(path.join(ROOT, 'platform.schema.json'), 'utf8')))).toBe(true);
+  });
+});

@@ -399,7 +399,8 @@ interface DirectionResult extends DirectionVerdict {
 
 /** Evaluates connections against a fixed set of NetworkPolicies and namespaces. */
 export class NetworkPolicyEvaluator {
-  private readonly policies: readonly CompiledPolicy[];
+  /** Policies by namespace: a policy only ever selects pods of its own namespace. */
+  private readonly policiesByNamespace = new Map<string, CompiledPolicy[]>();
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
 
   constructor(policies: readonly any[], namespaces: readonly NamespaceModel[]) {
@@ -426,7 +427,11 @@ export class NetworkPolicyEvaluator {
     if (problems.length > 0) {
       throw new UserError(`invalid input for the NetworkPolicy evaluator: ${problems.length} problem(s)`, problems);
     }
-    this.policies = compiled;
+    for (const policy of compiled) {
+      const list = this.policiesByNamespace.get(policy.namespace) ?? [];
+      list.push(policy);
+      this.policiesByNamespace.set(policy.namespace, list);
+    }
   }
 
   evaluate(connection: Connection): Verdict {
@@ -505,9 +510,8 @@ export class NetworkPolicyEvaluator {
     const subject = subjectEndpoint.pod;
     const subjectName = describeEndpoint(subjectEndpoint);
     const peerName = describeEndpoint(peer);
-    const selecting = this.policies.filter(
+    const selecting = (this.policiesByNamespace.get(subject.namespace) ?? []).filter(
       (p) =>
-        p.namespace === subject.namespace &&
         (direction === 'egress' ? p.affectsEgress : p.affectsIngress) &&
         matchesLabelSelector(p.podSelector, subject.labels),
     );
