@@ -17,7 +17,7 @@ export function addMySqlUnit(app: App, ctx: PlatformContext): void {
   const m = config.mysql;
   if (!m.enabled) return;
   const chart = new PlatformChart(app, 'MySql', UNITS.mysql);
-  const cluster = new MySqlCluster(chart, 'Cluster', {
+  const cluster = new MySqlCluster(chart, 'Mysql', {
     namespace: m.namespace,
     replicas: m.replicas,
     image: m.image,

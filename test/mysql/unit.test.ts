@@ -33,7 +33,7 @@ describe('the default platform.yaml', () => {
     // THEN the MySQL unit is there, in its own folder, cluster-scoped objects first
     expect(result.files.map((f) => f.path).filter((p) => p.startsWith(`${UNITS.mysql.folder}/`))).toEqual([
       'platform/20-mysql/00-cluster-scoped.yaml',
-      'platform/20-mysql/10-cluster.yaml',
+      'platform/20-mysql/10-mysql.yaml',
     ]);
     expect(find(manifests(), 'StatefulSet', 'mysql', 'mysql').spec.replicas).toBe(3);
     expect(['mysql-pv', 'mysql-pv1', 'mysql-pv2'].map((n) => find(manifests(), 'PersistentVolume', n).spec.nfs))
