@@ -6,7 +6,7 @@ import { SynthesizedObject } from '../output/synthesized';
 import { checkCustomResourcePlacement, checkDuplicates, checkNoSecretValues, checkSchema } from './basic-checks';
 import { checkCapacity } from './capacity';
 import { checkFlows } from './flow-checks';
-import { checkContainerHygiene, checkPodSecurityLevels, checkQuotaFit } from './workload-checks';
+import { checkContainerHygiene, checkImmutableFields, checkPodSecurityLevels, checkQuotaFit } from './workload-checks';
 
 export interface CheckInput {
   readonly config: PlatformConfig;
@@ -28,6 +28,7 @@ export function runChecks(input: CheckInput): string[] {
     ['secret values', () => checkNoSecretValues(objects)],
     ['Pod Security', () => checkPodSecurityLevels(objects)],
     ['container hygiene', () => checkContainerHygiene(objects)],
+    ['immutable fields', () => checkImmutableFields(objects)],
     ['quota fit', () => checkQuotaFit(objects, config.cluster.nodes.length)],
     ['network flows', () => checkFlows(objects, flows, config.cluster.podCidr)],
   ];

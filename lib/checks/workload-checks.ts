@@ -178,3 +178,26 @@ function checkLimitRange(t: PodTemplate, range: any): string[] {
   }
   return problems;
 }
+
+/**
+ * Fields Kubernetes never lets change on update must not carry the version label, or the next upgrade is refused
+ * ("spec: Forbidden: updates to statefulset spec for fields other than ..."): Deployment/StatefulSet/DaemonSet
+ * selectors and StatefulSet volumeClaimTemplates.
+ */
+export function checkImmutableFields(objects: readonly SynthesizedObject[]): string[] {
+  const problems: string[] = [];
+  for (const o of objects) {
+    const m = o.manifest;
+    if (!['Deployment', 'StatefulSet', 'DaemonSet'].includes(m.kind)) continue;
+    const at = `${m.metadata?.namespace}/${m.kind}/${m.metadata?.name}`;
+    if (m.spec?.selector?.matchLabels?.['app.kubernetes.io/version'] !== undefined) {
+      problems.push(`${at}: spec.selector carries app.kubernetes.io/version; selectors are immutable, use the version-free selector labels.`);
+    }
+    for (const claim of m.spec?.volumeClaimTemplates ?? []) {
+      if (claim.metadata?.labels?.['app.kubernetes.io/version'] !== undefined) {
+        problems.push(`${at}: volumeClaimTemplates[${claim.metadata?.name}] carries app.kubernetes.io/version; claim templates are immutable, so the next version would be refused — drop the label (withoutVersion()).`);
+      }
+    }
+  }
+  return problems;
+}

@@ -35,3 +35,12 @@ export function commonLabels(id: WorkloadIdentity): Record<string, string> {
 
 /** Pods with this label receive traffic from the ingress controller (the tenancy baseline's ingress flow). */
 export const EXPOSED_LABEL = 'platform-kit.io/exposed';
+
+/**
+ * Labels for places Kubernetes never lets change (StatefulSet volumeClaimTemplates, selectors): the version label
+ * is dropped, or the next upgrade would be refused by the API server.
+ */
+export function withoutVersion(labels: Record<string, string>): Record<string, string> {
+  const { 'app.kubernetes.io/version': _version, ...rest } = labels;
+  return rest;
+}

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { withoutVersion } from '../core/labels';
 import { imageName, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
 import type { MySqlCluster } from './cluster';
 import { CONFIG_INIT_RESOURCES, HEADLESS_SERVICE_NAME, MYSQL_PORT_NAME, MYSQL_UID, PATHS, STATEFULSET_NAME, TMP_SIZE_LIMIT } from './defaults';
@@ -170,7 +171,7 @@ export function addStatefulSet(cluster: MySqlCluster, serverConfig: ServerConfig
         },
       },
       volumeClaimTemplates: [{
-        metadata: { name: cluster.claimTemplateName, labels: cluster.labels('storage') },
+        metadata: { name: cluster.claimTemplateName, labels: withoutVersion(cluster.labels('storage')) },
         spec: {
           accessModes: ['ReadWriteOnce'],
           storageClassName: cluster.storageClassName,

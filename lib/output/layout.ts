@@ -25,7 +25,7 @@ export function isClusterScoped(manifest: any): boolean {
 }
 
 export interface OutputFile {
-  /** Path relative to the output directory, e.g. `platform/20-mysql/10-cluster.yaml`. */
+  /** Path relative to the output directory, e.g. `platform/20-mysql/10-mysql.yaml`. */
   readonly path: string;
   readonly content: string;
   readonly objects: readonly SynthesizedObject[];

@@ -1,5 +1,5 @@
 import { checkCapacity } from '../../lib/checks/capacity';
-import { checkContainerHygiene, checkPodSecurityLevels, checkQuotaFit, SECURITY_EXEMPTION } from '../../lib/checks/workload-checks';
+import { checkContainerHygiene, checkImmutableFields, checkPodSecurityLevels, checkQuotaFit, SECURITY_EXEMPTION } from '../../lib/checks/workload-checks';
 import { completeCluster } from '../../lib/config/cluster';
 import { asObjects, goodDeployment } from '../support/helpers';
 
@@ -140,5 +140,18 @@ describe('autoscaled workloads', () => {
     const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'team-a' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 4 } };
     const problems = checkQuotaFit(asObjects([quota('team-a', { pods: '3' }), goodDeployment({ replicas: 2 }), hpa]), 3);
     expect(problems).toEqual([expect.stringMatching(/pods needs 4 but ResourceQuota tenant-quota allows 3 \(Deployment\/web 4×/)]);
+  });
+});
+
+describe('immutable fields', () => {
+  test('a version label in a selector or a StatefulSet claim template is refused', () => {
+    const sts = goodDeployment({ name: 'db', labels: { app: 'db', 'app.kubernetes.io/version': '1.0' } });
+    sts.kind = 'StatefulSet';
+    sts.spec.volumeClaimTemplates = [{ metadata: { name: 'data', labels: { 'app.kubernetes.io/version': '1.0' } }, spec: {} }];
+    const problems = checkImmutableFields(asObjects([sts, goodDeployment()]));
+    expect(problems).toEqual([
+      expect.stringMatching(/team-a\/StatefulSet\/db: spec\.selector carries app\.kubernetes\.io\/version/),
+      expect.stringMatching(/team-a\/StatefulSet\/db: volumeClaimTemplates\[data\] carries app\.kubernetes\.io\/version; claim templates are immutable/),
+    ]);
   });
 });
