@@ -36,7 +36,12 @@ export function runCli(argv: readonly string[], io: CliIo = consoleIo): number {
       io.err(`error: ${e.message}`);
       return 1;
     }
-    throw e;
+    // Construct validations throw plain Errors whose message already names the prop, the value and the fix; a
+    // stack trace would bury it. PLATFORM_KIT_DEBUG=1 shows the trace when it looks like a bug in Platform Kit.
+    if (process.env.PLATFORM_KIT_DEBUG) throw e;
+    io.err(`error: ${(e as Error).message ?? String(e)}`);
+    io.err('(nothing was written; if this looks like a bug in Platform Kit rather than in platform.yaml, run again with PLATFORM_KIT_DEBUG=1 for the stack trace)');
+    return 2;
   }
 }
 

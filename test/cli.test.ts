@@ -24,4 +24,22 @@ describe('npm run synth -- --config <file> --out <dir>', () => {
     expect(runCli(['--help'], { out: (l) => out.push(l), err: (l) => out.push(l) })).toBe(0);
     expect(out).toEqual(['usage: npm run synth -- [--config platform.yaml] [--out dist]']);
   });
+
+  test('an error thrown by a construct is one message without a stack trace, exit 2, nothing written', () => {
+    // GIVEN a config that passes the schema but that a construct refuses (a host the Ingress cannot use)
+    const dir = tempDir();
+    const config = path.join(dir, 'p.yaml');
+    fs.writeFileSync(config, `${MINIMAL_CLUSTER}tenants:\n  - name: team-a\nmysql: { enabled: false }\nobservability: { enabled: false }\ngitops: { enabled: false }\n`);
+    const err: string[] = [];
+    const spy = jest.spyOn(require('../lib/output/synth'), 'synthesize').mockImplementation(() => { throw new Error('IngressRoute x/y: host "y" is not a DNS name with a domain'); });
+    // WHEN
+    const code = runCli(['--config', config, '--out', path.join(dir, 'out')], { out: () => undefined, err: (l) => err.push(l) });
+    spy.mockRestore();
+    // THEN
+    expect(code).toBe(2);
+    expect(err[0]).toBe('error: IngressRoute x/y: host "y" is not a DNS name with a domain');
+    expect(err.join('\n')).toMatch(/PLATFORM_KIT_DEBUG=1/);
+    expect(err.join('\n')).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+  });
 });
