@@ -1,4 +1,4 @@
-import { array, int, JsonSchema, map, object, str } from '../config/schema-helpers';
+import { array, imageSchema, int, JsonSchema, map, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
 import { DEFAULT_REPLICAS, DEFAULT_WAIT_IMAGE, DEFAULT_WEB_APP_RESOURCES } from './web-app';
@@ -37,25 +37,7 @@ export const DEFAULT_APP_TENANT = 'dwayne';
 
 const r = DEFAULT_WEB_APP_RESOURCES;
 
-function imageSchema(description: string, defaults?: { repository: string; tag: string }): JsonSchema {
-  return object(
-    {
-      repository: str('Image repository, with the registry host for a mirror (e.g. "registry.lab.example/nginxinc/nginx-unprivileged").', defaults ? { default: defaults.repository } : {}),
-      tag: str('Exact image tag ("latest" is refused).', { format: 'image-tag', ...(defaults ? { default: defaults.tag } : {}) }),
-    },
-    { description, ...(defaults ? { default: {} } : { required: ['repository', 'tag'] }) },
-  );
-}
 
-function pair(description: string, defaults: { cpu: string; memory: string }): JsonSchema {
-  return object(
-    {
-      cpu: str('CPU (Kubernetes quantity).', { format: 'quantity', default: defaults.cpu }),
-      memory: str('Memory (Kubernetes quantity).', { format: 'quantity', default: defaults.memory }),
-    },
-    { description, default: {} },
-  );
-}
 
 const port = (description: string, defaultValue: number): JsonSchema => int(description, { minimum: 1, maximum: 65535, default: defaultValue });
 
@@ -90,13 +72,7 @@ export const appSchema: JsonSchema = object(
       },
       { required: ['host'], description: 'HTTPS route through the ingress controller (cluster.ingress). Default: none.' },
     ),
-    resources: object(
-      {
-        requests: pair('Requests of the app container.', r.requests),
-        limits: pair('Limits of the app container.', r.limits),
-      },
-      { default: {}, description: 'Equal requests and limits give QoS Guaranteed; lower requests give Burstable (the default).' },
-    ),
+    resources: resourcesSchema('Requests and limits of the app container. Equal requests and limits give QoS Guaranteed; lower requests give Burstable (the default).', r),
     probePath: str('HTTP path of the startup, readiness and liveness probes.', { default: '/' }),
     runAsUser: int('uid (and gid) the pod runs as; the image must work as it.', { minimum: 1, default: 10001 }),
     config: map({ type: 'string' }, 'Plain settings: a ConfigMap read as environment variables (no credentials here: dist/ is in git).', {}),

@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { cidrCovers } from '../checks/network/cidr';
 import { Peer, Peers } from '../network/peer';
 import { MySqlCluster } from '../mysql/cluster';
 import { mysqlHandle } from '../mysql/handle';
@@ -35,7 +36,7 @@ export function addAppsUnit(app: App, ctx: PlatformContext): void {
       nodePort: a.nodePort,
       nodePortClients: a.nodePort === undefined ? undefined : a.nodePortClients.map((cidr, i) =>
         // The pod network is excluded: pods reach the app through the Service, as flows declare.
-        Peers.cidr(cidr, `nodeport-client-${i}`, contains(cidr, cluster.podCidr) ? [cluster.podCidr] : [])),
+        Peers.cidr(cidr, `nodeport-client-${i}`, cidrCovers(cidr, cluster.podCidr) ? [cluster.podCidr] : [])),
       ingress: a.ingress && {
         host: a.ingress.host,
         tlsSecretName: a.ingress.tlsSecretName,
@@ -58,16 +59,4 @@ export function addAppsUnit(app: App, ctx: PlatformContext): void {
 
 function describeApp(a: AppConfig): string {
   return `Web app ${a.name} in tenant ${a.tenant}: Deployment, Service${a.ingress ? `, Ingress https://${a.ingress.host}` : ''}${a.autoscaling ? ', autoscaler' : ''} and its flows`;
-}
-
-/** Whether IPv4 CIDR `outer` contains the whole of `inner` (then the pod network is carved out of a client CIDR). */
-function contains(outer: string, inner: string): boolean {
-  const parse = (cidr: string) => {
-    const [ip, bits] = cidr.split('/');
-    return { value: ip.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0), bits: Number(bits) };
-  };
-  const o = parse(outer);
-  const i = parse(inner);
-  const size = 2 ** (32 - o.bits);
-  return o.bits <= i.bits && Math.floor(o.value / size) === Math.floor(i.value / size);
 }

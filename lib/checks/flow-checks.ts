@@ -1,7 +1,7 @@
 import { Flow } from '../network/flow';
 import { FlowPort, Peer, Protocol } from '../network/peer';
 import { SynthesizedObject } from '../output/synthesized';
-import { cidrContains, parseCidr } from './network/cidr';
+import { cidrContains, cidrCovers, parseCidr } from './network/cidr';
 import { Endpoint, NetworkPolicyEvaluator, PodModel } from './network/evaluator';
 import { matchesLabelSelector } from './network/selector';
 import { podTemplates } from './workloads';
@@ -86,10 +86,7 @@ export function checkFlows(objects: readonly SynthesizedObject[], flows: readonl
         const block = peer.ipBlock ? parseCidr(peer.ipBlock.cidr) : undefined;
         if (!block || !pods) continue;
         const overlaps = cidrContains(block, { family: pods.family, value: pods.network }) || cidrContains(pods, { family: block.family, value: block.network });
-        const excluded = (peer.ipBlock.except ?? []).some((e: string) => {
-          const c = parseCidr(e);
-          return c !== undefined && c.prefixLength <= pods.prefixLength && cidrContains(c, { family: pods.family, value: pods.network });
-        });
+        const excluded = (peer.ipBlock.except ?? []).some((e: string) => cidrCovers(e, podCidr));
         if (overlaps && !excluded) {
           problems.push(`NetworkPolicy ${policy.metadata.namespace}/${policy.metadata.name}: ipBlock ${peer.ipBlock.cidr} overlaps the pod network ${podCidr}; add it to except or use pod/namespace selectors.`);
         }

@@ -60,13 +60,35 @@ export function map(values: JsonSchema, description: string, defaultValue?: Reco
   };
 }
 
-/** A CPU/memory pair whose fields default individually. */
-export function cpuMemory(description: string, defaults: { cpu: string; memory: string }): JsonSchema {
+/** A CPU/memory pair whose fields default individually (a CPU without default stays optional). */
+export function cpuMemory(description: string, defaults: { cpu?: string; memory: string }): JsonSchema {
   return object(
     {
       cpu: str('CPU (Kubernetes quantity)', { format: 'quantity', default: defaults.cpu }),
       memory: str('Memory (Kubernetes quantity)', { format: 'quantity', default: defaults.memory }),
     },
     { description, default: {} },
+  );
+}
+
+/** Requests and limits of one container, each field defaulting on its own. */
+export function resourcesSchema(description: string, defaults: { requests: { cpu: string; memory: string }; limits: { cpu?: string; memory: string } }): JsonSchema {
+  return object(
+    {
+      requests: cpuMemory('Requests (what the scheduler reserves and the quota counts).', defaults.requests),
+      limits: cpuMemory('Limits (memory above the limit is OOM-killed; CPU above it is throttled).', defaults.limits),
+    },
+    { description, default: {} },
+  );
+}
+
+/** An image pinned to a tag; with defaults every field is optional, without them both are required. */
+export function imageSchema(description: string, defaults?: { repository: string; tag: string }): JsonSchema {
+  return object(
+    {
+      repository: str('Image repository, with the registry host for a mirror (air-gapped clusters), e.g. "registry.lab.example/prom/prometheus".', defaults ? { default: defaults.repository } : {}),
+      tag: str('Exact image tag ("latest" is refused).', { format: 'image-tag', ...(defaults ? { default: defaults.tag } : {}) }),
+    },
+    { description, ...(defaults ? { default: {} } : { required: ['repository', 'tag'] }) },
   );
 }

@@ -1,4 +1,4 @@
-import { array, bool, int, JsonSchema, object, str } from '../config/schema-helpers';
+import { array, bool, imageSchema, int, JsonSchema, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
 import { formatBytes, isQuantity, parseQuantity } from '../core/quantity';
 import { ContainerResources, ImageRef } from '../core/security';
@@ -47,32 +47,8 @@ export interface MySqlConfig {
   readonly backup: MySqlBackupConfig;
 }
 
-function imageSchema(description: string, defaults: ImageRef): JsonSchema {
-  return object(
-    {
-      repository: str('Image repository, with the registry host for a mirror (air-gapped clusters).', { default: defaults.repository }),
-      tag: str('Exact image tag ("latest" is refused).', { format: 'image-tag', default: defaults.tag }),
-    },
-    { description, default: {} },
-  );
-}
 
-function pair(description: string, defaults: { cpu?: string; memory: string }): JsonSchema {
-  return object(
-    {
-      cpu: str('CPU (Kubernetes quantity).', { format: 'quantity', default: defaults.cpu }),
-      memory: str('Memory (Kubernetes quantity).', { format: 'quantity', default: defaults.memory }),
-    },
-    { description, default: {} },
-  );
-}
 
-function resourcesSchema(description: string, defaults: ContainerResources): JsonSchema {
-  return object(
-    { requests: pair('Requests.', defaults.requests), limits: pair('Limits.', defaults.limits) },
-    { description, default: {} },
-  );
-}
 
 const b = DEFAULT_BACKUP;
 

@@ -1,5 +1,5 @@
 import { ClusterConfig } from '../config/cluster';
-import { array, bool, cpuMemory, int, JsonSchema, object, str } from '../config/schema-helpers';
+import { array, bool, int, JsonSchema, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show } from '../core/errors';
 import { formatBytes, parseQuantity } from '../core/quantity';
 import { cidrContains, parseCidr } from '../checks/network/cidr';
@@ -71,14 +71,10 @@ export interface ObservabilityConfig {
   readonly kubeStateMetrics: { readonly resources: ResourcesConfig };
 }
 
-function resourcesSchema(what: string, d: { requests: { cpu: string; memory: string }; limits: { cpu?: string; memory: string } }): JsonSchema {
-  return object(
-    {
-      requests: cpuMemory(`Requests of the ${what} container (what the scheduler reserves).`, d.requests),
-      limits: cpuMemory(`Limits of the ${what} container (memory above it is OOM-killed).`, { cpu: d.limits.cpu ?? '1', memory: d.limits.memory }),
-    },
-    { default: {}, description: `Requests and limits of the ${what} container; the namespace quota is derived from them.` },
-  );
+
+/** Requests and limits of one component; a component without a CPU limit default gets 1 CPU as its ceiling. */
+function componentResources(what: string, d: { requests: { cpu: string; memory: string }; limits: { cpu?: string; memory: string } }): JsonSchema {
+  return resourcesSchema(`Requests and limits of the ${what} container; the namespace quota is derived from them.`, { requests: d.requests, limits: { cpu: d.limits.cpu ?? '1', memory: d.limits.memory } });
 }
 
 function volumeSchema(what: string, d: { path: string; size: string }, nodeDefault: string): JsonSchema {
@@ -121,15 +117,15 @@ export const observabilitySchema: JsonSchema = object(
         ingestionBurstSizeMb: int('Ingestion burst, MB (limits_config.ingestion_burst_size_mb); at least ingestionRateMb.', { minimum: 1, maximum: 4096, default: DEFAULT_LOKI.ingestionBurstSizeMb }),
         maxQuerySeries: int('Most series one query may return (limits_config.max_query_series).', { minimum: 1, default: DEFAULT_LOKI.maxQuerySeries }),
         maxEntriesLimitPerQuery: int('Most log lines one query may return (limits_config.max_entries_limit_per_query).', { minimum: 1, default: DEFAULT_LOKI.maxEntriesLimitPerQuery }),
-        resources: resourcesSchema('Loki', res.loki),
+        resources: componentResources('Loki', res.loki),
       },
       { default: {}, description: 'Loki (monolithic, filesystem storage on the local volume).' },
     ),
     alloy: object(
       {
         collectEvents: bool('Also ship Kubernetes events to Loki, from one extra single-replica Alloy Deployment in the logging namespace (costs its requests, ~48Mi).', false),
-        resources: resourcesSchema('Alloy (per node)', res.alloy),
-        eventsResources: resourcesSchema('Alloy events collector', res.alloyEvents),
+        resources: componentResources('Alloy (per node)', res.alloy),
+        eventsResources: componentResources('Alloy events collector', res.alloyEvents),
       },
       { default: {}, description: 'Grafana Alloy, the log collector (a DaemonSet tailing /var/log/pods).' },
     ),
@@ -140,7 +136,7 @@ export const observabilitySchema: JsonSchema = object(
         scrapeIntervalSeconds: int('Scrape and rule evaluation interval, seconds.', { minimum: 5, maximum: 300, default: DEFAULT_PROMETHEUS.scrapeIntervalSeconds }),
         tenantMetricsPortNames: array(str('Container port name.'), 'Container port names Prometheus may reach in tenant namespaces (pods annotated prometheus.io/scrape: "true").', { default: [...DEFAULT_PROMETHEUS.tenantMetricsPortNames], uniqueItems: true }),
         tenantMetricsPorts: array(int('Container port number.', { minimum: 1, maximum: 65535 }), 'Container port numbers Prometheus may reach in tenant namespaces, for metrics ports that cannot be named.', { default: [...DEFAULT_PROMETHEUS.tenantMetricsPorts], uniqueItems: true }),
-        resources: resourcesSchema('Prometheus', res.prometheus),
+        resources: componentResources('Prometheus', res.prometheus),
       },
       { default: {}, description: 'Prometheus (StatefulSet on the local volume).' },
     ),
@@ -150,7 +146,7 @@ export const observabilitySchema: JsonSchema = object(
         webhookUrlSecretName: str(`Existing Secret in the monitoring namespace whose key "${ALERTMANAGER_WEBHOOK_SECRET_KEY}" holds the webhook URL (for URLs with a token). Default: none.`, { format: 'dns-subdomain' }),
         webhookCidrs: array(str('IPv4 CIDR.', { format: 'ipv4-cidr' }), 'Addresses Alertmanager may send the webhook to. Default: the /32 of webhookUrl when its host is an IP address.', { default: [], uniqueItems: true }),
         webhookPort: int('Port of the webhook. Default: the port of webhookUrl (80/443 by scheme); required with webhookUrlSecretName.', { minimum: 1, maximum: 65535 }),
-        resources: resourcesSchema('Alertmanager', res.alertmanager),
+        resources: componentResources('Alertmanager', res.alertmanager),
       },
       { default: {}, description: 'Alertmanager (one replica; silences live in an emptyDir).' },
     ),
@@ -159,12 +155,12 @@ export const observabilitySchema: JsonSchema = object(
         host: str('Host name of the Grafana Ingress.', { format: 'dns-subdomain', default: DEFAULT_GRAFANA.host }),
         tlsSecretName: str('Existing kubernetes.io/tls Secret in the monitoring namespace for that host.', { format: 'dns-subdomain', default: DEFAULT_GRAFANA.tlsSecretName }),
         adminSecretName: str(`Existing Secret in the monitoring namespace with keys "${GRAFANA_ADMIN_SECRET_KEYS.user}" and "${GRAFANA_ADMIN_SECRET_KEYS.password}".`, { format: 'dns-subdomain', default: DEFAULT_GRAFANA.adminSecretName }),
-        resources: resourcesSchema('Grafana', res.grafana),
+        resources: componentResources('Grafana', res.grafana),
       },
       { default: {}, description: 'Grafana (datasources and dashboards provisioned from the repository).' },
     ),
-    nodeExporter: object({ resources: resourcesSchema('node-exporter (per node)', res.nodeExporter) }, { default: {}, description: 'node-exporter DaemonSet (every node, control plane included).' }),
-    kubeStateMetrics: object({ resources: resourcesSchema('kube-state-metrics', res.kubeStateMetrics) }, { default: {}, description: 'kube-state-metrics Deployment.' }),
+    nodeExporter: object({ resources: componentResources('node-exporter (per node)', res.nodeExporter) }, { default: {}, description: 'node-exporter DaemonSet (every node, control plane included).' }),
+    kubeStateMetrics: object({ resources: componentResources('kube-state-metrics', res.kubeStateMetrics) }, { default: {}, description: 'kube-state-metrics Deployment.' }),
   },
   { default: {}, description: 'Observability: Loki + Grafana Alloy for logs, Prometheus + Alertmanager + exporters for metrics, Grafana.' },
 );

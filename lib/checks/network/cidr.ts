@@ -133,3 +133,10 @@ export function cidrStrictlyContains(outer: Cidr, inner: Cidr): boolean {
     cidrContains(outer, { family: inner.family, value: inner.network })
   );
 }
+
+/** Whether `outer` covers all of `inner` (equal blocks included); false for unparsable text or mixed families. */
+export function cidrCovers(outer: string, inner: string): boolean {
+  const o = parseCidr(outer);
+  const i = parseCidr(inner);
+  return o !== undefined && i !== undefined && o.prefixLength <= i.prefixLength && cidrContains(o, { family: i.family, value: i.network });
+}

@@ -1,4 +1,4 @@
-import { cidrContains, cidrStrictlyContains, parseCidr, parseIp } from '../../../lib/checks/network/cidr';
+import { cidrContains, cidrCovers, cidrStrictlyContains, parseCidr, parseIp } from '../../../lib/checks/network/cidr';
 
 function contains(cidr: string, ip: string): boolean {
   const block = parseCidr(cidr);
@@ -86,5 +86,15 @@ describe('parseCidr and containment', () => {
     expect(cidrStrictlyContains(outer, parseCidr('172.17.0.0/16')!)).toBe(false);
     expect(cidrStrictlyContains(outer, parseCidr('172.18.1.0/24')!)).toBe(false);
     expect(cidrStrictlyContains(outer, parseCidr('172.0.0.0/8')!)).toBe(false);
+  });
+});
+
+describe('cidrCovers', () => {
+  test('covers itself and smaller blocks inside it, not overlapping or larger ones', () => {
+    expect(cidrCovers('0.0.0.0/0', '10.244.0.0/16')).toBe(true);
+    expect(cidrCovers('10.244.0.0/16', '10.244.0.0/16')).toBe(true);
+    expect(cidrCovers('10.244.0.0/16', '10.0.0.0/8')).toBe(false);
+    expect(cidrCovers('10.245.0.0/16', '10.244.0.0/16')).toBe(false);
+    expect(cidrCovers('nonsense', '10.244.0.0/16')).toBe(false);
   });
 });
