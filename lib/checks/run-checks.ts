@@ -38,6 +38,8 @@ export function runChecks(input: CheckInput): string[] {
   for (const [name, check] of sections) {
     for (const problem of check()) problems.push(`[${name}] ${problem}`);
   }
-  if (problems.length > 0) throw new UserError(`synth checks failed; nothing was written\n${capacity.table.join('\n')}\nproblems`, problems);
+  if (problems.length > 0) {
+    throw new UserError(`synth checks failed, ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written`, problems, capacity.table);
+  }
   return capacity.table;
 }

@@ -119,7 +119,9 @@ export function checkQuotaFit(objects: readonly SynthesizedObject[], nodeCount: 
       if (hard[key] === undefined) continue;
       const allowed = parseQuantity(hard[key]);
       if (used > allowed + 1e-9) {
-        problems.push(`namespace ${ns}: ${key} needs ${fmt(used)} but ResourceQuota ${q.manifest.metadata.name} allows ${fmt(allowed)} (${contributions.join(', ') || 'no workloads'}); raise the quota in platform.yaml or lower the workloads' resources/replicas.`);
+        // Pod resources and counts come from the workloads, so name them; claims and Services speak for themselves.
+        const from = /^(requests|limits)\.(cpu|memory)$|^pods$/.test(key) ? ` (${contributions.join(', ') || 'no workloads'})` : '';
+        problems.push(`namespace ${ns}: ${key} needs ${fmt(used)} but ResourceQuota ${q.manifest.metadata.name} allows ${fmt(allowed)}${from}; raise the quota in platform.yaml or lower the workloads' resources/replicas.`);
       }
     }
   }

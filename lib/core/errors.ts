@@ -5,8 +5,9 @@
 export class UserError extends Error {
   public readonly problems: readonly string[];
 
-  constructor(heading: string, problems: readonly string[]) {
-    super([heading, ...problems.map((p) => `  - ${p}`)].join('\n'));
+  /** `details`: context printed after the problems (e.g. the capacity table). */
+  constructor(heading: string, problems: readonly string[], details: readonly string[] = []) {
+    super([heading, ...problems.map((p) => `  - ${p}`), ...details].join('\n'));
     this.name = 'UserError';
     this.problems = problems;
   }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { runCli } from '../../lib/cli';
-import { MINIMAL_CLUSTER, tempDir, treeHash } from '../support/helpers';
+import { MINIMAL_CLUSTER, ROOT, tempDir, treeHash } from '../support/helpers';
 
 /**
  * Bad input through the real entry point: every case must exit 1 with one clear message that names the field,
@@ -97,6 +97,19 @@ describe('bad platform.yaml', () => {
     expect(result.code).toBe(1);
     expect(result.err).toMatch(message);
     expect(result.err).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
+    expect(result.untouched).toBe(true);
+  });
+
+  test('a failing synth check (quota) is reported with its numbers and the capacity table; output untouched', () => {
+    // GIVEN the default platform with helloworld's NodePort switched on, which tenant dwayne's quota (0 NodePorts) refuses
+    const yaml = fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8').replace('    # nodePort: 30002', '    nodePort: 30002');
+    expect(yaml).toMatch(/^ {4}nodePort: 30002$/m);
+    // WHEN synthesizing
+    const result = runWith(yaml);
+    // THEN
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/synth checks failed, 1 problem; nothing was written\n\s+- \[quota fit\] namespace dwayne: services\.nodeports needs 1 but ResourceQuota tenant-quota allows 0; raise the quota in platform\.yaml/);
+    expect(result.err).toMatch(/Capacity \(requests;/);
     expect(result.untouched).toBe(true);
   });
 
