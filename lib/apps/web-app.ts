@@ -8,6 +8,7 @@ import { imageName, ImageRef, restrictedContainerSecurity, restrictedPodSecurity
 import { Flow } from '../network/flow';
 import { IngressRoute } from '../network/ingress-route';
 import { IPeerable, Peer, Peers, Port, resolvePeer } from '../network/peer';
+import { emptyDir } from '../core/volumes';
 
 /** Requests and limits of the app container; both are required so the QoS class is a decision, not an accident. */
 export interface WebAppResources {
@@ -283,7 +284,7 @@ export class WebApp extends Construct implements IPeerable {
               livenessProbe: this.probe({ periodSeconds: 10, failureThreshold: 3 }),
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(this.tmpSizeLimit) } }],
+            volumes: [emptyDir('tmp', this.tmpSizeLimit)],
             topologySpreadConstraints: [{
               maxSkew: 1,
               topologyKey: 'kubernetes.io/hostname',

@@ -8,6 +8,7 @@ import { NfsVolume, NfsVolumeClaim } from '../storage/nfs-volume';
 import type { MySqlCluster } from './cluster';
 import { BACKUP_CLAIM_NAME, BACKUP_PV_NAME, CREDENTIAL_KEYS, HEADLESS_SERVICE_NAME, MYSQL_UID, PATHS, STATEFULSET_NAME } from './defaults';
 import { SCRIPTS_CONFIG_MAP_NAME } from './statefulset';
+import { emptyDir } from '../core/volumes';
 
 export const BACKUP_NAME = 'mysql-backup';
 /** How often a failed dump is retried within one run (a new pod each time, so every failure keeps its log). */
@@ -117,7 +118,7 @@ export function addBackup(cluster: MySqlCluster): MySqlBackup {
                 { name: 'scripts', configMap: { name: SCRIPTS_CONFIG_MAP_NAME, defaultMode: 0o555 } },
                 // Only the backup account's password: the job never sees root's.
                 { name: 'credentials', secret: { secretName: cluster.credentials.name, defaultMode: 0o440, items: [{ key: CREDENTIAL_KEYS.backup, path: CREDENTIAL_KEYS.backup }] } },
-                { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+                emptyDir('tmp', '64Mi'),
               ],
             },
           },

@@ -9,7 +9,7 @@ import { DEFAULT_NFS_MOUNT_OPTIONS, IStorageClassRef, isExportPath, isNfsServer,
 import { QuotaSettings } from '../tenancy/defaults';
 import { DnsSettings, TenantNamespace } from '../tenancy/tenant-namespace';
 import { addBackup, MySqlBackup } from './backup';
-import { isCronSchedule } from './config';
+import { isCronSchedule, MySqlBackupConfig } from './config';
 import {
   CLAIM_TEMPLATE_NAME, DEFAULT_BACKUP, DEFAULT_BACKUP_RESOURCES, DEFAULT_CREDENTIALS_SECRET, DEFAULT_EXPORT_PATHS,
   DEFAULT_EXPORTER_RESOURCES, DEFAULT_MYSQLD_RESOURCES, DEFAULT_NAMESPACE, DEFAULT_PV_SIZE, DEFAULT_REPLICAS,
@@ -91,14 +91,8 @@ export interface MySqlClusterProps {
   readonly quota?: Partial<QuotaSettings>;
 }
 
-/** Resolved backup settings. */
-export interface ResolvedBackup {
-  readonly enabled: boolean;
-  readonly schedule: string;
-  readonly timeZone: string;
-  readonly retentionDays: number;
-  readonly exportPath: string;
-  readonly size: string;
+/** Resolved backup settings: the `mysql.backup` section, with any container resources. */
+export interface ResolvedBackup extends Omit<MySqlBackupConfig, 'resources'> {
   readonly resources: ContainerResources;
 }
 

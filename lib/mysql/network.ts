@@ -1,6 +1,5 @@
-import * as crypto from 'crypto';
 import { Construct } from 'constructs';
-import { Flow, kebab } from '../network/flow';
+import { fitFlowName, Flow, kebab } from '../network/flow';
 import { describePeer, IPeerable, Peer, Port, resolvePeer } from '../network/peer';
 import type { MySqlCluster } from './cluster';
 
@@ -28,8 +27,7 @@ export function addClientFlow(cluster: MySqlCluster, client: Peer | IPeerable, d
   const peer = resolvePeer(client);
   const key = peer.kind === 'pods' && peer.name !== peer.namespace ? `${peer.namespace}-${peer.name}` : peer.name;
   const base = `allow-mysql-client-${kebab(key)}`;
-  // Flow names are DNS labels of at most 55 characters: a long client name is shortened with a hash.
-  const name = base.length <= 55 ? base : `${base.slice(0, 46).replace(/-+$/, '')}-${crypto.createHash('sha256').update(base).digest('hex').slice(0, 8)}`;
+  const name = fitFlowName(base, 8);
   const id = `Client-${(peer.kind === 'cidr' ? peer.cidr : `${peer.kind}-${key}`).replace(/[^A-Za-z0-9]+/g, '-')}`;
   if (flows(cluster).node.tryFindChild(id)) {
     throw new Error(`MySqlCluster ${cluster.node.path}: client ${describePeer(peer)} is already allowed; list each client once.`);

@@ -1,4 +1,3 @@
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PROJECT_ROOT } from '../core/paths';
@@ -18,9 +17,3 @@ export function mysqlScripts(): Readonly<Record<ScriptFile, string>> {
   return cache;
 }
 
-/** A short content hash: put on the pod template so a changed script or my.cnf rolls the pods. */
-export function contentHash(...parts: string[]): string {
-  const hash = crypto.createHash('sha256');
-  for (const part of parts) hash.update(part).update('\0');
-  return hash.digest('hex').slice(0, 16);
-}

@@ -4,15 +4,17 @@ import { imageName, restrictedContainerSecurity, restrictedPodSecurity, toKubeRe
 import type { MySqlCluster } from './cluster';
 import { CONFIG_INIT_RESOURCES, HEADLESS_SERVICE_NAME, MYSQL_PORT_NAME, MYSQL_UID, PATHS, STATEFULSET_NAME, TMP_SIZE_LIMIT } from './defaults';
 import { exporterContainer } from './metrics';
-import { contentHash, mysqlScripts } from './scripts';
+import { mysqlScripts } from './scripts';
+import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { renderMyCnf } from './server-config';
+import { emptyDir } from '../core/volumes';
 
 /** Names of the two ConfigMaps the pods mount. */
 export const CONFIG_MAP_NAME = 'mysql-config';
 export const SCRIPTS_CONFIG_MAP_NAME = 'mysql-scripts';
 export const SERVICE_ACCOUNT_NAME = 'mysql';
 /** Pod template annotation carrying the hash of my.cnf and the scripts: changing either rolls the members. */
-export const CONFIG_HASH_ANNOTATION = 'platform-kit.io/config-hash';
+
 
 /** Volume names inside the pod. */
 const VOLUME = {
@@ -41,7 +43,7 @@ export function addServerConfig(cluster: MySqlCluster): ServerConfig {
     metadata: { name: SCRIPTS_CONFIG_MAP_NAME, namespace: cluster.namespace, labels: cluster.labels('database') },
     data: { ...scripts },
   });
-  return { myCnf, hash: contentHash(myCnf, ...Object.keys(scripts).sort().map((k) => `${k}\n${scripts[k as keyof typeof scripts]}`)) };
+  return { myCnf, hash: configHash(myCnf, ...Object.keys(scripts).sort().map((k) => `${k}\n${scripts[k as keyof typeof scripts]}`)) };
 }
 
 /** The environment lib.sh reads, set explicitly so the scripts and this file cannot disagree on a path. */
@@ -162,9 +164,9 @@ export function addStatefulSet(cluster: MySqlCluster, serverConfig: ServerConfig
             { name: VOLUME.baseConfig, configMap: { name: CONFIG_MAP_NAME } },
             // 0555: the scripts are executed directly (each sources lib.sh next to it).
             { name: VOLUME.scripts, configMap: { name: SCRIPTS_CONFIG_MAP_NAME, defaultMode: 0o555 } },
-            { name: VOLUME.config, emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } },
-            { name: VOLUME.run, emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } },
-            { name: VOLUME.tmp, emptyDir: { sizeLimit: k8s.Quantity.fromString(TMP_SIZE_LIMIT) } },
+            emptyDir(VOLUME.config, '1Mi'),
+            emptyDir(VOLUME.run, '1Mi'),
+            emptyDir(VOLUME.tmp, TMP_SIZE_LIMIT),
             // 0440 with fsGroup 999: readable by mysql only. A missing Secret keeps the pod in Init (FailedMount).
             { name: VOLUME.credentials, secret: { secretName: cluster.credentials.name, defaultMode: 0o440 } },
           ],

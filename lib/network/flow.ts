@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { show } from '../core/errors';
@@ -118,6 +119,19 @@ function toPolicyPort(port: FlowPort): k8s.NetworkPolicyPort {
     port: typeof port.port === 'number' ? k8s.IntOrString.fromNumber(port.port) : k8s.IntOrString.fromString(port.port),
     ...(port.endPort !== undefined ? { endPort: port.endPort } : {}),
   };
+}
+
+/** Longest flow name: the generated policies add `-ingress`/`-egress` and must stay DNS labels. */
+export const MAX_FLOW_NAME = 55;
+
+/**
+ * A flow name that fits: short names are kept; a long one keeps its start and ends with a hash of the whole name,
+ * so it stays unique and stable across synths.
+ */
+export function fitFlowName(name: string, hashLength = 6): string {
+  if (name.length <= MAX_FLOW_NAME) return name;
+  const hash = crypto.createHash('sha256').update(name).digest('hex').slice(0, hashLength);
+  return `${name.slice(0, MAX_FLOW_NAME - 1 - hashLength).replace(/-+$/, '')}-${hash}`;
 }
 
 export function kebab(id: string): string {

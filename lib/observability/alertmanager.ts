@@ -3,10 +3,9 @@ import { Construct } from 'constructs';
 import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
 import { Flow } from '../network/flow';
 import { Peer, Peers, Port } from '../network/peer';
-import {
-  clusterService, ComponentIdentity, CONFIG_HASH_ANNOTATION, configHash, emptyDir, flowName, httpProbe, IScrapeTarget,
-  serviceAccount, serviceUrl,
-} from './common';
+import { clusterService, ComponentIdentity, flowName, httpProbe, IScrapeTarget, serviceAccount, serviceUrl } from './common';
+import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
+import { emptyDir } from '../core/volumes';
 import { ALERTMANAGER_IMAGE, alertmanagerConfig, ImagePin, imageRef } from './config-files';
 import { ALERTMANAGER_WEBHOOK_SECRET_KEY, DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
 

@@ -4,10 +4,9 @@ import { SECURITY_EXEMPTION } from '../checks/workload-checks';
 import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
 import { Flow } from '../network/flow';
 import { Peer, Peers, Port } from '../network/peer';
-import {
-  allowApiServer, ApiServerEndpoints, clusterReader, ComponentIdentity, CONFIG_HASH_ANNOTATION, configHash, emptyDir, flowName,
-  goMemLimit, httpProbe, IScrapeTarget, serviceAccount,
-} from './common';
+import { allowApiServer, ApiServerEndpoints, clusterReader, ComponentIdentity, flowName, goMemLimit, httpProbe, IScrapeTarget, serviceAccount } from './common';
+import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
+import { emptyDir } from '../core/volumes';
 import { ALLOY_IMAGE, alloyConfig, ImagePin, imageRef } from './config-files';
 import { DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
 import { Loki } from './loki';

@@ -1,22 +1,12 @@
-import * as crypto from 'crypto';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ClusterConfig } from '../config/cluster';
 import { commonLabels, selectorLabels, WorkloadIdentity } from '../core/labels';
 import { parseQuantity } from '../core/quantity';
 import { ContainerResources } from '../core/security';
-import { Flow, kebab } from '../network/flow';
+import { fitFlowName, Flow, kebab } from '../network/flow';
 import { FlowPort, IPeerable, Peer, Peers, Port } from '../network/peer';
 
-/** Pod template annotation carrying a hash of the component's configuration, so a config change rolls the pods. */
-export const CONFIG_HASH_ANNOTATION = 'platform-kit.io/config-hash';
-
-/** A short, stable hash of configuration texts (for {@link CONFIG_HASH_ANNOTATION}). */
-export function configHash(...texts: readonly string[]): string {
-  const hash = crypto.createHash('sha256');
-  for (const text of texts) hash.update(text).update('\0');
-  return hash.digest('hex').slice(0, 16);
-}
 
 /** The labels of one observability component: common labels on objects, selector labels on pods and policies. */
 export class ComponentIdentity {
@@ -64,10 +54,7 @@ export interface NodeAddress {
  * policies stay DNS labels; a long name keeps its start and gets a short hash, so it stays unique and stable.
  */
 export function flowName(...parts: readonly string[]): string {
-  const name = `allow-${parts.map(kebab).join('-')}`;
-  if (name.length <= 55) return name;
-  const hash = crypto.createHash('sha256').update(name).digest('hex').slice(0, 6);
-  return `${name.slice(0, 48).replace(/-+$/, '')}-${hash}`;
+  return fitFlowName(`allow-${parts.map(kebab).join('-')}`);
 }
 
 /**
@@ -135,9 +122,6 @@ export interface IScrapeTarget extends IPeerable {
 }
 
 /** An emptyDir volume with a size limit (counted against the node's ephemeral storage). */
-export function emptyDir(name: string, sizeLimit: string, medium?: 'Memory'): k8s.Volume {
-  return { name, emptyDir: { sizeLimit: k8s.Quantity.fromString(sizeLimit), ...(medium ? { medium } : {}) } };
-}
 
 /** A ClusterIP Service selecting the component's pods. */
 export function clusterService(scope: Construct, name: string, namespace: string, identity: ComponentIdentity, ports: Array<{ name: string; port: number }>): k8s.KubeService {

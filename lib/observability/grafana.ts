@@ -6,10 +6,9 @@ import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity,
 import { Flow } from '../network/flow';
 import { IngressRoute } from '../network/ingress-route';
 import { Peer, Peers, Port } from '../network/peer';
-import {
-  clusterService, ComponentIdentity, CONFIG_HASH_ANNOTATION, configHash, emptyDir, flowName, httpProbe, IScrapeTarget,
-  serviceAccount,
-} from './common';
+import { clusterService, ComponentIdentity, flowName, httpProbe, IScrapeTarget, serviceAccount } from './common';
+import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
+import { emptyDir } from '../core/volumes';
 import {
   Dashboard, dashboardJson, GRAFANA_IMAGE, grafanaDashboardProvider, grafanaDatasources, grafanaIni, ImagePin, imageRef,
   platformDashboards,

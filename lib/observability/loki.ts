@@ -3,10 +3,9 @@ import { Construct } from 'constructs';
 import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
 import { Peer, Peers, Port } from '../network/peer';
 import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
-import {
-  clusterService, ComponentIdentity, CONFIG_HASH_ANNOTATION, configHash, emptyDir, goMemLimit, httpProbe, IScrapeTarget,
-  serviceAccount, serviceUrl,
-} from './common';
+import { clusterService, ComponentIdentity, goMemLimit, httpProbe, IScrapeTarget, serviceAccount, serviceUrl } from './common';
+import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
+import { emptyDir } from '../core/volumes';
 import { ImagePin, imageRef, LOKI_IMAGE, lokiConfig } from './config-files';
 import { DEFAULT_LOKI, DEFAULT_RESOURCES, DEFAULT_STORAGE, OBSERVABILITY_NAMESPACES } from './defaults';
 

@@ -8,10 +8,9 @@ import { Flow } from '../network/flow';
 import { FlowPort, IPeerable, Peer, Peers, Port } from '../network/peer';
 import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
 import { Alertmanager } from './alertmanager';
-import {
-  allowApiServer, ApiServerEndpoints, clusterReader, clusterService, ComponentIdentity, CONFIG_HASH_ANNOTATION, configHash,
-  emptyDir, flowName, goMemLimit, httpProbe, IScrapeTarget, NodeAddress, serviceAccount, serviceUrl,
-} from './common';
+import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, ComponentIdentity, flowName, goMemLimit, httpProbe, IScrapeTarget, NodeAddress, serviceAccount, serviceUrl } from './common';
+import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
+import { emptyDir } from '../core/volumes';
 import { alertRulesYaml, ImagePin, imageRef, PlatformNamespaces, PROMETHEUS_IMAGE, prometheusConfig } from './config-files';
 import { DEFAULT_PROMETHEUS, DEFAULT_RESOURCES, DEFAULT_STORAGE, OBSERVABILITY_NAMESPACES } from './defaults';
 

@@ -6,7 +6,7 @@ import {
   DEFAULT_TERMINATION_GRACE_SECONDS, MYSQLD_EXPORTER_IMAGE,
 } from '../../lib/mysql/defaults';
 import { SCRIPT_FILES, mysqlScripts } from '../../lib/mysql/scripts';
-import { CONFIG_HASH_ANNOTATION } from '../../lib/mysql/statefulset';
+import { CONFIG_HASH_ANNOTATION } from '../../lib/core/config-hash';
 import { Peers } from '../../lib/network/peer';
 import { MYSQLD_EXPORTER_IMAGE as OBSERVABILITY_EXPORTER_PIN } from '../../lib/observability/config-files/versions';
 import { NfsStorageClass } from '../../lib/storage/nfs-volume';

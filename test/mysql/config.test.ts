@@ -1,25 +1,14 @@
 import { parseConfig } from '../../lib/config/load';
-import { UserError } from '../../lib/core/errors';
 import { isCronSchedule, mysqlClients, mysqlNamespaces, mysqlNfsServer } from '../../lib/mysql/config';
 import {
   DEFAULT_BACKUP, DEFAULT_BACKUP_RESOURCES, DEFAULT_EXPORT_PATHS, DEFAULT_EXPORTER_RESOURCES, DEFAULT_MYSQLD_RESOURCES,
   MYSQL_IMAGE, MYSQLD_EXPORTER_IMAGE,
 } from '../../lib/mysql/defaults';
-import { MINIMAL_CLUSTER } from '../support/helpers';
+import { MINIMAL_CLUSTER, problemsOf } from '../support/helpers';
 
 const TENANTS = 'tenants:\n  - name: dwayne\n  - name: demo\n';
 const BASE = `${MINIMAL_CLUSTER}${TENANTS}`;
 
-/** The problems parseConfig reports for a config, or [] when it is valid. */
-function problemsOf(yaml: string): readonly string[] {
-  try {
-    parseConfig(yaml);
-    return [];
-  } catch (e) {
-    if (e instanceof UserError) return e.problems;
-    throw e;
-  }
-}
 
 describe('mysql: section defaults', () => {
   test('with no mysql: key the cluster of the notes is deployed', () => {

@@ -1,5 +1,6 @@
 import { parseConfig } from '../../lib/config/load';
-import { allowApiServer, apiServerOf, configHash, flowName, goMemLimit } from '../../lib/observability/common';
+import { allowApiServer, apiServerOf, flowName, goMemLimit } from '../../lib/observability/common';
+import { configHash } from '../../lib/core/config-hash';
 import { Peers } from '../../lib/network/peer';
 import { find } from '../support/helpers';
 import { render } from './fixtures';

@@ -1,19 +1,8 @@
 import { parseConfig } from '../../lib/config/load';
-import { UserError } from '../../lib/core/errors';
 import { observabilityNamespaces, prometheusRetentionBytes, storageNodes, webhookEgress } from '../../lib/observability/config';
 import { DEFAULT_RESOURCES } from '../../lib/observability/defaults';
-import { defaultConfig, MINIMAL_CLUSTER } from '../support/helpers';
+import { defaultConfig, MINIMAL_CLUSTER, problemsOf } from '../support/helpers';
 
-/** The problems parseConfig reports for a config (empty when it loads). */
-function problemsOf(yaml: string): readonly string[] {
-  try {
-    parseConfig(yaml);
-    return [];
-  } catch (e) {
-    if (e instanceof UserError) return e.problems;
-    throw e;
-  }
-}
 
 /** The lab's three nodes (one control plane, two 2 CPU / 2 GiB workers). */
 const LAB_CLUSTER = `cluster:

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { NetworkPolicyEvaluator } from '../../lib/checks/network/evaluator';
-import { CONFIG_HASH_ANNOTATION } from '../../lib/observability/common';
+import { CONFIG_HASH_ANNOTATION } from '../../lib/core/config-hash';
 import { platformDashboards } from '../../lib/observability/config-files';
 import { Grafana, GrafanaProps, MAX_DASHBOARD_BYTES } from '../../lib/observability/grafana';
 import { find } from '../support/helpers';

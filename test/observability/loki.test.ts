@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { CONFIG_HASH_ANNOTATION } from '../../lib/observability/common';
+import { CONFIG_HASH_ANNOTATION } from '../../lib/core/config-hash';
 import { LOKI_IMAGE } from '../../lib/observability/config-files';
 import { DEFAULT_LOKI, DEFAULT_RESOURCES } from '../../lib/observability/defaults';
 import { Loki, LokiProps } from '../../lib/observability/loki';

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { Alertmanager } from '../../lib/observability/alertmanager';
-import { CONFIG_HASH_ANNOTATION } from '../../lib/observability/common';
+import { CONFIG_HASH_ANNOTATION } from '../../lib/core/config-hash';
 import { PROMETHEUS_IMAGE } from '../../lib/observability/config-files';
 import { DEFAULT_PROMETHEUS } from '../../lib/observability/defaults';
 import { Loki } from '../../lib/observability/loki';

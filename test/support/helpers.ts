@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { parseConfig } from '../../lib/config/load';
+import { UserError } from '../../lib/core/errors';
 import { PlatformConfig } from '../../lib/config/platform-config';
 import { synthesize, SynthResult } from '../../lib/output/synth';
 
@@ -101,4 +102,15 @@ export function goodDeployment(overrides: { name?: string; namespace?: string; r
       },
     },
   };
+}
+
+/** The problems parseConfig reports for a config text, or [] when it loads. */
+export function problemsOf(yaml: string): readonly string[] {
+  try {
+    parseConfig(yaml);
+    return [];
+  } catch (e) {
+    if (e instanceof UserError) return e.problems;
+    throw e;
+  }
 }
