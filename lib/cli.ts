@@ -1,7 +1,6 @@
 import { loadConfigFile } from './config/load';
 import { UserError } from './core/errors';
-import { gitopsWarnings } from './gitops/config';
-import { synthesize } from './output/synth';
+import { synthesize } from './pipeline/synthesize';
 import { writeAtomically } from './output/write';
 
 export const USAGE = 'usage: npm run synth -- [--config platform.yaml] [--out dist]';
@@ -28,7 +27,6 @@ export function runCli(argv: readonly string[], io: CliIo = consoleIo): number {
     const result = synthesize(config);
     writeAtomically(args.out, result.files);
     for (const line of result.report) io.out(line);
-    for (const line of gitopsWarnings(config)) io.out(line);
     io.out(`Platform Kit: ${result.objectCount} objects in ${result.files.length} files written to ${args.out}/ from ${args.config}`);
     return 0;
   } catch (e) {

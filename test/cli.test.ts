@@ -31,7 +31,7 @@ describe('npm run synth -- --config <file> --out <dir>', () => {
     const config = path.join(dir, 'p.yaml');
     fs.writeFileSync(config, `${MINIMAL_CLUSTER}tenants:\n  - name: team-a\nmysql: { enabled: false }\nobservability: { enabled: false }\ngitops: { enabled: false }\n`);
     const err: string[] = [];
-    const spy = jest.spyOn(require('../lib/output/synth'), 'synthesize').mockImplementation(() => { throw new Error('IngressRoute x/y: host "y" is not a DNS name with a domain'); });
+    const spy = jest.spyOn(require('../lib/pipeline/synthesize'), 'synthesize').mockImplementation(() => { throw new Error('IngressRoute x/y: host "y" is not a DNS name with a domain'); });
     // WHEN
     const code = runCli(['--config', config, '--out', path.join(dir, 'out')], { out: () => undefined, err: (l) => err.push(l) });
     spy.mockRestore();

@@ -5,7 +5,7 @@ import { show } from '../core/errors';
 import { commonLabels, selectorLabels } from '../core/labels';
 import { parseQuantity } from '../core/quantity';
 import { imageName, ImageRef, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
-import { Flow } from '../network/flow';
+import { Flow, FlowSides } from '../network/flow';
 import { IngressRoute } from '../network/ingress-route';
 import { IPeerable, Peer, Peers, Port, resolvePeer } from '../network/peer';
 import { emptyDir } from '../core/volumes';
@@ -75,10 +75,15 @@ export interface SecretKeyRef {
 
 /** The MySQL server the app connects to: the flow opens exactly this. */
 export interface MySqlEndpoint {
-  /** The primary's pods (a plain peer today; the MySQL construct's handle once it offers one). */
+  /** The primary's pods (e.g. `MySqlCluster.primaryPods()`). */
   readonly primary: Peer | IPeerable;
   /** MySQL port. @default 3306 */
   readonly port?: number;
+  /**
+   * Which sides of the app → MySQL flow the app writes: `egress` when the MySQL side is written by its owner (a
+   * MySqlCluster's client allow-list, `addClient`). @default 'both'
+   */
+  readonly sides?: FlowSides;
 }
 
 export interface WebAppProps {
@@ -371,6 +376,7 @@ export class WebApp extends Construct implements IPeerable {
         to: primary,
         ports: [Port.tcp(checkPort(at, 'mysql.port', props.mysql.port ?? 3306))],
         description: `${this.name} uses the MySQL primary`,
+        sides: props.mysql.sides,
       });
     }
   }

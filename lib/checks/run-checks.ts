@@ -14,11 +14,29 @@ export interface CheckInput {
   readonly flows: readonly Flow[];
 }
 
+/** What the checks found: every problem (`[section] message`), and the report lines (the capacity table). */
+export interface CheckOutcome {
+  readonly problems: string[];
+  readonly report: string[];
+}
+
 /**
  * Every synth-time check, in the order a reader would fix them; all problems are reported together.
  * Returns the report lines (the capacity table) for the user.
  */
 export function runChecks(input: CheckInput): string[] {
+  const { problems, report } = evaluateChecks(input);
+  if (problems.length > 0) throw checkFailure(problems, report);
+  return report;
+}
+
+/** The error a failed check run is reported as: the count, every problem, then the capacity table. */
+export function checkFailure(problems: readonly string[], report: readonly string[]): UserError {
+  return new UserError(`synth checks failed, ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written`, [...problems], [...report]);
+}
+
+/** Runs every check and returns what they found, without throwing. */
+export function evaluateChecks(input: CheckInput): CheckOutcome {
   const { config, objects, flows } = input;
   const sections: Array<[string, () => string[]]> = [
     ['Kubernetes 1.27 schema', () => checkSchema(objects)],
@@ -38,8 +56,5 @@ export function runChecks(input: CheckInput): string[] {
   for (const [name, check] of sections) {
     for (const problem of check()) problems.push(`[${name}] ${problem}`);
   }
-  if (problems.length > 0) {
-    throw new UserError(`synth checks failed, ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written`, problems, capacity.table);
-  }
-  return capacity.table;
+  return { problems, report: capacity.table };
 }

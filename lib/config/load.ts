@@ -3,31 +3,36 @@ import * as path from 'path';
 import Ajv, { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { ProblemList, show, UserError } from '../core/errors';
-import { appsNamespaces, checkAppsConfig } from '../apps/config';
-import { checkGitOpsConfig, gitopsNamespaces } from '../gitops/config';
-import { checkMySqlConfig, mysqlNamespaces } from '../mysql/config';
-import { checkObservabilityConfig, observabilityNamespaces } from '../observability/config';
-import { RESERVED_NAMESPACES, checkTenants } from '../tenancy/config';
+import { PLATFORM_PARTS } from '../parts';
+import { LoadedConfig, managedNamespaceOwners, PlatformPart, sectionOf } from '../parts/platform-part';
 import { checkCluster, completeCluster } from './cluster';
 import { FORMATS } from './formats';
-import { PlatformConfig, platformSchema } from './platform-config';
+import { PlatformConfig, platformSchemaOf } from './platform-config';
 
-let validator: ReturnType<Ajv['compile']> | undefined;
+const validators = new WeakMap<readonly PlatformPart<any, any>[], ReturnType<Ajv['compile']>>();
 
-function compiled(): ReturnType<Ajv['compile']> {
+/** The schema validator of a list of parts, compiled once per list. */
+function compiled(parts: readonly PlatformPart<any, any>[]): ReturnType<Ajv['compile']> {
+  let validator = validators.get(parts);
   if (!validator) {
     // useDefaults fills every default the schema documents, so the schema is the one place a default lives.
     // The schema is our own and checked against the meta-schema by a test, so synth skips that step (and Ajv's
     // code optimiser): compiling is the largest part of loading a config.
     const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true, validateSchema: false, code: { optimize: false } });
     for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate: format.validate });
-    validator = ajv.compile(platformSchema);
+    validator = ajv.compile(platformSchemaOf(parts));
+    validators.set(parts, validator);
   }
   return validator;
 }
 
+/** What loading needs to know: the parts whose sections the description may have. @default PLATFORM_PARTS */
+export interface LoadOptions {
+  readonly parts?: readonly PlatformPart<any, any>[];
+}
+
 /** Reads, validates and completes a platform.yaml; every problem is reported at once as a {@link UserError}. */
-export function loadConfigFile(file: string): PlatformConfig {
+export function loadConfigFile(file: string, options: LoadOptions = {}): PlatformConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -35,10 +40,11 @@ export function loadConfigFile(file: string): PlatformConfig {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     throw new UserError(`${file}: cannot read the platform description`, [`${reason}; pass an existing file with --config <file>.`]);
   }
-  return parseConfig(text, path.basename(file));
+  return parseConfig(text, path.basename(file), options);
 }
 
-export function parseConfig(text: string, source = 'platform.yaml'): PlatformConfig {
+export function parseConfig(text: string, source = 'platform.yaml', options: LoadOptions = {}): PlatformConfig {
+  const parts = options.parts ?? PLATFORM_PARTS;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -53,7 +59,7 @@ export function parseConfig(text: string, source = 'platform.yaml'): PlatformCon
   }
 
   const problems = new ProblemList();
-  const validate = compiled();
+  const validate = compiled(parts);
   if (!validate(data)) {
     const lineOf = (instancePath: string): string => {
       const keys = instancePath.split('/').slice(1).map((k) => (/^\d+$/.test(k) ? Number(k) : k.replace(/~1/g, '/').replace(/~0/g, '~')));
@@ -64,27 +70,17 @@ export function parseConfig(text: string, source = 'platform.yaml'): PlatformCon
     problems.throwIfAny(source);
   }
 
-  const config: PlatformConfig = { ...data, cluster: completeCluster(data.cluster) };
-  checkCluster(config.cluster, problems);
-  checkMySqlConfig(config, problems);
-  checkObservabilityConfig(config, problems);
-  checkAppsConfig(config, problems);
-  checkGitOpsConfig(config, problems);
-  checkTenants(config.tenants, reservedNamespaces(config), problems);
+  const whole: LoadedConfig = { ...data, cluster: completeCluster(data.cluster) };
+  checkCluster(whole.cluster, problems);
+  const namespaceOwners = managedNamespaceOwners(parts, whole);
+  for (const part of parts) part.checkConfig?.(sectionOf(part, whole), { whole, problems, namespaceOwners });
+  // Tenants report their own clashes (with the field to change); two other parts on one namespace are reported here.
+  for (const [ns, owners] of namespaceOwners) {
+    const sections = owners.filter((key) => key !== 'tenants');
+    if (sections.length > 1) problems.add(`${sections.join(' and ')}: both use namespace ${JSON.stringify(ns)}; give each section its own namespace.`);
+  }
   problems.throwIfAny(source);
-  return config;
-}
-
-/** Namespaces tenants may not take: Kubernetes' own and those the platform sections create. */
-function reservedNamespaces(config: PlatformConfig): Map<string, string> {
-  const reserved = new Map(RESERVED_NAMESPACES.map((n) => [n, 'a Kubernetes system namespace']));
-  const sections: Array<[string, string[]]> = [
-    ['mysql', mysqlNamespaces(config)], ['observability', observabilityNamespaces(config)],
-    ['apps', appsNamespaces(config)], ['gitops', gitopsNamespaces(config)],
-  ];
-  for (const [section, namespaces] of sections) for (const n of namespaces) reserved.set(n, `used by the ${section} section`);
-  reserved.set(config.cluster.ingress.controllerNamespace, 'the ingress controller namespace (cluster.ingress)');
-  return reserved;
+  return whole as unknown as PlatformConfig;
 }
 
 /** `/tenants/1/quota/cpu` → `tenants[1].quota.cpu` */

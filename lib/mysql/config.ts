@@ -5,7 +5,7 @@ import { ContainerResources, ImageRef } from '../core/security';
 import { DEFAULT_NFS_MOUNT_OPTIONS } from '../storage/nfs-volume';
 import { RESERVED_NAMESPACES } from '../tenancy/config';
 import {
-  DEFAULT_BACKUP, DEFAULT_BACKUP_RESOURCES, DEFAULT_CLIENTS, DEFAULT_CREDENTIALS_SECRET, DEFAULT_EXPORT_PATHS,
+  DEFAULT_BACKUP, DEFAULT_BACKUP_RESOURCES, DEFAULT_CREDENTIALS_SECRET, DEFAULT_EXPORT_PATHS,
   DEFAULT_EXPORTER_RESOURCES, DEFAULT_MYSQLD_RESOURCES, DEFAULT_NAMESPACE, DEFAULT_PV_SIZE, DEFAULT_REPLICAS,
   DEFAULT_REQUEST_SIZE, MYSQL_IMAGE, MYSQLD_EXPORTER_IMAGE,
 } from './defaults';
@@ -34,7 +34,7 @@ export interface MySqlConfig {
   readonly replicas: number;
   readonly image: ImageRef;
   readonly exporterImage: ImageRef;
-  /** Absent: `cluster.nfs.server` (resolved by {@link mysqlNfsServer}; a schema default cannot name another field). */
+  /** Absent: `cluster.nfs.server` (a schema default cannot name another field). */
   readonly nfsServer?: string;
   readonly exportPaths: readonly string[];
   readonly nfsMountOptions: readonly string[];
@@ -42,8 +42,8 @@ export interface MySqlConfig {
   readonly requestSize: string;
   readonly resources: { readonly mysqld: FullResources; readonly exporter: FullResources };
   readonly credentialsSecret: string;
-  /** Absent: the notes' app namespace (`dwayne`) when it is a tenant, else none — see {@link mysqlClients}. */
-  readonly clients?: readonly string[];
+  /** Tenants whose pods may connect (platform.yaml names them; the library carries no lab's tenant names). */
+  readonly clients: readonly string[];
   readonly backup: MySqlBackupConfig;
 }
 
@@ -78,8 +78,8 @@ export const mysqlSchema: JsonSchema = object(
     credentialsSecret: str('Existing Secret in the namespace with keys root-password, replication-password, exporter-password, backup-password (docs/mysql.md).', { format: 'dns-subdomain', default: DEFAULT_CREDENTIALS_SECRET }),
     clients: array(
       str('Tenant namespace.', { format: 'dns-label' }),
-      `Tenant namespaces whose pods may connect to port 3306 (both sides of the flow are written); everything else is denied. Default: ${DEFAULT_CLIENTS.map((c) => JSON.stringify(c)).join(', ')} (the notes' app namespace) when it is a tenant, else none.`,
-      { uniqueItems: true },
+      'Tenant namespaces whose pods may connect to port 3306 (both sides of the flow are written); everything else is denied.',
+      { default: [], uniqueItems: true },
     ),
     backup: object(
       {
@@ -114,16 +114,6 @@ export function mysqlNfsServer(config: { readonly mysql: MySqlConfig; readonly c
   return config.mysql.nfsServer ?? config.cluster.nfs.server;
 }
 
-/**
- * The client namespaces: the configured ones, or by default those of {@link DEFAULT_CLIENTS} that are tenants (so a
- * platform.yaml without a `dwayne` tenant needs no `mysql:` section, while a listed client that is not a tenant is
- * an error).
- */
-export function mysqlClients(config: { readonly mysql: MySqlConfig; readonly tenants?: readonly { readonly name: string }[] }): readonly string[] {
-  if (config.mysql.clients !== undefined) return config.mysql.clients;
-  const tenants = new Set((config.tenants ?? []).map((t) => t.name));
-  return DEFAULT_CLIENTS.filter((c) => tenants.has(c));
-}
 
 /** Cross-field checks of the section, run after schema validation. */
 export function checkMySqlConfig(config: { readonly mysql: MySqlConfig; readonly tenants?: readonly { readonly name: string }[] }, problems: ProblemList): void {
@@ -173,7 +163,7 @@ export function checkMySqlConfig(config: { readonly mysql: MySqlConfig; readonly
   const tenants = (config.tenants ?? []).map((t) => t.name);
   (m.clients ?? []).forEach((client, i) => {
     if (client === m.namespace) {
-      problems.add(`${at}.clients[${i}]: ${show(client)} is the MySQL namespace itself; clients are the tenants whose apps connect (e.g. ${show(DEFAULT_CLIENTS[0])}).`);
+      problems.add(`${at}.clients[${i}]: ${show(client)} is the MySQL namespace itself; clients are the tenants whose apps connect.`);
     } else if (!tenants.includes(client)) {
       problems.add(`${at}.clients[${i}]: ${show(client)} is not a tenant; add it under tenants: (Platform Kit then writes both sides of the flow to port 3306) or remove it. Tenants: ${showList(tenants)}.`);
     }

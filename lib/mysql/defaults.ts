@@ -30,8 +30,6 @@ export const DEFAULT_PV_SIZE = '5Gi';
 export const DEFAULT_REQUEST_SIZE = '5Gi';
 /** The Secret holding the four passwords, created out of band (docs/mysql.md). */
 export const DEFAULT_CREDENTIALS_SECRET = 'mysql-credentials';
-/** Namespaces whose pods may connect to port 3306: the notes' app namespace. */
-export const DEFAULT_CLIENTS: readonly string[] = ['dwayne'];
 
 /**
  * mysqld: Burstable. The request (256Mi) is what the lab's 2 GiB workers can give three members next to the

@@ -3,7 +3,15 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { show } from '../core/errors';
 import { commonLabels } from '../core/labels';
+import { ManagedNamespaces } from './managed-namespaces';
 import { describePeer, describePorts, FlowPort, IPeerable, Peer, resolvePeer } from './peer';
+
+/**
+ * Which policy sides a flow writes. `both` writes each side whose namespace Platform Kit manages; `egress` (or
+ * `ingress`) writes only that side, for a destination whose own side is written by its owner (an app's flow to MySQL:
+ * MySQL's side comes from its client allow-list, so the app never writes into MySQL's namespace).
+ */
+export type FlowSides = 'both' | 'egress' | 'ingress';
 
 export interface FlowProps {
   /** Where connections start. */
@@ -19,6 +27,8 @@ export interface FlowProps {
    * @default - `allow-` + the construct id in kebab-case
    */
   readonly name?: string;
+  /** Which sides to write. @default 'both' */
+  readonly sides?: FlowSides;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -26,7 +36,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /**
  * The one way to open traffic: "this workload talks to that workload on these ports". A flow writes the egress
  * side into the source's namespace and the ingress side into the destination's namespace (each only where
- * Platform Kit manages the namespace), so both ends of a default-deny pair agree by construction.
+ * Platform Kit manages the namespace: {@link ManagedNamespaces}), so both ends of a default-deny pair agree by
+ * construction.
  * The synth-time flow check finds every Flow in the tree and proves it with the NetworkPolicy evaluator.
  */
 export class Flow extends Construct {
@@ -40,6 +51,7 @@ export class Flow extends Construct {
   public readonly to: Peer;
   public readonly ports: readonly FlowPort[] | undefined;
   public readonly description: string;
+  public readonly sides: FlowSides;
 
   constructor(scope: Construct, id: string, props: FlowProps) {
     super(scope, id);
@@ -48,6 +60,7 @@ export class Flow extends Construct {
     this.ports = props.ports && props.ports.length > 0 ? props.ports : undefined;
     this.description = props.description;
     this.name = props.name ?? `allow-${kebab(id)}`;
+    this.sides = props.sides ?? 'both';
     if (!DNS_LABEL.test(this.name) || this.name.length > 55) {
       throw new Error(`Flow ${this.node.path}: name ${show(this.name)} must be a DNS label of at most 55 characters (it gets an -ingress/-egress suffix).`);
     }
@@ -69,7 +82,7 @@ export class Flow extends Construct {
     });
     const ports = this.ports?.map(toPolicyPort);
 
-    if (this.from.kind !== 'cidr' && this.from.managed) {
+    if (this.sides !== 'ingress' && this.writesInto(this.from)) {
       new k8s.KubeNetworkPolicy(this, 'Egress', {
         metadata: metadata(this.from.namespace, 'egress'),
         spec: {
@@ -79,7 +92,7 @@ export class Flow extends Construct {
         },
       });
     }
-    if (this.to.kind !== 'cidr' && this.to.managed) {
+    if (this.sides !== 'egress' && this.writesInto(this.to)) {
       new k8s.KubeNetworkPolicy(this, 'Ingress', {
         metadata: metadata(this.to.namespace, 'ingress'),
         spec: {
@@ -89,6 +102,10 @@ export class Flow extends Construct {
         },
       });
     }
+  }
+
+  private writesInto(peer: Peer): peer is Exclude<Peer, { kind: 'cidr' }> {
+    return peer.kind !== 'cidr' && !peer.external && ManagedNamespaces.isManaged(this, peer.namespace);
   }
 }
 

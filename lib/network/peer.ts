@@ -20,13 +20,14 @@ export const Port = {
 };
 
 /**
- * One end of a flow. `managed` says whether Platform Kit owns the NetworkPolicies of that namespace: a flow
- * writes its policy side only into managed namespaces, because a policy in a namespace we do not own (the
- * ingress controller's, kube-system) would isolate its pods and break them.
+ * One end of a flow. A flow writes its policy side only into namespaces Platform Kit manages, because a policy in a
+ * namespace we do not own (the ingress controller's, kube-system) would isolate its pods and break them. Which
+ * namespaces those are is decided in one place, {@link ManagedNamespaces} (from the tree); only the cluster's own
+ * infrastructure namespaces, which Platform Kit never owns, are marked `external` here.
  */
 export type Peer =
-  | { readonly kind: 'pods'; readonly name: string; readonly namespace: string; readonly selector: Readonly<Record<string, string>>; readonly managed: boolean }
-  | { readonly kind: 'namespace'; readonly name: string; readonly namespace: string; readonly managed: boolean }
+  | { readonly kind: 'pods'; readonly name: string; readonly namespace: string; readonly selector: Readonly<Record<string, string>>; readonly external?: true }
+  | { readonly kind: 'namespace'; readonly name: string; readonly namespace: string; readonly external?: true }
   | { readonly kind: 'cidr'; readonly name: string; readonly cidr: string; readonly except: readonly string[] };
 
 /** Something that can stand at one end of a flow: a workload construct, or a plain {@link Peer}. */
@@ -42,21 +43,21 @@ export function isIpv4Cidr(value: string): boolean {
 }
 
 export const Peers = {
-  /** Pods selected by labels in a namespace Platform Kit manages. */
+  /** Pods selected by labels in a namespace (whether its side of a flow is written is decided by ManagedNamespaces). */
   pods(namespace: string, selector: Record<string, string>, name: string): Peer {
-    return { kind: 'pods', name, namespace, selector: { ...selector }, managed: true };
+    return { kind: 'pods', name, namespace, selector: { ...selector } };
   },
-  /** Every pod of a managed namespace. */
+  /** Every pod of a namespace. */
   namespace(namespace: string): Peer {
-    return { kind: 'namespace', name: namespace, namespace, managed: true };
+    return { kind: 'namespace', name: namespace, namespace };
   },
-  /** Pods in a namespace Platform Kit does not manage (kube-dns, the ingress controller): only our side gets a policy. */
+  /** Pods of the cluster's own infrastructure (kube-dns, the ingress controller), never Platform Kit's: only our side gets a policy. */
   externalPods(namespace: string, selector: Record<string, string>, name: string): Peer {
-    return { kind: 'pods', name, namespace, selector: { ...selector }, managed: false };
+    return { kind: 'pods', name, namespace, selector: { ...selector }, external: true };
   },
-  /** Every pod of a namespace Platform Kit does not manage. */
+  /** Every pod of a cluster infrastructure namespace Platform Kit never owns. */
   externalNamespace(namespace: string): Peer {
-    return { kind: 'namespace', name: namespace, namespace, managed: false };
+    return { kind: 'namespace', name: namespace, namespace, external: true };
   },
   /** Addresses outside the pod network (nodes, the API server, an external service). */
   cidr(cidr: string, name: string, except: string[] = []): Peer {

@@ -11,7 +11,7 @@ import { Alertmanager } from './alertmanager';
 import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, ComponentIdentity, flowName, goMemLimit, httpProbe, IScrapeTarget, NodeAddress, serviceAccount, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { emptyDir } from '../core/volumes';
-import { alertRulesYaml, ImagePin, imageRef, PlatformNamespaces, PROMETHEUS_IMAGE, prometheusConfig } from './config-files';
+import { alertRulesYaml, ImagePin, imageRef, OfferedScrapeJob, PlatformNamespaces, PROMETHEUS_IMAGE, prometheusConfig } from './config-files';
 import { DEFAULT_PROMETHEUS, DEFAULT_RESOURCES, DEFAULT_STORAGE, OBSERVABILITY_NAMESPACES } from './defaults';
 
 /** The kubelet's authenticated HTTPS port (metrics and cAdvisor). */
@@ -36,7 +36,7 @@ export interface PrometheusProps {
   readonly storageSize?: string;
   /** StorageClass of the claim: a local volume, never NFS (the Prometheus TSDB does not support it). @default 'local-storage' */
   readonly storageClassName?: string;
-  /** Namespaces of the scraped platform components (for the scrape jobs). @default - the observability defaults and `mysql` */
+  /** Namespaces of the observability components (for their scrape jobs). @default - the observability defaults */
   readonly componentNamespaces?: Partial<PlatformNamespaces>;
   /** Also discover Alloy pods in these namespaces (the events collector). @default [] */
   readonly extraAlloyNamespaces?: readonly string[];
@@ -83,6 +83,7 @@ export class Prometheus extends Construct implements IScrapeTarget {
   private readonly clusterName: string | undefined;
   private readonly nodes: NodeAddress[] = [];
   private readonly annotationNamespaces: string[] = [];
+  private readonly offeredJobs: OfferedScrapeJob[] = [];
   private readonly flowIds = new Set<string>();
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
@@ -209,6 +210,7 @@ export class Prometheus extends Construct implements IScrapeTarget {
       namespaces: this.componentNamespaces,
       annotationNamespaces: this.annotationNamespaces,
       extraAlloyNamespaces: this.extraAlloyNamespaces,
+      offeredJobs: this.offeredJobs,
       ...(this.clusterName ? { clusterName: this.clusterName } : {}),
     });
   }
@@ -222,6 +224,16 @@ export class Prometheus extends Construct implements IScrapeTarget {
   /** Opens Prometheus → pods that are not a construct here (e.g. another unit's exporter), on `ports`. */
   scrapePods(scrapeName: string, pods: Peer, ports: readonly FlowPort[], description: string): Flow {
     return this.flow(`Scrape-${scrapeName}`, flowName('prometheus', 'scrape', scrapeName), pods, ports, description);
+  }
+
+  /**
+   * Adds a scrape job for pods another part offers (discovered by their `app.kubernetes.io/name` label and container
+   * port in their namespace) and opens Prometheus → those pods on that port.
+   */
+  scrapeOffered(target: { job: string; pods: Peer & { kind: 'pods' }; app: string; port: FlowPort; description: string }): Flow {
+    if (this.offeredJobs.some((j) => j.job === target.job)) throw new Error(`Prometheus.scrapeOffered: job ${show(target.job)} is offered twice; each job name must be unique.`);
+    this.offeredJobs.push({ job: target.job, namespace: target.pods.namespace, app: target.app, port: target.port.port });
+    return this.scrapePods(target.job, target.pods, [target.port], target.description);
   }
 
   /**
@@ -242,12 +254,12 @@ export class Prometheus extends Construct implements IScrapeTarget {
    * pod there on `ports` (NetworkPolicy cannot select by annotation, so the ports are the contract: by default the
    * container port named `metrics`).
    */
-  scrapeAnnotatedPods(namespace: string, ports: readonly FlowPort[], managed = true): Flow | undefined {
+  scrapeAnnotatedPods(namespace: string, ports: readonly FlowPort[]): Flow | undefined {
     if (this.annotationNamespaces.includes(namespace)) throw new Error(`Prometheus.scrapeAnnotatedPods: namespace ${show(namespace)} is added twice.`);
     if (ports.length === 0) throw new Error(`Prometheus.scrapeAnnotatedPods: no ports for ${show(namespace)}; name at least one (e.g. Port.tcp('metrics')).`);
     this.annotationNamespaces.push(namespace);
     return this.flow(`ScrapeAnnotated-${namespace}`, flowName('prometheus', 'scrape', 'ns', namespace),
-      managed ? Peers.namespace(namespace) : Peers.externalNamespace(namespace), ports,
+      Peers.namespace(namespace), ports,
       `Prometheus scrapes pods annotated prometheus.io/scrape in ${namespace} on their metrics ports`);
   }
 

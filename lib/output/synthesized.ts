@@ -17,12 +17,23 @@ export interface SynthesizedObject {
  * JSON in tree order. A failed validation is a user-facing problem that names the construct path.
  */
 export function synthesizeObjects(app: App): SynthesizedObject[] {
+  const problems = validateTree(app);
+  if (problems.length > 0) throw new UserError('validation failed', problems);
+  return collectObjects(app);
+}
+
+/** Every construct validation's message, prefixed with the construct's path (none for the App's own). */
+export function validateTree(app: App): string[] {
   const problems: string[] = [];
   for (const construct of app.node.findAll()) {
-    for (const message of construct.node.validate()) problems.push(`${construct.node.path}: ${message}`);
+    const at = construct.node.path;
+    for (const message of construct.node.validate()) problems.push(at === '' ? message : `${at}: ${message}`);
   }
-  if (problems.length > 0) throw new UserError('validation failed', problems);
+  return problems;
+}
 
+/** Every unit chart's objects as plain JSON, in tree order (no validation). */
+export function collectObjects(app: App): SynthesizedObject[] {
   const objects: SynthesizedObject[] = [];
   for (const chart of PlatformChart.all(app)) {
     for (const construct of chart.node.findAll()) {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { show } from '../core/errors';
 import { commonLabels, EXPOSED_LABEL } from '../core/labels';
 import { Flow } from '../network/flow';
+import { ManagedNamespaces } from '../network/managed-namespaces';
 import { Peer, Peers, Port } from '../network/peer';
 import {
   DEFAULT_LIMITS, DEFAULT_POD_SECURITY_LEVEL, DEFAULT_QUOTA, LimitSettings, POD_SECURITY_VERSION, PodSecurityLevel,
@@ -44,8 +45,8 @@ export interface TenantNamespaceProps {
    */
   readonly ingressControllerNamespace?: string;
   /**
-   * Namespaces whose pods may reach every pod here, on any port. Use `Peers.namespace()` for a namespace the
-   * platform manages (its egress side is written too) and `Peers.externalNamespace()` for any other.
+   * Namespaces whose pods may reach every pod here, on any port (`Peers.namespace()`; their egress side is written
+   * where the platform manages them, see ManagedNamespaces).
    * @default []
    */
   readonly allowFrom?: readonly Peer[];
@@ -76,6 +77,7 @@ export class TenantNamespace extends Construct {
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     super(scope, id);
     this.name = props.name;
+    ManagedNamespaces.recordCreated(this, this.name);
     this.enforce = props.podSecurity?.enforce ?? DEFAULT_POD_SECURITY_LEVEL;
     const audit = props.podSecurity?.audit ?? 'restricted';
     const warn = props.podSecurity?.warn ?? 'restricted';

@@ -144,7 +144,7 @@ describe('apps: section', () => {
 
   test('an app that uses MySQL must be in the MySQL client allow-list (mysql.clients)', () => {
     // GIVEN an app in tenant demo that uses MySQL, and an allow-list with only dwayne
-    const [app] = parseConfig(withApps(`{ name: hello, tenant: demo, ${IMAGE}, mysql: true }`)).apps;
+    const [app] = parseConfig(`${withApps(`{ name: hello, tenant: demo, ${IMAGE}, mysql: true }`)}mysql:\n  clients: [demo]\n`).apps;
     const problems = new ProblemList();
     // WHEN cross-checked with MySQL on, then off
     checkAppsConfig({ apps: [app], tenants: [{ name: 'dwayne' }, { name: 'demo' }], mysql: { enabled: true, clients: ['dwayne'] } }, problems);

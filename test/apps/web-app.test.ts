@@ -286,7 +286,7 @@ describe('WebApp', () => {
     const { app } = build();
     // THEN
     expect(app.toPeer()).toEqual({
-      kind: 'pods', name: 'hello', namespace: 'team-a', managed: true,
+      kind: 'pods', name: 'hello', namespace: 'team-a',
       selector: { 'app.kubernetes.io/name': 'hello', 'app.kubernetes.io/instance': 'hello' },
     });
   });

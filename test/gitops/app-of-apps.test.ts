@@ -4,11 +4,10 @@ import { parseConfig } from '../../lib/config/load';
 import { PlatformConfig } from '../../lib/config/platform-config';
 import { RESOURCES_FINALIZER, SYNC_OPTIONS, SYNC_WAVE } from '../../lib/gitops/argo-application';
 import { checkCustomResources } from '../../lib/gitops/crd-schema';
-import { SERVER_SIDE_APPLY_THRESHOLD_BYTES, addGitOpsUnit } from '../../lib/gitops/unit';
+import { SERVER_SIDE_APPLY_THRESHOLD_BYTES, addGitOpsUnit, gitopsPart } from '../../lib/gitops/part';
 import { isClusterScoped } from '../../lib/output/layout';
 import { PlatformChart } from '../../lib/output/platform-chart';
 import { SynthesizedObject, synthesizeObjects } from '../../lib/output/synthesized';
-import { PlatformContext } from '../../lib/platform-context';
 import { find, MINIMAL_CLUSTER, synthDefault } from '../support/helpers';
 
 const ROOT = 'platform-kit';
@@ -30,10 +29,10 @@ const kindKeys = (list: Array<{ group: string; kind: string }>) => list.map((k) 
 /** A platform with hand-made units, for what the default platform.yaml does not exercise. */
 function customPlatform(gitops = '', units: (app: App) => void = () => {}): App {
   const config: PlatformConfig = parseConfig(`${MINIMAL_CLUSTER}tenants:\n  - name: dwayne\n${gitops}`);
-  const ctx: PlatformContext = { config, managedNamespaces: new Set(), handles: new Map() };
   const app = new App();
   units(app);
-  addGitOpsUnit(app, ctx);
+  // What the pipeline does for the gitops part: connect it (add the Applications) after every other unit exists.
+  if (gitopsPart.enabled!(config.gitops)) addGitOpsUnit(app, config.gitops, config.cluster);
   return app;
 }
 
@@ -213,7 +212,7 @@ describe('Argo CD app-of-apps (options)', () => {
     const app = customPlatform();
     configMapUnit(app, 'Late', 'platform/50-late', 50, 10);
     // WHEN synthesized THEN the validation names the unit and the fix
-    expect(() => synthesizeObjects(app)).toThrow(/unit Late \(platform\/50-late\) has no Argo CD Application: addGitOpsUnit must run after every other unit/);
+    expect(() => synthesizeObjects(app)).toThrow(/unit Late \(platform\/50-late\) has no Argo CD Application: it was added after the gitops part connected/);
   });
 
   test('Argo CD objects for two units (snapshot)', () => {

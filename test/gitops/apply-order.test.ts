@@ -3,7 +3,7 @@ import * as path from 'path';
 import { KubernetesSchema } from '../../lib/checks/kubernetes-schema';
 import { parseConfig } from '../../lib/config/load';
 import { isClusterScoped, OutputFile } from '../../lib/output/layout';
-import { synthesize } from '../../lib/output/synth';
+import { synthesize } from '../../lib/pipeline/synthesize';
 import { ROOT } from '../support/helpers';
 
 /**

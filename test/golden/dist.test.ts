@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { KubernetesSchema } from '../../lib/checks/kubernetes-schema';
 import { renderConfigSchema } from '../../lib/config/render-schema';
-import { synthesize } from '../../lib/output/synth';
+import { synthesize } from '../../lib/pipeline/synthesize';
 import { defaultConfig, ROOT, synthDefault } from '../support/helpers';
 
 const DIST = path.join(ROOT, 'dist');

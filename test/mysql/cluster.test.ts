@@ -258,7 +258,7 @@ describe('MySqlCluster defaults', () => {
 
   test('peers for the handle: all members, the primary, the exporter', () => {
     // THEN the peers other units connect to select the right pods
-    expect(cluster.allPods()).toEqual({ kind: 'pods', name: 'mysql', namespace: 'mysql', selector: { 'app.kubernetes.io/name': 'mysql', 'app.kubernetes.io/instance': 'mysql' }, managed: true });
+    expect(cluster.allPods()).toEqual({ kind: 'pods', name: 'mysql', namespace: 'mysql', selector: { 'app.kubernetes.io/name': 'mysql', 'app.kubernetes.io/instance': 'mysql' } });
     expect(cluster.primaryPods().selector).toEqual({ 'app.kubernetes.io/name': 'mysql', 'app.kubernetes.io/instance': 'mysql', 'statefulset.kubernetes.io/pod-name': 'mysql-0' });
     expect(cluster.exporterPeer()).toMatchObject({ kind: 'pods', namespace: 'mysql', name: 'mysql-exporter' });
     expect(cluster.toPeer()).toEqual(cluster.allPods());

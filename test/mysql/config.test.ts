@@ -1,5 +1,5 @@
 import { parseConfig } from '../../lib/config/load';
-import { isCronSchedule, mysqlClients, mysqlNamespaces, mysqlNfsServer } from '../../lib/mysql/config';
+import { isCronSchedule, mysqlNamespaces, mysqlNfsServer } from '../../lib/mysql/config';
 import {
   DEFAULT_BACKUP, DEFAULT_BACKUP_RESOURCES, DEFAULT_EXPORT_PATHS, DEFAULT_EXPORTER_RESOURCES, DEFAULT_MYSQLD_RESOURCES,
   MYSQL_IMAGE, MYSQLD_EXPORTER_IMAGE,
@@ -27,6 +27,7 @@ describe('mysql: section defaults', () => {
       requestSize: '5Gi',
       resources: { mysqld: DEFAULT_MYSQLD_RESOURCES, exporter: DEFAULT_EXPORTER_RESOURCES },
       credentialsSecret: 'mysql-credentials',
+      clients: [],
       backup: { ...DEFAULT_BACKUP, resources: DEFAULT_BACKUP_RESOURCES },
     });
     expect(DEFAULT_EXPORT_PATHS).toEqual(['/nfs_mysql', '/nfs_mysql1', '/nfs_mysql2']);
@@ -36,12 +37,11 @@ describe('mysql: section defaults', () => {
     expect(mysqlNamespaces(config)).toEqual(['mysql']);
   });
 
-  test('clients default to the notes\' app namespace when it is a tenant, else to none', () => {
-    // GIVEN configs with and without a dwayne tenant, and explicit clients THEN
-    expect(mysqlClients(parseConfig(BASE))).toEqual(['dwayne']);
-    expect(mysqlClients(parseConfig(`${MINIMAL_CLUSTER}tenants:\n  - name: team-a\n`))).toEqual([]);
-    expect(mysqlClients(parseConfig(`${BASE}mysql:\n  clients: [demo]\n`))).toEqual(['demo']);
-    expect(mysqlClients(parseConfig(`${BASE}mysql:\n  clients: []\n`))).toEqual([]);
+  test('clients are what platform.yaml lists: the library carries no lab tenant names (none by default)', () => {
+    // GIVEN configs without and with explicit clients THEN
+    expect(parseConfig(BASE).mysql.clients).toEqual([]);
+    expect(parseConfig(`${MINIMAL_CLUSTER}tenants:\n  - name: team-a\n`).mysql.clients).toEqual([]);
+    expect(parseConfig(`${BASE}mysql:\n  clients: [demo]\n`).mysql.clients).toEqual(['demo']);
   });
 
   test('an own NFS server overrides the cluster\'s; disabled creates no namespace', () => {

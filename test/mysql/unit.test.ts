@@ -5,19 +5,20 @@ import { NetworkPolicyEvaluator, PodModel } from '../../lib/checks/network/evalu
 import { parseConfig } from '../../lib/config/load';
 import { PlatformConfig } from '../../lib/config/platform-config';
 import { MySqlCluster } from '../../lib/mysql/cluster';
-import { MYSQL_HANDLE, mysqlHandle } from '../../lib/mysql/handle';
-import { addMySqlUnit } from '../../lib/mysql/unit';
-import { synthesize, SynthResult } from '../../lib/output/synth';
+import { MYSQL_UNIT, mysqlPart } from '../../lib/mysql/part';
+import { buildPlatformWith } from '../../lib/pipeline/build-platform';
+import { synthesize, SynthResult } from '../../lib/pipeline/synthesize';
 import { PlatformChart } from '../../lib/output/platform-chart';
-import { PlatformContext } from '../../lib/platform-context';
-import { UNITS } from '../../lib/units';
+import { definePart } from '../../lib/parts/platform-part';
+import { tenancyPart } from '../../lib/tenancy/part';
 import { find, MINIMAL_CLUSTER, ROOT } from '../support/helpers';
 
 const DEFAULT_YAML = fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8');
 
-/** What buildPlatform hands the units: the config, the managed namespaces, an empty handle map. */
-function context(config: PlatformConfig): PlatformContext {
-  return { config, managedNamespaces: new Set([...config.tenants.map((t) => t.name), config.mysql.namespace]), handles: new Map() };
+/** Builds only tenancy and MySQL, as the pipeline does; returns the App and MySQL's typed output. */
+function buildMySql(config: PlatformConfig): { app: App; cluster: MySqlCluster | undefined } {
+  const built = buildPlatformWith(config, { parts: [tenancyPart, mysqlPart] });
+  return { app: built.app, cluster: built.outputOf(mysqlPart) };
 }
 
 describe('the default platform.yaml', () => {
@@ -31,7 +32,7 @@ describe('the default platform.yaml', () => {
 
   test('synthesizes with every check passing and deploys the cluster of the notes', () => {
     // THEN the MySQL unit is there, in its own folder, cluster-scoped objects first
-    expect(result.files.map((f) => f.path).filter((p) => p.startsWith(`${UNITS.mysql.folder}/`))).toEqual([
+    expect(result.files.map((f) => f.path).filter((p) => p.startsWith(`${MYSQL_UNIT.folder}/`))).toEqual([
       'platform/20-mysql/00-cluster-scoped.yaml',
       'platform/20-mysql/10-mysql.yaml',
     ]);
@@ -88,24 +89,20 @@ describe('the default platform.yaml', () => {
   });
 });
 
-describe('addMySqlUnit', () => {
-  test('adds the MySQL chart and registers the typed handle', () => {
-    // GIVEN a minimal config with a dwayne tenant
-    const config = parseConfig(`${MINIMAL_CLUSTER}tenants:\n  - name: dwayne\n`);
-    const app = new App();
-    const ctx = context(config);
-    // WHEN the unit is added
-    addMySqlUnit(app, ctx);
-    // THEN one PlatformChart in the mysql folder, and the handle is the cluster built from the config
+describe('the MySQL part', () => {
+  test('adds the MySQL chart and returns the cluster as its typed output', () => {
+    // GIVEN a minimal config with a dwayne tenant that is a MySQL client
+    const config = parseConfig(`${MINIMAL_CLUSTER}tenants:\n  - name: dwayne\nmysql:\n  clients: [dwayne]\n`);
+    // WHEN tenancy and MySQL are built
+    const { app, cluster } = buildMySql(config);
+    // THEN one PlatformChart in the mysql folder after tenancy's, and the output is the cluster built from the config
     const charts = PlatformChart.all(app);
-    expect(charts.map((c) => [c.folder, c.wave])).toEqual([['platform/20-mysql', 20]]);
-    const handle = mysqlHandle(ctx);
-    expect(handle).toBeInstanceOf(MySqlCluster);
-    expect(ctx.handles.get(MYSQL_HANDLE)).toBe(handle);
-    expect(handle?.nfsServer).toBe('10.0.0.100');
-    expect(handle?.primaryService.host).toBe('mysql-primary.mysql.svc.cluster.local');
-    expect(handle?.metricsPortName).toBe('metrics');
-    expect(find(charts[0].toJson(), 'NetworkPolicy', 'allow-mysql-client-dwayne-egress', 'dwayne')).toBeDefined();
+    expect(charts.map((c) => [c.folder, c.wave])).toEqual([['platform/10-tenancy', 10], ['platform/20-mysql', 20]]);
+    expect(cluster).toBeInstanceOf(MySqlCluster);
+    expect(cluster?.nfsServer).toBe('10.0.0.100');
+    expect(cluster?.primaryService.host).toBe('mysql-primary.mysql.svc.cluster.local');
+    expect(cluster?.metricsPortName).toBe('metrics');
+    expect(find(charts[1].toJson(), 'NetworkPolicy', 'allow-mysql-client-dwayne-egress', 'dwayne')).toBeDefined();
   });
 
   test('passes every key of the section to the cluster', () => {
@@ -124,10 +121,8 @@ describe('addMySqlUnit', () => {
   clients: [shop]
   backup: { schedule: "@daily", timeZone: Asia/Shanghai, retentionDays: 3, exportPath: /dumps, size: 4Gi, resources: { limits: { memory: 300Mi } } }
 `);
-    // GIVEN every key of the section set WHEN the unit is added
-    const ctx = context(config);
-    addMySqlUnit(new App(), ctx);
-    const c = mysqlHandle(ctx)!;
+    // GIVEN every key of the section set WHEN the part is built
+    const c = buildMySql(config).cluster!;
     // THEN the cluster carries each of them
     expect({
       namespace: c.namespace, replicas: c.replicas, nfsServer: c.nfsServer, exportPaths: c.exportPaths, mountOptions: c.mountOptions,
@@ -144,20 +139,33 @@ describe('addMySqlUnit', () => {
     expect(objects.filter((o: any) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'dwayne')).toEqual([]);
   });
 
-  test('disabled: no chart, no handle', () => {
-    // GIVEN mysql.enabled false WHEN the unit is added THEN nothing is built or registered
-    const config = parseConfig(`${MINIMAL_CLUSTER}mysql:\n  enabled: false\n`);
-    const app = new App();
-    const ctx = context(config);
-    addMySqlUnit(app, ctx);
-    expect(PlatformChart.all(app)).toEqual([]);
-    expect(mysqlHandle(ctx)).toBeUndefined();
+  test('offers its exporter to Prometheus, its credentials Secret and its data volumes', () => {
+    // GIVEN the default MySQL section WHEN built THEN the offers name the pods, the Secret and every member's claim
+    const built = buildPlatformWith(parseConfig(`${MINIMAL_CLUSTER}tenants:\n  - name: dwayne\n`), { parts: [tenancyPart, mysqlPart] });
+    expect(built.offers.scrapeTargets.map((t) => [t.job, t.pods.namespace, t.app, t.port.port])).toEqual([['mysql', 'mysql', 'mysql', 'metrics']]);
+    expect(built.offers.firstTimeSecrets.map((s) => [s.namespace, s.name, s.keys.map((k) => k.key)])).toEqual([
+      ['mysql', 'mysql-credentials', ['root-password', 'replication-password', 'exporter-password', 'backup-password']],
+    ]);
+    expect(built.offers.firstTimeSecrets[0].keys.find((k) => k.key === 'replication-password')?.maxLength).toBe(32);
+    expect(built.offers.backupVolumes.map((v) => [v.claim, v.persistentVolume])).toEqual([
+      ['mysql-persistent-storage-mysql-0', 'mysql-pv'], ['mysql-persistent-storage-mysql-1', 'mysql-pv1'], ['mysql-persistent-storage-mysql-2', 'mysql-pv2'],
+    ]);
   });
 
-  test('mysqlHandle refuses a handle that is not a MySqlCluster', () => {
-    // GIVEN something else registered under the key THEN the typed getter says so
-    const ctx = context(parseConfig(MINIMAL_CLUSTER));
-    ctx.handles.set(MYSQL_HANDLE, { namespace: 'mysql' });
-    expect(() => mysqlHandle(ctx)).toThrow(/ctx\.handles\.get\('mysql'\) is not a MySqlCluster/);
+  test('disabled: no chart, no output, no offers', () => {
+    // GIVEN mysql.enabled false WHEN built THEN nothing is built or offered
+    const config = parseConfig(`${MINIMAL_CLUSTER}mysql:\n  enabled: false\n`);
+    const built = buildPlatformWith(config, { parts: [tenancyPart, mysqlPart] });
+    expect(PlatformChart.all(built.app).map((c) => c.folder)).toEqual(['platform/10-tenancy']);
+    expect(built.outputOf(mysqlPart)).toBeUndefined();
+    expect(built.offers.scrapeTargets).toEqual([]);
+  });
+
+  test('a part that connects to MySQL but is listed before it is a clear programming error', () => {
+    // GIVEN a part that asks for MySQL's output, listed first
+    const early = definePart({ key: 'early', schema: { type: 'object', default: {} }, build: ({ outputOf }) => outputOf(mysqlPart) });
+    // WHEN built THEN the message names both parts and the fix
+    expect(() => buildPlatformWith(parseConfig(MINIMAL_CLUSTER, 'platform.yaml', { parts: [early, tenancyPart, mysqlPart] }) as any, { parts: [early, tenancyPart, mysqlPart] }))
+      .toThrow(/part "early" connects to part "mysql", which is listed after it; move "mysql" before it/);
   });
 });

@@ -80,7 +80,7 @@ describe('Loki', () => {
     const svc = find(objects, 'Service', 'loki', 'logging');
     expect(svc.spec.ports).toEqual([{ name: 'http', port: 3100, targetPort: 'http', protocol: 'TCP' }]);
     expect(svc.spec.selector).toEqual({ 'app.kubernetes.io/name': 'loki', 'app.kubernetes.io/instance': 'loki' });
-    expect(loki.toPeer()).toEqual({ kind: 'pods', name: 'loki', namespace: 'logging', selector: svc.spec.selector, managed: true });
+    expect(loki.toPeer()).toEqual({ kind: 'pods', name: 'loki', namespace: 'logging', selector: svc.spec.selector });
     // Loki itself talks to nothing: no policy is written by it
     expect(objects.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
   });

@@ -94,7 +94,8 @@ describe('Prometheus', () => {
   test('no annotated namespace: the two annotation jobs are left out', () => {
     const names = configOf(renderProm()).scrape_configs.map((j: any) => j.job_name);
     expect(names).not.toContain('kubernetes-pods');
-    expect(names).toEqual(expect.arrayContaining(['apiserver', 'kubelet', 'cadvisor', 'node-exporter', 'kube-state-metrics', 'loki', 'alloy', 'grafana', 'mysql']));
+    expect(names).toEqual(expect.arrayContaining(['apiserver', 'kubelet', 'cadvisor', 'node-exporter', 'kube-state-metrics', 'loki', 'alloy', 'grafana']));
+    expect(names).not.toContain('mysql');
   });
 
   test('scrape(target) opens exactly the target\'s metrics ports, once', () => {
@@ -123,7 +124,7 @@ describe('Prometheus', () => {
   test('all props', () => {
     const props: Omit<Required<PrometheusProps>, 'alertmanager' | 'apiServer'> = {
       namespace: 'metrics', retention: '30d', retentionSize: '15Gi', scrapeIntervalSeconds: 60, storageSize: '20Gi', storageClassName: 'fast',
-      componentNamespaces: { mysql: 'db' }, extraAlloyNamespaces: ['logging'], clusterName: 'lab',
+      componentNamespaces: { logging: 'logs' }, extraAlloyNamespaces: ['logging'], clusterName: 'lab',
       image: { repository: 'mirror/prometheus', tag: 'v3.5.5' },
       resources: { requests: { cpu: '300m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } },
     };
@@ -134,7 +135,7 @@ describe('Prometheus', () => {
     expect(c.env).toEqual([{ name: 'GOMEMLIMIT', value: '1843MiB' }]);
     const config = configOf(objects);
     expect(config.global).toMatchObject({ scrape_interval: '60s', external_labels: { cluster: 'lab' } });
-    expect(jobOf(objects, 'mysql').kubernetes_sd_configs[0].namespaces.names).toEqual(['db']);
+    expect(jobOf(objects, 'loki').kubernetes_sd_configs[0].namespaces.names).toEqual(['logs']);
     expect(jobOf(objects, 'alloy').kubernetes_sd_configs[0].namespaces.names).toEqual(['node-agents', 'logging']);
     expect(find(objects, 'StatefulSet', 'prometheus').spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'fast', resources: { requests: { storage: '20Gi' } } });
   });

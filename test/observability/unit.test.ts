@@ -1,27 +1,22 @@
-import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { checkCapacity } from '../../lib/checks/capacity';
 import { checkFlows } from '../../lib/checks/flow-checks';
 import { Endpoint, NetworkPolicyEvaluator, PodModel } from '../../lib/checks/network/evaluator';
 import { checkContainerHygiene, checkPodSecurityLevels, checkQuotaFit } from '../../lib/checks/workload-checks';
 import { parseConfig } from '../../lib/config/load';
-import { PlatformConfig } from '../../lib/config/platform-config';
 import { parseQuantity } from '../../lib/core/quantity';
 import { Flow } from '../../lib/network/flow';
-import { Peers } from '../../lib/network/peer';
-import { synthesize } from '../../lib/output/synth';
-import { synthesizeObjects } from '../../lib/output/synthesized';
-import { buildPlatform } from '../../lib/platform';
-import { PlatformContext } from '../../lib/platform-context';
-import { UNITS } from '../../lib/units';
+import { Peers, Port } from '../../lib/network/peer';
+import { buildPlatform, buildPlatformWith } from '../../lib/pipeline/build-platform';
+import { synthesize } from '../../lib/pipeline/synthesize';
+import { collectObjects, synthesizeObjects } from '../../lib/output/synthesized';
+import { definePart } from '../../lib/parts/platform-part';
 import { Prometheus } from '../../lib/observability/prometheus';
-import {
-  addObservabilityUnit, grafanaHandle, lokiHandle, mysqlExporterTarget, NODE_AGENTS_PRIVILEGED_REASON, OBSERVABILITY_HANDLES,
-  POD_SECURITY_REASON_ANNOTATION, prometheusHandle,
-} from '../../lib/observability/unit';
+import { NODE_AGENTS_PRIVILEGED_REASON, OBSERVABILITY_UNIT, observabilityPart, POD_SECURITY_REASON_ANNOTATION } from '../../lib/observability/part';
+import { tenancyPart } from '../../lib/tenancy/part';
 import { asObjects, defaultConfig, find, goodDeployment, manifestsOf, MINIMAL_CLUSTER, synthDefault } from '../support/helpers';
 
-const FOLDER = UNITS.observability.folder;
+const FOLDER = OBSERVABILITY_UNIT.folder;
 
 /** The observability objects of the default synth. */
 function stackObjects(): any[] {
@@ -39,10 +34,6 @@ function podOf(objects: readonly any[], kind: string, name: string, namespace: s
 function evaluatorOf(objects: readonly any[]): NetworkPolicyEvaluator {
   const namespaces = objects.filter((o) => o.kind === 'Namespace').map((o) => ({ name: o.metadata.name, labels: o.metadata.labels }));
   return new NetworkPolicyEvaluator(objects.filter((o) => o.kind === 'NetworkPolicy'), [...namespaces, { name: 'ingress-nginx' }, { name: 'kube-system' }]);
-}
-
-function context(config: PlatformConfig, managed: string[]): PlatformContext {
-  return { config, managedNamespaces: new Set(managed), handles: new Map() };
 }
 
 describe('the default platform.yaml deploys the whole stack', () => {
@@ -216,46 +207,69 @@ describe('resources: the stack fits the lab next to MySQL and the apps', () => {
   });
 });
 
-describe('addObservabilityUnit', () => {
-  test('registers typed handles; a later unit can add a scrape namespace and a dashboard', () => {
-    // GIVEN the unit added to an app
-    const config = parseConfig(`${MINIMAL_CLUSTER}tenants:\n  - name: team-a\n`);
-    const ctx = context(config, ['team-a', 'logging', 'monitoring', 'node-agents', 'apps']);
-    const app = new App();
-    addObservabilityUnit(app, ctx);
-    // WHEN a later unit uses the handles
-    const prometheus = prometheusHandle(ctx);
-    expect(prometheus).toBeInstanceOf(Prometheus);
-    prometheus!.scrapeAnnotatedPods('apps', [{ port: 'metrics' }]);
-    grafanaHandle(ctx)!.addDashboard('apps.json', { uid: 'apps', title: 'Apps' });
-    // THEN the config and policies follow
-    const objects = synthesizeObjects(app).map((o) => o.manifest);
+describe('the observability part', () => {
+  test('its typed output lets an extension add a scrape namespace and a dashboard', () => {
+    // GIVEN tenancy and observability built, and an extension that uses the stack's typed output
+    const config = parseConfig(`${MINIMAL_CLUSTER}tenants:\n  - name: team-a\n  - name: apps\n`);
+    const built = buildPlatformWith(config, {
+      parts: [tenancyPart, observabilityPart],
+      extend: ({ outputOf }) => {
+        const stack = outputOf(observabilityPart)!;
+        expect(stack.prometheus).toBeInstanceOf(Prometheus);
+        stack.grafana.addDashboard('apps.json', { uid: 'apps', title: 'Apps' });
+      },
+    });
+    // THEN the config and policies follow: tenants are discovered by annotation (offered by tenancy)
+    const objects = synthesizeObjects(built.app).map((o) => o.manifest);
     const promConfig = parse(find(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
     expect(promConfig.scrape_configs.find((j: any) => j.job_name === 'kubernetes-pods').kubernetes_sd_configs[0].namespaces.names).toEqual(['apps', 'team-a']);
     expect(find(objects, 'NetworkPolicy', 'allow-prometheus-scrape-ns-apps-ingress', 'apps').kind).toBe('NetworkPolicy');
     expect(find(objects, 'ConfigMap', 'grafana-dashboard-apps', 'monitoring').kind).toBe('ConfigMap');
-    expect(lokiHandle(ctx)?.url).toBe('http://loki.logging.svc:3100');
-    expect(ctx.handles.get(OBSERVABILITY_HANDLES.localStorageClass)).toBeDefined();
+    expect(built.outputOf(observabilityPart)?.loki.url).toBe('http://loki.logging.svc:3100');
   });
 
-  test('disabled: no chart and no handles', () => {
+  test('disabled: no chart and no output', () => {
     const config = parseConfig(`${MINIMAL_CLUSTER}observability:\n  enabled: false\n`);
-    const ctx = context(config, []);
-    const app = new App();
-    addObservabilityUnit(app, ctx);
-    expect(app.node.children).toEqual([]);
-    expect(prometheusHandle(ctx)).toBeUndefined();
+    const built = buildPlatformWith(config, { parts: [observabilityPart] });
+    expect(built.app.node.children).toEqual([]);
+    expect(built.outputOf(observabilityPart)).toBeUndefined();
   });
 
-  test('the MySQL exporter is scraped only when Platform Kit manages its namespace', () => {
-    // GIVEN no MySQL handle: the plain values of the MySQL unit's contract, only for a managed namespace
-    const config = parseConfig(MINIMAL_CLUSTER);
-    expect(mysqlExporterTarget(context(config, []))).toBeUndefined();
-    expect(mysqlExporterTarget(context(config, ['mysql']))).toEqual({
-      namespace: 'mysql', port: 'metrics',
-      pods: Peers.pods('mysql', { 'app.kubernetes.io/name': 'mysql', 'app.kubernetes.io/instance': 'mysql' }, 'mysql-exporter'),
+  test('it scrapes what other parts offer, and knows nothing of MySQL', () => {
+    // GIVEN a part of a test's own that offers one scrape target in its namespace
+    const exporterPart = definePart({
+      key: 'exporterDemo',
+      schema: { type: 'object', default: {} },
+      namespaces: () => ['demo-db'],
+      build: () => undefined,
+      offers: () => ({
+        scrapeTargets: [{ job: 'demo-db', pods: Peers.pods('demo-db', { 'app.kubernetes.io/name': 'demo-db' }, 'demo-db') as any, app: 'demo-db', port: Port.tcp(9187), description: 'Prometheus scrapes demo-db' }],
+      }),
     });
-    // AND in the default platform (MySQL unit and its handle present) Prometheus reaches the exporter's named port
+    const parts = [tenancyPart, exporterPart, observabilityPart];
+    const app = buildPlatform(parseConfig(MINIMAL_CLUSTER, 'platform.yaml', { parts }) as any, { parts });
+    const objects = collectObjects(app).map((o) => o.manifest);
+    // THEN the offered job is in prometheus.yml and the flow's egress side opens exactly that port
+    const promConfig = parse(find(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
+    const job = promConfig.scrape_configs.find((j: any) => j.job_name === 'demo-db');
+    expect(job.kubernetes_sd_configs[0].namespaces.names).toEqual(['demo-db']);
+    expect(find(objects, 'NetworkPolicy', 'allow-prometheus-scrape-demo-db-egress', 'monitoring').spec.egress[0].ports).toEqual([{ port: 9187, protocol: 'TCP' }]);
+    expect(promConfig.scrape_configs.some((j: any) => j.job_name === 'mysql')).toBe(false);
+  });
+
+  test('mysql disabled and a tenant named mysql: no "Prometheus scrapes the MySQL exporter" policy anywhere', () => {
+    // GIVEN the bug of issue 8: MySQL off, and a tenant that happens to be called mysql
+    const config = parseConfig(`${MINIMAL_CLUSTER}tenants:\n  - name: mysql\nmysql:\n  enabled: false\n`);
+    // WHEN synthesized
+    const objects = manifestsOf(synthesize(config));
+    // THEN no policy mentions the MySQL exporter, and prometheus.yml has no mysql job
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy' && /MySQL exporter/.test(o.metadata.annotations?.['platform-kit.io/flow'] ?? ''))).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name.startsWith('allow-prometheus-scrape-mysql'))).toEqual([]);
+    const promConfig = parse(find(objects, 'ConfigMap', 'prometheus-config').data['prometheus.yml']);
+    expect(promConfig.scrape_configs.map((j: any) => j.job_name)).not.toContain('mysql');
+  });
+
+  test('in the default platform Prometheus reaches the MySQL exporter\'s named port (offered by the MySQL part)', () => {
     const objects = manifestsOf(synthDefault());
     const ingress = find(objects, 'NetworkPolicy', 'allow-prometheus-scrape-mysql-ingress', 'mysql');
     expect(ingress.spec.ingress[0].ports).toEqual([{ port: 'metrics', protocol: 'TCP' }]);

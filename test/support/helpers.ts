@@ -6,7 +6,7 @@ import { App, Chart } from 'cdk8s';
 import { parseConfig } from '../../lib/config/load';
 import { UserError } from '../../lib/core/errors';
 import { PlatformConfig } from '../../lib/config/platform-config';
-import { synthesize, SynthResult } from '../../lib/output/synth';
+import { synthesize, SynthResult } from '../../lib/pipeline/synthesize';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 

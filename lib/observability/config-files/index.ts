@@ -12,7 +12,7 @@ export {
   SERVICE_ACCOUNT_CA,
   SERVICE_ACCOUNT_TOKEN,
 } from './prometheus';
-export type { PrometheusConfigOptions, PlatformNamespaces } from './prometheus';
+export type { OfferedScrapeJob, PrometheusConfigOptions, PlatformNamespaces } from './prometheus';
 export { alertRules, alertRulesYaml } from './alert-rules';
 export type { AlertRule, AlertRuleGroup, AlertRulesOptions, PrometheusRuleFile } from './alert-rules';
 export { alertmanagerConfig, NULL_RECEIVER, WEBHOOK_RECEIVER } from './alertmanager';

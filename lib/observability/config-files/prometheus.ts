@@ -5,15 +5,23 @@ export interface PlatformNamespaces {
   readonly logging: string;
   readonly nodeAgents: string;
   readonly monitoring: string;
-  readonly mysql: string;
 }
 
 export const DEFAULT_NAMESPACES: PlatformNamespaces = {
   logging: 'logging',
   nodeAgents: 'node-agents',
   monitoring: 'monitoring',
-  mysql: 'mysql',
 };
+
+/** A scrape job another part offers (e.g. MySQL's exporter sidecars): pods of one namespace, by app label and port. */
+export interface OfferedScrapeJob {
+  readonly job: string;
+  readonly namespace: string;
+  /** Value of the pods' `app.kubernetes.io/name` label. */
+  readonly app: string;
+  /** Container port: a number is matched on the port number, a string on the port name. */
+  readonly port: number | string;
+}
 
 export interface PrometheusConfigOptions {
   /**
@@ -49,13 +57,15 @@ export interface PrometheusConfigOptions {
    * logging namespace). Default: none.
    */
   readonly extraAlloyNamespaces?: readonly string[];
+  /** Jobs other parts offer, after the observability stack's own, in the order given. Default: none. */
+  readonly offeredJobs?: readonly OfferedScrapeJob[];
 }
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 export const SERVICE_ACCOUNT_CA = `${SA_DIR}/ca.crt`;
 export const SERVICE_ACCOUNT_TOKEN = `${SA_DIR}/token`;
 
-/** Names of every scrape job, in the order they appear in the file. */
+/** Names of the built-in scrape jobs, in the order they appear in the file (offered jobs come before the last two). */
 export const PROMETHEUS_JOB_NAMES = [
   'apiserver',
   'kubelet',
@@ -68,7 +78,6 @@ export const PROMETHEUS_JOB_NAMES = [
   'grafana',
   'prometheus',
   'alertmanager',
-  'mysql',
   'kubernetes-pods',
   'kubernetes-service-endpoints',
 ] as const;
@@ -319,8 +328,7 @@ export function prometheusConfig(opts: PrometheusConfigOptions): string {
     componentJob({ job: 'grafana', namespaces: [ns.monitoring], app: 'grafana', port: 3000 }),
     componentJob({ job: 'prometheus', namespaces: [ns.monitoring], app: 'prometheus', port: 9090 }),
     componentJob({ job: 'alertmanager', namespaces: [ns.monitoring], app: 'alertmanager', port: 9093 }),
-    // mysqld-exporter sidecar: the container port named "metrics" (9104) of the mysql pods.
-    componentJob({ job: 'mysql', namespaces: [ns.mysql], app: 'mysql', port: 'metrics' }),
+    ...(opts.offeredJobs ?? []).map((j) => componentJob({ job: j.job, namespaces: [j.namespace], app: j.app, port: j.port })),
     ...(annotationNamespaces !== undefined && annotationNamespaces.length === 0 ? [] : [kubernetesPods, serviceEndpoints]),
   ];
 

@@ -96,8 +96,11 @@ describe('prometheusConfig', () => {
     }
   });
 
-  it('scrapes the mysqld-exporter sidecars by the port named "metrics" in the mysql namespace', () => {
-    const j = jobs.mysql;
+  it('scrapes an offered job (the mysqld-exporter sidecars) by the port named "metrics" in its namespace, before the annotation jobs', () => {
+    const offered = parse(prometheusConfig({ nodeIps: [], alertmanagerUrl: AM, offeredJobs: [{ job: 'mysql', namespace: 'mysql', app: 'mysql', port: 'metrics' }] }));
+    const names = offered.scrape_configs.map((x: Job) => x.job_name);
+    expect(names.slice(-3)).toEqual(['mysql', 'kubernetes-pods', 'kubernetes-service-endpoints']);
+    const j = offered.scrape_configs.find((x: Job) => x.job_name === 'mysql');
     expect(j.kubernetes_sd_configs[0].namespaces).toEqual({ names: ['mysql'] });
     expect(keepRegex(j, '__meta_kubernetes_pod_container_port_name')).toBe('metrics');
     expect(targetLabels(j)).toEqual(['namespace', 'pod', 'node']);

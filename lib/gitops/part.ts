@@ -1,11 +1,11 @@
-import { App } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ClusterConfig } from '../config/cluster';
 import { commonLabels } from '../core/labels';
 import { PlatformChart } from '../output/platform-chart';
-import { PlatformContext } from '../platform-context';
-import { UNITS } from '../units';
+import { definePart } from '../parts/platform-part';
+import { tenantsOf } from '../tenancy/part';
 import { ArgoApplication } from './argo-application';
-import { GitOpsConfig, PLACEHOLDER_REPO_URL } from './config';
+import { checkGitOpsConfig, GitOpsConfig, gitopsSchema, gitopsWarnings, PLACEHOLDER_REPO_URL } from './config';
 import { UnitInventory } from './inventory';
 import { PlatformProject } from './platform-project';
 
@@ -21,6 +21,23 @@ export function repoPath(path: string, folder: string): string {
   return path === '.' ? folder : `${path}/${folder}`;
 }
 
+/** Argo CD objects need Argo CD's CRDs, so they never sit under platform/. */
+export const GITOPS_UNIT = { folder: 'argocd', wave: 0, description: 'Argo CD app-of-apps: AppProject, root and child Applications' };
+
+/**
+ * GitOps: the Argo CD app-of-apps over every other unit. Its Applications are added in `connect`, once every part and
+ * code-composed extension has built its unit charts, so each unit gets exactly one Application.
+ */
+export const gitopsPart = definePart({
+  key: 'gitops',
+  schema: gitopsSchema,
+  enabled: (g: GitOpsConfig) => g.enabled,
+  checkConfig: (g, { whole, problems }) => checkGitOpsConfig({ gitops: g, tenants: tenantsOf(whole) }, problems),
+  notices: (g) => gitopsWarnings({ gitops: g }),
+  build: () => undefined,
+  connect: (_none, { scope, config, platform }) => addGitOpsUnit(scope, config, platform.cluster),
+});
+
 /**
  * The Argo CD app-of-apps, in `dist/argocd` (never under platform/: a cluster without Argo CD has no CRDs for it).
  *
@@ -32,11 +49,9 @@ export function repoPath(path: string, folder: string): string {
  * The root and the project never delete themselves or the platform: both are `Prune=false`, and the root has no
  * resources finalizer, so deleting the root orphans the children instead of cascading to every unit.
  */
-export function addGitOpsUnit(app: App, ctx: PlatformContext): void {
-  const g: GitOpsConfig = ctx.config.gitops;
-  if (!g.enabled) return;
+export function addGitOpsUnit(app: Construct, g: GitOpsConfig, cluster: Pick<ClusterConfig, 'name'>): void {
   const units = PlatformChart.all(app).map((chart) => new UnitInventory(chart)).filter((u) => u.objects().length > 0);
-  const chart = new PlatformChart(app, 'GitOps', UNITS.gitops);
+  const chart = new PlatformChart(app, 'GitOps', GITOPS_UNIT);
   const labels = commonLabels({ name: 'app-of-apps', instance: g.project, component: 'gitops' });
 
   const bootstrap = new Construct(chart, 'Bootstrap');
@@ -46,7 +61,7 @@ export function addGitOpsUnit(app: App, ctx: PlatformContext): void {
     repoURL: g.repoURL,
     units,
     wave: chart.wave - 1,
-    description: `Platform Kit units of cluster ${ctx.config.cluster.name}, synced from ${g.repoURL}`,
+    description: `Platform Kit units of cluster ${cluster.name}, synced from ${g.repoURL}`,
     labels,
   });
   new ArgoApplication(bootstrap, 'Root', {
@@ -95,7 +110,7 @@ export function addGitOpsUnit(app: App, ctx: PlatformContext): void {
       const covered = new Set(units.map((u) => u.chart));
       return PlatformChart.all(app)
         .filter((c) => c !== chart && !covered.has(c) && new UnitInventory(c).objects().length > 0)
-        .map((c) => `unit ${c.node.id} (${c.folder}) has no Argo CD Application: addGitOpsUnit must run after every other unit.`);
+        .map((c) => `unit ${c.node.id} (${c.folder}) has no Argo CD Application: it was added after the gitops part connected; add code-composed units in the extension step (before connect).`);
     },
   });
 }

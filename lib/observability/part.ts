@@ -1,72 +1,23 @@
-import { ApiObject, App } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PlatformConfig } from '../config/platform-config';
+import { ClusterConfig } from '../config/cluster';
 import { commonLabels } from '../core/labels';
-import { mysqlHandle } from '../mysql/handle';
-import { FlowPort, Peer, Peers, Port } from '../network/peer';
+import { FlowPort, Port } from '../network/peer';
 import { PlatformChart } from '../output/platform-chart';
-import { PlatformContext } from '../platform-context';
+import { definePart } from '../parts/platform-part';
 import { LocalStorageClass, LocalVolume } from '../storage/local-volume';
 import { TenantNamespace } from '../tenancy/tenant-namespace';
-import { UNITS } from '../units';
 import { Alertmanager } from './alertmanager';
+import { ALERTMANAGER_WEBHOOK_SECRET_KEY, GRAFANA_ADMIN_SECRET_KEYS } from './defaults';
 import { Alloy, AlloyEvents } from './alloy';
 import { namespaceBudget, observabilityWorkloads } from './budget';
 import { apiServerOf } from './common';
-import { ObservabilityConfig, prometheusRetentionBytes, storageNodes, webhookEgress } from './config';
+import { checkObservabilityConfig, ObservabilityConfig, observabilityNamespaces, observabilitySchema, prometheusRetentionBytes, storageNodes, webhookEgress } from './config';
 import { Grafana } from './grafana';
 import { KubeStateMetrics } from './kube-state-metrics';
 import { Loki } from './loki';
 import { NodeExporter } from './node-exporter';
 import { KUBELET_PORT, Prometheus } from './prometheus';
-
-/** Keys of the handles this unit registers in `ctx.handles`. */
-export const OBSERVABILITY_HANDLES = {
-  /** {@link Prometheus}: a flow peer, and `scrape()` / `scrapePods()` / `scrapeAnnotatedPods()` for later units. */
-  prometheus: 'prometheus',
-  /** {@link Loki}: a flow peer (log push and query on 3100). */
-  loki: 'loki',
-  /** {@link Grafana}: `addDashboard()`. */
-  grafana: 'grafana',
-  /** {@link LocalStorageClass}: the `local-storage` StorageClass, created once here. */
-  localStorageClass: 'local-storage-class',
-} as const;
-
-/** The Prometheus of the platform, when the observability unit is enabled (units after it can add targets). */
-export function prometheusHandle(ctx: PlatformContext): Prometheus | undefined {
-  const h = ctx.handles.get(OBSERVABILITY_HANDLES.prometheus);
-  return h instanceof Prometheus ? h : undefined;
-}
-
-export function lokiHandle(ctx: PlatformContext): Loki | undefined {
-  const h = ctx.handles.get(OBSERVABILITY_HANDLES.loki);
-  return h instanceof Loki ? h : undefined;
-}
-
-export function grafanaHandle(ctx: PlatformContext): Grafana | undefined {
-  const h = ctx.handles.get(OBSERVABILITY_HANDLES.grafana);
-  return h instanceof Grafana ? h : undefined;
-}
-
-/** The MySQL exporter sidecars Prometheus scrapes: their pods and the container port their metrics are on. */
-export interface MySqlExporterTarget {
-  readonly namespace: string;
-  readonly pods: Peer;
-  readonly port: string | number;
-}
-
-/**
- * The MySQL exporter sidecars of the MySQL unit (built before this one): from its typed handle (`mysqlHandle(ctx)`:
- * `exporterPeer()`, `metricsPortName`) when it registered one, else the plain values of its contract — namespace
- * `mysql`, pods `app.kubernetes.io/name|instance: mysql`, container port named `metrics` (9104). Undefined when
- * Platform Kit does not manage that namespace (no MySQL here: nothing to scrape, no policy to write there).
- */
-export function mysqlExporterTarget(ctx: Pick<PlatformContext, 'handles' | 'managedNamespaces'>): MySqlExporterTarget | undefined {
-  const handle = mysqlHandle(ctx as PlatformContext);
-  const pods = handle?.exporterPeer() ?? Peers.pods('mysql', { 'app.kubernetes.io/name': 'mysql', 'app.kubernetes.io/instance': 'mysql' }, 'mysql-exporter');
-  if (pods.kind === 'cidr' || !ctx.managedNamespaces.has(pods.namespace)) return undefined;
-  return { namespace: pods.namespace, pods, port: handle?.metricsPortName ?? 'metrics' };
-}
 
 /** Namespace annotation that says why its Pod Security level is what it is. */
 export const POD_SECURITY_REASON_ANNOTATION = 'platform-kit.io/pod-security-reason';
@@ -77,17 +28,61 @@ export const NODE_AGENTS_PRIVILEGED_REASON =
   'of /var/log/pods; Pod Security "baseline" forbids all three, so "privileged" is the lowest level that admits them. ' +
   'warn and audit stay "restricted" so every deviation is visible, and nothing else may run here.';
 
-/** Adds the observability deployable unit: one chart with the whole stack, when `observability.enabled`. */
-export function addObservabilityUnit(app: App, ctx: PlatformContext): void {
-  const obs = ctx.config.observability;
-  if (!obs.enabled) return;
-  const chart = new PlatformChart(app, 'Observability', UNITS.observability);
-  const stack = buildObservability(chart, ctx.config, ctx.managedNamespaces, mysqlExporterTarget(ctx));
-  ctx.handles.set(OBSERVABILITY_HANDLES.prometheus, stack.prometheus);
-  ctx.handles.set(OBSERVABILITY_HANDLES.loki, stack.loki);
-  ctx.handles.set(OBSERVABILITY_HANDLES.grafana, stack.grafana);
-  ctx.handles.set(OBSERVABILITY_HANDLES.localStorageClass, stack.storageClass);
+/** The observability unit: `30-observability`, Argo CD wave 30 (after the data it watches, before the apps). */
+export const OBSERVABILITY_UNIT = { folder: 'platform/30-observability', wave: 30, description: 'Observability: Loki, Grafana Alloy, Prometheus, Alertmanager, exporters, Grafana' };
+
+/** The part of the config the stack reads: the cluster and its own section. */
+export interface ObservabilityInput {
+  readonly cluster: ClusterConfig;
+  readonly observability: ObservabilityConfig;
 }
+
+/**
+ * Observability: the whole stack in one unit, when `observability.enabled`. It knows no other part: what it scrapes
+ * beyond its own components comes from the other parts' offers (`connect`): their scrape targets, and the namespaces
+ * whose annotated pods it may discover (on the `prometheus.tenantMetricsPorts`/`PortNames` ports).
+ */
+export const observabilityPart = definePart({
+  key: 'observability',
+  schema: observabilitySchema,
+  enabled: (obs: ObservabilityConfig) => obs.enabled,
+  namespaces: (obs) => observabilityNamespaces({ observability: obs }),
+  checkConfig: (obs, { whole, problems }) => checkObservabilityConfig({ observability: obs, cluster: whole.cluster }, problems),
+  build: ({ scope, config, platform }): ObservabilityStack => {
+    const chart = new PlatformChart(scope as Construct, 'Observability', OBSERVABILITY_UNIT);
+    return buildObservability(chart, { cluster: platform.cluster, observability: config });
+  },
+  offers: (stack, obs) => ({
+    firstTimeSecrets: [
+      {
+        namespace: stack.grafana.namespace, name: obs.grafana.adminSecretName,
+        keys: [
+          { key: GRAFANA_ADMIN_SECRET_KEYS.user, description: 'Grafana admin login name', value: 'provided' },
+          { key: GRAFANA_ADMIN_SECRET_KEYS.password, description: 'Grafana admin password', value: 'random' },
+        ],
+        readBy: 'Grafana', configKey: 'observability.grafana.adminSecretName',
+      },
+      ...(obs.grafana.tlsSecretName ? [{
+        namespace: stack.grafana.namespace, name: obs.grafana.tlsSecretName, type: 'tls' as const,
+        keys: [{ key: 'tls.crt', description: `certificate for ${obs.grafana.host}`, value: 'provided' as const }, { key: 'tls.key', description: 'its private key', value: 'provided' as const }],
+        readBy: `the Ingress of https://${obs.grafana.host}`, configKey: 'observability.grafana.tlsSecretName',
+      }] : []),
+      ...(obs.alertmanager.webhookUrlSecretName ? [{
+        namespace: stack.alertmanager.namespace, name: obs.alertmanager.webhookUrlSecretName,
+        keys: [{ key: ALERTMANAGER_WEBHOOK_SECRET_KEY, description: 'the webhook receiver URL (it may carry a token)', value: 'provided' as const }],
+        readBy: 'Alertmanager', configKey: 'observability.alertmanager.webhookUrlSecretName',
+      }] : []),
+    ],
+  }),
+  connect: (stack, { offers, config: obs }) => {
+    for (const target of offers.scrapeTargets) stack.prometheus.scrapeOffered(target);
+    const ports: FlowPort[] = [
+      ...obs.prometheus.tenantMetricsPortNames.map((name) => Port.tcp(name)),
+      ...obs.prometheus.tenantMetricsPorts.map((port) => Port.tcp(port)),
+    ];
+    if (ports.length > 0) for (const ns of offers.annotatedScrapeNamespaces) stack.prometheus.scrapeAnnotatedPods(ns, ports);
+  },
+});
 
 export interface ObservabilityStack {
   readonly namespaces: { readonly logging: TenantNamespace; readonly monitoring: TenantNamespace; readonly nodeAgents: TenantNamespace };
@@ -107,9 +102,7 @@ export interface ObservabilityStack {
  * The stack under `scope`, one direct child per component (one file each in dist/): the three namespaces first
  * (their policies and quotas are applied before any pod), the local volumes, then the components in dependency order.
  */
-export function buildObservability(
-  scope: Construct, config: PlatformConfig, managedNamespaces: ReadonlySet<string>, mysql?: MySqlExporterTarget,
-): ObservabilityStack {
+export function buildObservability(scope: Construct, config: ObservabilityInput): ObservabilityStack {
   const obs: ObservabilityConfig = config.observability;
   const cluster = config.cluster;
   const n = obs.namespaces;
@@ -201,7 +194,7 @@ export function buildObservability(
     scrapeIntervalSeconds: obs.prometheus.scrapeIntervalSeconds,
     storageSize: obs.storage.prometheus.size,
     storageClassName: storageClass.name,
-    componentNamespaces: { logging: n.logging, monitoring: n.monitoring, nodeAgents: n.nodeAgents, mysql: mysql?.namespace ?? 'mysql' },
+    componentNamespaces: { logging: n.logging, monitoring: n.monitoring, nodeAgents: n.nodeAgents },
     extraAlloyNamespaces: alloyEvents ? [alloyEvents.namespace] : [],
     clusterName: cluster.name,
     resources: obs.prometheus.resources,
@@ -224,16 +217,5 @@ export function buildObservability(
   // Every scrape target, each opened once.
   for (const target of [loki, alloy, ...(alloyEvents ? [alloyEvents] : []), kubeStateMetrics, grafana]) prometheus.scrape(target);
   prometheus.scrapeNodes(cluster.nodes.map((node) => ({ name: node.name, ip: node.ip })), [Port.tcp(nodeExporter.port), Port.tcp(KUBELET_PORT)]);
-  if (mysql) {
-    prometheus.scrapePods('mysql', mysql.pods, [Port.tcp(mysql.port)], `Prometheus scrapes the MySQL exporter (container port ${JSON.stringify(mysql.port)})`);
-  }
-  const tenantPorts: FlowPort[] = [
-    ...obs.prometheus.tenantMetricsPortNames.map((name) => Port.tcp(name)),
-    ...obs.prometheus.tenantMetricsPorts.map((port) => Port.tcp(port)),
-  ];
-  if (tenantPorts.length > 0) {
-    for (const tenant of config.tenants) prometheus.scrapeAnnotatedPods(tenant.name, tenantPorts, managedNamespaces.has(tenant.name));
-  }
-
   return { namespaces, storageClass, volumes, loki, alloy, alloyEvents, nodeExporter, kubeStateMetrics, alertmanager, prometheus, grafana };
 }

@@ -1,0 +1,91 @@
+import { Construct } from 'constructs';
+import { cidrCovers } from '../checks/network/cidr';
+import { Peers } from '../network/peer';
+import { mysqlPart } from '../mysql/part';
+import { PlatformChart, PlatformChartProps } from '../output/platform-chart';
+import { definePart } from '../parts/platform-part';
+import { tenantsOf } from '../tenancy/part';
+import { AppConfig, AppsConfig, appsSchema, checkAppsConfig } from './config';
+import { DEFAULT_REPLICAS, Replicas, WebApp } from './web-app';
+
+/** Apps get one unit each: `40-app-<name>`, Argo CD wave 40 (after the data and observability they use). */
+export function appUnit(a: AppConfig): PlatformChartProps {
+  return { folder: `platform/40-app-${a.name}`, wave: 40, description: describeApp(a) };
+}
+
+function describeApp(a: AppConfig): string {
+  return `Web app ${a.name} in tenant ${a.tenant}: Deployment, Service${a.ingress ? `, Ingress https://${a.ingress.host}` : ''}${a.autoscaling ? ', autoscaler' : ''} and its flows`;
+}
+
+/**
+ * Web apps: one {@link WebApp} per `apps:` entry, each its own unit. An app with `mysql: true` connects to the MySQL
+ * part's typed output: it writes only its own (egress) side of the flow to the primary, because the MySQL side is the
+ * MySQL part's, from its client allow-list (`mysql.clients`, which must list the app's tenant — checked at load).
+ */
+export const appsPart = definePart({
+  key: 'apps',
+  schema: appsSchema,
+  checkConfig: (apps: AppsConfig, { whole, problems }) =>
+    checkAppsConfig({ apps, tenants: tenantsOf(whole), mysql: whole[mysqlPart.key] as { enabled: boolean; clients?: readonly string[] } | undefined }, problems),
+  build: ({ scope, config: apps, platform, outputOf }): WebApp[] => {
+    const { cluster } = platform;
+    const mysql = outputOf(mysqlPart);
+    return apps.map((a) => {
+      const chart = new PlatformChart(scope as Construct, `App-${a.name}`, appUnit(a));
+      return new WebApp(chart, a.name, {
+        name: a.name,
+        namespace: a.tenant,
+        image: a.image,
+        replicas: a.autoscaling ? Replicas.autoscaled(a.autoscaling) : Replicas.fixed(a.replicas ?? DEFAULT_REPLICAS),
+        containerPort: a.containerPort,
+        servicePort: a.servicePort,
+        nodePort: a.nodePort,
+        nodePortClients: a.nodePort === undefined ? undefined : a.nodePortClients.map((cidr, i) =>
+          // The pod network is excluded: pods reach the app through the Service, as flows declare.
+          Peers.cidr(cidr, `nodeport-client-${i}`, cidrCovers(cidr, cluster.podCidr) ? [cluster.podCidr] : [])),
+        ingress: a.ingress && {
+          host: a.ingress.host,
+          tlsSecretName: a.ingress.tlsSecretName,
+          path: a.ingress.path,
+          annotations: { ...a.ingress.annotations },
+          className: cluster.ingress.className,
+          controllerNamespace: cluster.ingress.controllerNamespace,
+        },
+        resources: a.resources,
+        probePath: a.probePath,
+        runAsUser: a.runAsUser,
+        config: { ...a.config },
+        secretEnv: { ...a.secretEnv },
+        waitForDns: a.dependsOn,
+        waitImage: a.waitImage,
+        mysql: a.mysql && mysql ? { primary: mysql.primaryPods(), port: mysql.port, sides: 'egress' } : undefined,
+      });
+    });
+  },
+  offers: (_apps, config) => ({
+    firstTimeSecrets: config.flatMap((a) => [
+      ...(a.ingress?.tlsSecretName ? [{
+        namespace: a.tenant, name: a.ingress.tlsSecretName, type: 'tls' as const,
+        keys: [{ key: 'tls.crt', description: `certificate for ${a.ingress.host}`, value: 'provided' as const }, { key: 'tls.key', description: 'its private key', value: 'provided' as const }],
+        readBy: `the Ingress of https://${a.ingress.host}`, configKey: `apps[${a.name}].ingress.tlsSecretName`,
+      }] : []),
+      ...secretRefs(a).map(([secretName, keys, envs]) => ({
+        namespace: a.tenant, name: secretName,
+        keys: keys.map((key) => ({ key, description: `${a.name}'s ${envs.join(', ')}`, value: 'provided' as const })),
+        readBy: `app ${a.name}`, configKey: `apps[${a.name}].secretEnv`,
+      })),
+    ]),
+  }),
+});
+
+/** The Secrets an app's `secretEnv` reads: name, its keys, and the variables they feed. */
+function secretRefs(a: AppConfig): Array<[string, string[], string[]]> {
+  const bySecret = new Map<string, { keys: Set<string>; envs: string[] }>();
+  for (const [env, ref] of Object.entries(a.secretEnv)) {
+    const entry = bySecret.get(ref.secretName) ?? { keys: new Set<string>(), envs: [] };
+    entry.keys.add(ref.key);
+    entry.envs.push(env);
+    bySecret.set(ref.secretName, entry);
+  }
+  return [...bySecret.entries()].map(([name, e]) => [name, [...e.keys].sort(), e.envs]);
+}

@@ -1,0 +1,22 @@
+import { appsPart } from '../apps/part';
+import { gitopsPart } from '../gitops/part';
+import { mysqlPart } from '../mysql/part';
+import { observabilityPart } from '../observability/part';
+import { tenancyPart } from '../tenancy/part';
+import { ConfigOfParts } from './platform-part';
+
+/**
+ * The parts of the platform, in apply order: this list drives the config loader, platform.schema.json,
+ * `buildPlatform`, the Argo CD inventory, Prometheus' scrape targets and the first-time Secrets. Adding a part is one
+ * folder plus one line here (README, "Adding a part"). GitOps comes last: it describes every unit before it.
+ */
+export const PLATFORM_PARTS = [
+  tenancyPart,
+  mysqlPart,
+  observabilityPart,
+  appsPart,
+  gitopsPart,
+] as const;
+
+/** The whole typed description of the default platform, after validation and defaults: derived from the list. */
+export type PlatformConfig = ConfigOfParts<typeof PLATFORM_PARTS>;
