@@ -1,5 +1,6 @@
 import { loadConfigFile } from './config/load';
 import { UserError } from './core/errors';
+import { BuildOptions } from './pipeline/build-platform';
 import { synthesize } from './pipeline/synthesize';
 import { writeAtomically } from './output/write';
 
@@ -16,15 +17,15 @@ const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error
  * `npm run synth`: load platform.yaml, synthesize and check everything in memory, then replace the output directory
  * at once. Returns the exit code; a user mistake is one clear message and exit 1, never a stack trace.
  */
-export function runCli(argv: readonly string[], io: CliIo = consoleIo): number {
+export function runCli(argv: readonly string[], io: CliIo = consoleIo, build: BuildOptions = {}): number {
   try {
     const args = parseArgs(argv);
     if (args === 'help') {
       io.out(USAGE);
       return 0;
     }
-    const config = loadConfigFile(args.config);
-    const result = synthesize(config);
+    const config = loadConfigFile(args.config, { parts: build.parts });
+    const result = synthesize(config, build);
     writeAtomically(args.out, result.files);
     for (const line of result.report) io.out(line);
     io.out(`Platform Kit: ${result.objectCount} objects in ${result.files.length} files written to ${args.out}/ from ${args.config}`);

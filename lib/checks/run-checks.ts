@@ -1,7 +1,7 @@
 import { PlatformConfig } from '../config/platform-config';
 import { UserError } from '../core/errors';
 import { Flow } from '../network/flow';
-import { checkCustomResources } from '../gitops/crd-schema';
+import { checkCustomResources } from './custom-resource-schema';
 import { SynthesizedObject } from '../output/synthesized';
 import { checkCustomResourcePlacement, checkDuplicates, checkNoSecretValues, checkSchema } from './basic-checks';
 import { checkCapacity } from './capacity';

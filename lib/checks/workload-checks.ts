@@ -1,10 +1,10 @@
 import { formatBytes, formatCpu, parseQuantity } from '../core/quantity';
+import { SECURITY_EXEMPTION } from '../core/security';
 import { SynthesizedObject } from '../output/synthesized';
 import { checkPodSecurity, PodSecurityLevel } from './pod-security';
 import { allContainers, PodTemplate, podTemplates } from './workloads';
 
-/** Pod template annotation that records why a workload may not meet the hardening rules (node agents). */
-export const SECURITY_EXEMPTION = 'platform-kit.io/security-exemption';
+export { SECURITY_EXEMPTION };
 
 /** Every pod template meets the Pod Security `enforce` level of the namespace it is created in. */
 export function checkPodSecurityLevels(objects: readonly SynthesizedObject[]): string[] {

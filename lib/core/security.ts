@@ -1,6 +1,12 @@
 import { k8s } from 'cdk8s-plus-27';
 
 /**
+ * Pod template annotation that records why a workload may not meet the hardening rules (node agents): constructs
+ * write it, the hygiene check reads it.
+ */
+export const SECURITY_EXEMPTION = 'platform-kit.io/security-exemption';
+
+/**
  * The container hardening every Platform Kit workload starts from (Pod Security "restricted" plus a read-only root
  * filesystem). Components that need less (node agents) say so with a reason next to their override.
  */

@@ -1,7 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { SECURITY_EXEMPTION } from '../checks/workload-checks';
-import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
+import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, SECURITY_EXEMPTION, toKubeResources } from '../core/security';
 import { Flow } from '../network/flow';
 import { Peer, Peers, Port } from '../network/peer';
 import { allowApiServer, ApiServerEndpoints, clusterReader, ComponentIdentity, flowName, goMemLimit, httpProbe, IScrapeTarget, serviceAccount } from './common';

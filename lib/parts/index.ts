@@ -3,7 +3,7 @@ import { gitopsPart } from '../gitops/part';
 import { mysqlPart } from '../mysql/part';
 import { observabilityPart } from '../observability/part';
 import { tenancyPart } from '../tenancy/part';
-import { ConfigOfParts } from './platform-part';
+import { ConfigOfParts, PlatformPart } from './platform-part';
 
 /**
  * The parts of the platform, in apply order: this list drives the config loader, platform.schema.json,
@@ -20,3 +20,11 @@ export const PLATFORM_PARTS = [
 
 /** The whole typed description of the default platform, after validation and defaults: derived from the list. */
 export type PlatformConfig = ConfigOfParts<typeof PLATFORM_PARTS>;
+
+/**
+ * The default parts with `extra` parts added before gitops (which must stay last: it gives every unit before it an
+ * Argo CD Application). What a TypeScript user passes as `parts` to the loader, `buildPlatform` and the schema.
+ */
+export function platformParts(...extra: PlatformPart<any, any>[]): readonly PlatformPart<any, any>[] {
+  return [...PLATFORM_PARTS.filter((p) => p !== gitopsPart), ...extra, gitopsPart];
+}

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { parseConfig } from '../../lib/config/load';
 import { PlatformConfig } from '../../lib/config/platform-config';
 import { RESOURCES_FINALIZER, SYNC_OPTIONS, SYNC_WAVE } from '../../lib/gitops/argo-application';
-import { checkCustomResources } from '../../lib/gitops/crd-schema';
+import { checkCustomResources } from '../../lib/checks/custom-resource-schema';
 import { SERVER_SIDE_APPLY_THRESHOLD_BYTES, addGitOpsUnit, gitopsPart } from '../../lib/gitops/part';
 import { isClusterScoped } from '../../lib/output/layout';
 import { PlatformChart } from '../../lib/output/platform-chart';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { KubernetesSchema } from '../checks/kubernetes-schema';
+import { KubernetesSchema } from './kubernetes-schema';
 import { show } from '../core/errors';
 import { PROJECT_ROOT } from '../core/paths';
 import { SynthesizedObject } from '../output/synthesized';

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CRD_DIR, CrdCatalog, checkCustomResources } from '../../lib/gitops/crd-schema';
+import { CRD_DIR, CrdCatalog, checkCustomResources } from '../../lib/checks/custom-resource-schema';
 import { asObjects } from '../support/helpers';
 
 /** A valid child Application, as the gitops unit writes it; tests break one thing at a time. */

@@ -1,0 +1,63 @@
+/**
+ * Platform Kit's public API: the constructs, the part contract and the pipeline (load → build → check → write).
+ * `package.json` `main`/`types` point at the compiled form of this file; everything a TypeScript user composes
+ * comes from here, and the README's examples import only this module.
+ */
+
+// The pipeline.
+export { loadConfigFile, parseConfig } from './config/load';
+export type { LoadOptions } from './config/load';
+export { platformSchemaOf } from './config/platform-config';
+export type { PlatformConfig } from './config/platform-config';
+export type { ClusterConfig, NodeConfig } from './config/cluster';
+export { buildPlatform, buildPlatformWith } from './pipeline/build-platform';
+export type { BuildOptions, BuiltPlatform } from './pipeline/build-platform';
+export { attachPlatformChecks } from './pipeline/platform-checks';
+export { synthesize } from './pipeline/synthesize';
+export type { SynthResult } from './pipeline/synthesize';
+export { writeAtomically } from './output/write';
+export { layoutFiles } from './output/layout';
+export type { OutputFile } from './output/layout';
+export { UserError } from './core/errors';
+
+// The part contract and the parts of the default platform.
+export { PLATFORM_PARTS, platformParts } from './parts';
+export { definePart } from './parts/platform-part';
+export type {
+  BackupVolume, ConfigCheckContext, ConnectContext, FirstTimeSecret, GatheredOffers, LoadedConfig, PartContext, PartOffers,
+  PlatformPart, ScrapeTarget, SecretKey,
+} from './parts/platform-part';
+export { tenancyPart, tenantsOf } from './tenancy/part';
+export { mysqlPart } from './mysql/part';
+export { observabilityPart } from './observability/part';
+export type { ObservabilityStack } from './observability/part';
+export { appsPart } from './apps/part';
+export { gitopsPart } from './gitops/part';
+
+// Units and connections.
+export { PlatformChart } from './output/platform-chart';
+export type { PlatformChartProps } from './output/platform-chart';
+export { Flow } from './network/flow';
+export type { FlowProps, FlowSides } from './network/flow';
+export { Peers, Port } from './network/peer';
+export type { FlowPort, IPeerable, Peer } from './network/peer';
+export { ManagedNamespaces } from './network/managed-namespaces';
+export { IngressRoute } from './network/ingress-route';
+export type { IngressRouteProps } from './network/ingress-route';
+
+// Constructs.
+export { TenantNamespace } from './tenancy/tenant-namespace';
+export type { TenantNamespaceProps } from './tenancy/tenant-namespace';
+export { MySqlCluster } from './mysql/cluster';
+export type { MySqlClusterProps } from './mysql/cluster';
+export { Replicas, WebApp } from './apps/web-app';
+export type { WebAppProps } from './apps/web-app';
+export { LocalStorageClass, LocalVolume } from './storage/local-volume';
+export { NfsStorageClass, NfsVolume, NfsVolumeClaim } from './storage/nfs-volume';
+export { Alertmanager } from './observability/alertmanager';
+export { Alloy, AlloyEvents } from './observability/alloy';
+export { Grafana } from './observability/grafana';
+export { KubeStateMetrics } from './observability/kube-state-metrics';
+export { Loki } from './observability/loki';
+export { NodeExporter } from './observability/node-exporter';
+export { Prometheus } from './observability/prometheus';
