@@ -7,6 +7,7 @@ import { PlatformConfig } from '../../lib/config/platform-config';
 import { MySqlCluster } from '../../lib/mysql/cluster';
 import { MYSQL_HANDLE, mysqlHandle } from '../../lib/mysql/handle';
 import { addMySqlUnit } from '../../lib/mysql/unit';
+import { unitFilePrefix } from '../../lib/output/layout';
 import { synthesize, SynthResult } from '../../lib/output/synth';
 import { PlatformChart } from '../../lib/output/platform-chart';
 import { PlatformContext } from '../../lib/platform-context';
@@ -31,9 +32,9 @@ describe('the default platform.yaml', () => {
 
   test('synthesizes with every check passing and deploys the cluster of the notes', () => {
     // THEN the MySQL unit is there, in its own folder, cluster-scoped objects first
-    expect(result.files.map((f) => f.path).filter((p) => p.startsWith(`${UNITS.mysql.folder}/`))).toEqual([
-      'platform/20-mysql/00-cluster-scoped.yaml',
-      'platform/20-mysql/10-mysql.yaml',
+    expect(result.files.map((f) => f.path).filter((p) => p.startsWith(unitFilePrefix(UNITS.mysql.folder)))).toEqual([
+      '20-mysql.00-cluster-scoped.yaml',
+      '20-mysql.10-mysql.yaml',
     ]);
     expect(find(manifests(), 'StatefulSet', 'mysql', 'mysql').spec.replicas).toBe(3);
     expect(['mysql-pv', 'mysql-pv1', 'mysql-pv2'].map((n) => find(manifests(), 'PersistentVolume', n).spec.nfs))
@@ -98,7 +99,7 @@ describe('addMySqlUnit', () => {
     addMySqlUnit(app, ctx);
     // THEN one PlatformChart in the mysql folder, and the handle is the cluster built from the config
     const charts = PlatformChart.all(app);
-    expect(charts.map((c) => [c.folder, c.wave])).toEqual([['platform/20-mysql', 20]]);
+    expect(charts.map((c) => [c.folder, c.wave])).toEqual([['20-mysql', 20]]);
     const handle = mysqlHandle(ctx);
     expect(handle).toBeInstanceOf(MySqlCluster);
     expect(ctx.handles.get(MYSQL_HANDLE)).toBe(handle);

@@ -9,6 +9,7 @@ import { PlatformConfig } from '../../lib/config/platform-config';
 import { parseQuantity } from '../../lib/core/quantity';
 import { Flow } from '../../lib/network/flow';
 import { Peers } from '../../lib/network/peer';
+import { unitFilePrefix } from '../../lib/output/layout';
 import { synthesize } from '../../lib/output/synth';
 import { synthesizeObjects } from '../../lib/output/synthesized';
 import { buildPlatform } from '../../lib/platform';
@@ -21,11 +22,12 @@ import {
 } from '../../lib/observability/unit';
 import { asObjects, defaultConfig, find, goodDeployment, manifestsOf, MINIMAL_CLUSTER, synthDefault } from '../support/helpers';
 
-const FOLDER = UNITS.observability.folder;
+/** What every file of the unit's path starts with (`30-observability.`). */
+const PREFIX = unitFilePrefix(UNITS.observability.folder);
 
 /** The observability objects of the default synth. */
 function stackObjects(): any[] {
-  return synthDefault().files.filter((f) => f.path.startsWith(`${FOLDER}/`)).flatMap((f) => f.objects.map((o) => o.manifest));
+  return synthDefault().files.filter((f) => f.path.startsWith(PREFIX)).flatMap((f) => f.objects.map((o) => o.manifest));
 }
 
 function podOf(objects: readonly any[], kind: string, name: string, namespace: string): PodModel {
@@ -70,11 +72,11 @@ describe('the default platform.yaml deploys the whole stack', () => {
   });
 
   test('files: cluster-scoped first, the namespaces\' policies and quotas before any workload', () => {
-    const paths = synthDefault().files.map((f) => f.path).filter((p) => p.startsWith(`${FOLDER}/`));
+    const paths = synthDefault().files.map((f) => f.path).filter((p) => p.startsWith(PREFIX));
     expect(paths).toEqual([
       '00-cluster-scoped.yaml', '10-logging.yaml', '11-monitoring.yaml', '12-node-agents.yaml', '13-loki.yaml', '14-alloy.yaml',
       '15-node-exporter.yaml', '16-kube-state-metrics.yaml', '17-alertmanager.yaml', '18-prometheus.yaml', '19-grafana.yaml',
-    ].map((f) => `${FOLDER}/${f}`));
+    ].map((f) => `${PREFIX}${f}`));
   });
 
   test('local volumes are pinned to the workers and pre-bound to the StatefulSets\' claims', () => {
