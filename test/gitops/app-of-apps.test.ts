@@ -65,10 +65,10 @@ describe('Argo CD app-of-apps (default platform)', () => {
       expect({ app: app.metadata.name, selected: selected.length > 0 }).toEqual({ app: app.metadata.name, selected: true });
       for (const f of selected) readBy.set(f, [...(readBy.get(f) ?? []), app.metadata.name]);
     }
-    // THEN each child reads its unit's files and nothing else (the unit is named in the Application name)
+    // THEN each child reads its unit's files and nothing else (a child is named <project>-<unit without its number>)
+    const folderOf = new Map(files.map((f) => f.objects[0].chart.folder).map((folder) => [`${ROOT}-${folder.replace(/^\d+-/, '')}`, folder]));
     for (const app of children(argoObjects())) {
-      const folder = synthDefault().files.flatMap((f) => f.objects).find((o) => `${ROOT}-${o.chart.folder.replace(/^\d+-/, '')}` === app.metadata.name)!.chart.folder;
-      expect({ app: app.metadata.name, files: argoDirectoryFiles(repoFiles(), app.spec.source) }).toEqual({ app: app.metadata.name, files: unitFiles(folder) });
+      expect({ app: app.metadata.name, files: argoDirectoryFiles(repoFiles(), app.spec.source) }).toEqual({ app: app.metadata.name, files: unitFiles(folderOf.get(app.metadata.name)!) });
     }
     // AND the root reads dist/needs-argocd; every file is read by exactly one Application
     expect(argoDirectoryFiles(repoFiles(), find(argoObjects(), 'Application', ROOT, 'argocd').spec.source)).toEqual(unitFiles(UNITS.gitops.folder));
