@@ -29,7 +29,7 @@ export interface AppConfig {
   readonly waitImage: { readonly repository: string; readonly tag: string };
 }
 
-/** The `apps:` section: web apps, each one deployable unit (`dist/platform/40-app-<name>`). */
+/** The `apps:` section: web apps, each one deployable unit (`dist/40-app-<name>.*.yaml`). */
 export type AppsConfig = readonly AppConfig[];
 
 /** The default tenant of an app: the notes deploy helloworld there. */
@@ -43,7 +43,7 @@ const port = (description: string, defaultValue: number): JsonSchema => int(desc
 
 export const appSchema: JsonSchema = object(
   {
-    name: str('Name of the app: its Deployment, Service, Ingress and dist/ folder (platform/40-app-<name>).', { format: 'dns-label' }),
+    name: str('Name of the app: its Deployment, Service, Ingress and files in dist/ (40-app-<name>.*.yaml).', { format: 'dns-label' }),
     tenant: str(`Tenant namespace the app runs in (must be listed under tenants:). Default: ${DEFAULT_APP_TENANT}.`, { format: 'dns-label', default: DEFAULT_APP_TENANT }),
     image: imageSchema('Container image, pinned to a tag.'),
     replicas: int(`Pods when not autoscaled. Default: ${DEFAULT_REPLICAS}. Not allowed together with autoscaling (use autoscaling.minReplicas).`, { minimum: 1 }),
@@ -121,7 +121,7 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
   const nodePorts = new Map<number, number>();
   config.apps.forEach((a, i) => {
     const at = `apps[${i}]`;
-    if (names.has(a.name)) problems.add(`${at}.name: ${show(a.name)} is already apps[${names.get(a.name)}]; app names must be unique (each gets dist/platform/40-app-<name>).`);
+    if (names.has(a.name)) problems.add(`${at}.name: ${show(a.name)} is already apps[${names.get(a.name)}]; app names must be unique (each gets its own dist/40-app-<name>.*.yaml files).`);
     names.set(a.name, i);
     if (a.name.length > 40) problems.add(`${at}.name: ${show(a.name)} is longer than 40 characters; flow and Argo CD names are built from it — shorten it.`);
     if (!tenants.includes(a.tenant)) {

@@ -10,7 +10,7 @@ import { DEFAULT_REPLICAS, Replicas, WebApp } from './web-app';
 
 /** Apps get one unit each: `40-app-<name>`, Argo CD wave 40 (after the data and observability they use). */
 export function appUnit(a: AppConfig): PlatformChartProps {
-  return { folder: `platform/40-app-${a.name}`, wave: 40, description: describeApp(a) };
+  return { folder: `40-app-${a.name}`, wave: 40, description: describeApp(a) };
 }
 
 function describeApp(a: AppConfig): string {

@@ -1,4 +1,5 @@
 import { show } from '../core/errors';
+import { CRD_FOLDER_PREFIX, isTopLevelUnit } from '../output/layout';
 import { SynthesizedObject } from '../output/synthesized';
 import { KubernetesSchema } from './kubernetes-schema';
 
@@ -65,12 +66,13 @@ function walkEnv(node: any, visit: (name: string, value: unknown, at: string) =>
 }
 
 /**
- * Objects whose kind a vanilla cluster does not serve (custom resources) must live in a unit outside `platform/`,
- * so `kubectl apply -R -f dist/platform` never fails on a missing CRD.
+ * Objects whose kind a vanilla cluster does not serve (custom resources) must never be at the top level of dist/,
+ * which `kubectl apply -f dist` applies: they belong in a unit whose folder says which CRDs it needs
+ * (`needs-argocd/`), and a non-recursive apply skips folders.
  */
 export function checkCustomResourcePlacement(objects: readonly SynthesizedObject[], version = '1.27.0'): string[] {
   const schema = KubernetesSchema.forVersion(version);
   return objects
-    .filter((o) => !schema.knows(o.manifest.apiVersion, o.manifest.kind) && o.chart.folder.startsWith('platform/'))
-    .map((o) => `${describe(o)}: ${o.manifest.apiVersion} ${o.manifest.kind} needs a CRD a vanilla cluster lacks; put it in a unit outside platform/ (like argocd/).`);
+    .filter((o) => !schema.knows(o.manifest.apiVersion, o.manifest.kind) && isTopLevelUnit(o.chart.folder))
+    .map((o) => `${describe(o)}: ${o.manifest.apiVersion} ${o.manifest.kind} needs a CRD a vanilla cluster lacks, and unit ${show(o.chart.folder)} writes to the top level of dist/ (applied by \`kubectl apply -f dist\`); put it in a unit whose folder is ${CRD_FOLDER_PREFIX}<what it needs> (like needs-argocd).`);
 }

@@ -23,6 +23,12 @@ export interface ArgoApplicationProps {
   readonly targetRevision: string;
   /** Folder inside the repository holding the unit's YAML files. */
   readonly path: string;
+  /**
+   * Glob selecting the unit's files in `path` (Argo CD `directory.include`, matched against each file's path
+   * relative to `path`; `*` also matches `/`). Folders in `path` are never read: `directory.recurse` stays unset.
+   * @default - every manifest file directly in `path`
+   */
+  readonly include?: string;
   /** Default namespace of the destination (every namespaced object of the platform names its own). */
   readonly destinationNamespace: string | (() => string);
   /** Sync wave in the parent Application: the unit's place in the apply order. */
@@ -50,6 +56,7 @@ export class ArgoApplication extends Construct {
   public readonly name: string;
   public readonly wave: number;
   public readonly path: string;
+  public readonly include?: string;
   public readonly cascadeDelete: boolean;
   public readonly resource: Application;
 
@@ -61,6 +68,7 @@ export class ArgoApplication extends Construct {
     this.name = props.name;
     this.wave = props.wave;
     this.path = props.path;
+    this.include = props.include;
     this.cascadeDelete = props.cascadeDelete ?? true;
     const syncOptions = props.syncOptions ?? ['CreateNamespace=false'];
     const destinationNamespace = props.destinationNamespace;
@@ -78,7 +86,14 @@ export class ArgoApplication extends Construct {
       },
       spec: {
         project: props.project,
-        source: { repoUrl: props.repoURL, targetRevision: props.targetRevision, path: props.path },
+        source: {
+          repoUrl: props.repoURL,
+          targetRevision: props.targetRevision,
+          path: props.path,
+          // No `recurse: false`: it is the default, and Argo CD drops a false field when it writes the Application
+          // back, which leaves the parent OutOfSync for ever (argoproj/argo-cd#4501).
+          ...(props.include !== undefined ? { directory: { include: props.include } } : {}),
+        },
         destination: {
           server: IN_CLUSTER,
           // Evaluated at synthesis: a unit's namespaces are known once all its objects exist.

@@ -31,14 +31,14 @@ const d = GITOPS_DEFAULTS;
 
 export const gitopsSchema: JsonSchema = object(
   {
-    enabled: bool('Synthesize dist/argocd (AppProject, root and child Applications).', d.enabled),
+    enabled: bool('Synthesize dist/needs-argocd (AppProject, root and child Applications).', d.enabled),
     repoURL: str(`Git repository Argo CD reads dist/ from. The default is a placeholder (${d.repoURL}): change it.`, { format: 'url', default: d.repoURL }),
     targetRevision: str('Branch, tag or commit Argo CD syncs.', { default: d.targetRevision }),
     path: str('Folder of dist/ inside the repository ("." when dist/ is the repository root).', { default: d.path }),
     namespace: str('Namespace Argo CD is installed in (its Applications and AppProjects live there).', { format: 'dns-label', default: d.namespace }),
     project: str('Name of the AppProject and of the root Application; child Applications are named <project>-<unit>.', { format: 'dns-label', default: d.project }),
   },
-  { default: {}, description: 'Argo CD app-of-apps synthesized into dist/argocd (the kubectl path ignores it).' },
+  { default: {}, description: 'Argo CD app-of-apps synthesized into dist/needs-argocd (`kubectl apply -f dist` skips it).' },
 );
 
 /** `dist`, `deploy/dist`, `.`: relative, no `..`, no leading or trailing `/`. */
@@ -72,6 +72,6 @@ export function gitopsNamespaces(_config: { readonly gitops: GitOpsConfig }): st
 export function gitopsWarnings(config: { readonly gitops: GitOpsConfig }): string[] {
   const g = config.gitops;
   return g.enabled && g.repoURL === PLACEHOLDER_REPO_URL
-    ? [`warning: gitops.repoURL is the placeholder ${PLACEHOLDER_REPO_URL}; set it in platform.yaml before applying dist/argocd (the kubectl path does not need it).`]
+    ? [`warning: gitops.repoURL is the placeholder ${PLACEHOLDER_REPO_URL}; set it in platform.yaml before applying dist/needs-argocd (\`kubectl apply -f dist\` does not need it).`]
     : [];
 }

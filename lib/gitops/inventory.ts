@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { byteOrder } from '../output/layout';
 import { PlatformChart } from '../output/platform-chart';
 
 /** An API group and kind, as an AppProject whitelist names them (`''` is the core group). */
@@ -42,10 +43,9 @@ export class UnitInventory {
     return Math.max(0, ...this.objects().map((o) => Buffer.byteLength(JSON.stringify(o.toJson()))));
   }
 
-  /** `platform/40-app-helloworld` → `app-helloworld`: the unit's name without its place in the order. */
+  /** `40-app-helloworld` → `app-helloworld`: the unit's name without its place in the order. */
   get unitName(): string {
-    const base = this.chart.folder.split('/').pop() ?? this.chart.folder;
-    return base.replace(/^\d+-/, '');
+    return this.chart.folder.replace(/^\d+-/, '');
   }
 }
 
@@ -55,14 +55,9 @@ export function groupKindOf(apiVersion: string, kind: string): GroupKind {
 
 export function uniqueKinds(kinds: readonly GroupKind[]): GroupKind[] {
   const byKey = new Map(kinds.map((k) => [`${k.group}/${k.kind}`, k]));
-  return [...byKey.values()].sort((a, b) => compare(a.group, b.group) || compare(a.kind, b.kind));
+  return [...byKey.values()].sort((a, b) => byteOrder(a.group, b.group) || byteOrder(a.kind, b.kind));
 }
 
 export function unique(values: readonly string[]): string[] {
-  return [...new Set(values)].sort(compare);
-}
-
-/** Byte-order comparison: the same on every machine (localeCompare depends on the ICU locale). */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return [...new Set(values)].sort(byteOrder);
 }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ClusterConfig } from '../config/cluster';
 import { commonLabels } from '../core/labels';
+import { isTopLevelUnit, unitIncludeGlob } from '../output/layout';
 import { PlatformChart } from '../output/platform-chart';
 import { definePart } from '../parts/platform-part';
 import { tenantsOf } from '../tenancy/part';
@@ -21,8 +22,8 @@ export function repoPath(path: string, folder: string): string {
   return path === '.' ? folder : `${path}/${folder}`;
 }
 
-/** Argo CD objects need Argo CD's CRDs, so they never sit under platform/. */
-export const GITOPS_UNIT = { folder: 'argocd', wave: 0, description: 'Argo CD app-of-apps: AppProject, root and child Applications' };
+/** Argo CD objects need Argo CD's CRDs, so they never sit at the top level of dist/ (`kubectl apply -f dist` skips folders). */
+export const GITOPS_UNIT = { folder: 'needs-argocd', wave: 0, description: 'Argo CD app-of-apps: AppProject, root and child Applications' };
 
 /**
  * GitOps: the Argo CD app-of-apps over every other unit. Its Applications are added in `connect`, once every part and
@@ -39,12 +40,22 @@ export const gitopsPart = definePart({
 });
 
 /**
- * The Argo CD app-of-apps, in `dist/argocd` (never under platform/: a cluster without Argo CD has no CRDs for it).
+ * Where a child Application reads its unit: a top-level unit is the files `<unit>.*.yaml` directly in dist/
+ * (an include glob; Argo CD does not recurse, so no `needs-*` folder is read), a unit that needs CRDs is its folder.
+ */
+export function unitSource(distPath: string, folder: string): { readonly path: string; readonly include?: string } {
+  return isTopLevelUnit(folder) ? { path: distPath, include: unitIncludeGlob(folder) } : { path: repoPath(distPath, folder) };
+}
+
+/**
+ * The Argo CD app-of-apps, in `dist/needs-argocd` (never at the top level of dist/: a cluster without Argo CD has
+ * no CRDs for it, and `kubectl apply -f dist` must work there).
  *
  * - `10-bootstrap.yaml`: the AppProject and the root Application. It is the only file a person applies; the root
- *   syncs `dist/argocd` — itself included — and so creates the child Applications in wave order.
- * - `11-units.yaml`: one child Application per unit, wave = the unit's folder number, automated with prune and
- *   self-heal, and the resources finalizer (deleting a child deletes what it deployed).
+ *   syncs `dist/needs-argocd` — itself included — and so creates the child Applications in wave order.
+ * - `11-units.yaml`: one child Application per unit, reading the unit's files in dist/ (`unitSource`), wave = the
+ *   unit's number, automated with prune and self-heal, and the resources finalizer (deleting a child deletes what
+ *   it deployed).
  *
  * The root and the project never delete themselves or the platform: both are `Prune=false`, and the root has no
  * resources finalizer, so deleting the root orphans the children instead of cascading to every unit.
@@ -77,7 +88,7 @@ export function addGitOpsUnit(app: Construct, g: GitOpsConfig, cluster: Pick<Clu
     cascadeDelete: false,
     neverPrune: true,
     info: [
-      { name: 'What', value: 'Platform Kit app-of-apps: one child Application per folder of dist/platform, in wave order' },
+      { name: 'What', value: 'Platform Kit app-of-apps: one child Application per unit of dist/, in wave order' },
       ...(g.repoURL === PLACEHOLDER_REPO_URL ? [{ name: 'Warning', value: 'gitops.repoURL is still the placeholder; set it in platform.yaml and re-synthesize' }] : []),
     ],
     labels,
@@ -91,7 +102,7 @@ export function addGitOpsUnit(app: Construct, g: GitOpsConfig, cluster: Pick<Clu
       project: g.project,
       repoURL: g.repoURL,
       targetRevision: g.targetRevision,
-      path: repoPath(g.path, unit.chart.folder),
+      ...unitSource(g.path, unit.chart.folder),
       destinationNamespace: () => unit.namespaces()[0] ?? g.namespace,
       wave: unit.chart.wave,
       syncOptions: () => [

@@ -54,7 +54,7 @@ const b = DEFAULT_BACKUP;
 
 export const mysqlSchema: JsonSchema = object(
   {
-    enabled: bool('Deploy the MySQL cluster (dist/platform/20-mysql).', true),
+    enabled: bool('Deploy the MySQL cluster (dist/20-mysql.*.yaml).', true),
     namespace: str('Namespace of the cluster (created with the tenancy baseline at Pod Security "restricted").', { format: 'dns-label', default: DEFAULT_NAMESPACE }),
     replicas: int('Members: pod 0 is the primary, the others replicate from it. Each needs its own entry in exportPaths.', { minimum: 1, default: DEFAULT_REPLICAS }),
     image: imageSchema('MySQL server image (8.4 LTS; the scripts need its bash and client programs).', MYSQL_IMAGE),

@@ -9,7 +9,7 @@ import { checkMySqlConfig, MySqlConfig, mysqlNamespaces, mysqlNfsServer, mysqlSc
 import { CREDENTIAL_KEYS } from './defaults';
 
 /** The MySQL unit: `20-mysql`, Argo CD wave 20 (data before the apps that use it). */
-export const MYSQL_UNIT = { folder: 'platform/20-mysql', wave: 20, description: 'MySQL: replicated StatefulSet on static NFS volumes, backups, metrics' };
+export const MYSQL_UNIT = { folder: '20-mysql', wave: 20, description: 'MySQL: replicated StatefulSet on static NFS volumes, backups, metrics' };
 
 /** MySQL refuses a replication password over 32 characters in CHANGE REPLICATION SOURCE TO (error 3056). */
 export const MAX_REPLICATION_PASSWORD_LENGTH = 32;

@@ -29,7 +29,7 @@ export const NODE_AGENTS_PRIVILEGED_REASON =
   'warn and audit stay "restricted" so every deviation is visible, and nothing else may run here.';
 
 /** The observability unit: `30-observability`, Argo CD wave 30 (after the data it watches, before the apps). */
-export const OBSERVABILITY_UNIT = { folder: 'platform/30-observability', wave: 30, description: 'Observability: Loki, Grafana Alloy, Prometheus, Alertmanager, exporters, Grafana' };
+export const OBSERVABILITY_UNIT = { folder: '30-observability', wave: 30, description: 'Observability: Loki, Grafana Alloy, Prometheus, Alertmanager, exporters, Grafana' };
 
 /** The part of the config the stack reads: the cluster and its own section. */
 export interface ObservabilityInput {

@@ -3,18 +3,19 @@ import { Construct } from 'constructs';
 
 export interface PlatformChartProps {
   /**
-   * Folder of dist/ this unit is written to. Units a vanilla cluster accepts live under `platform/` with a number
-   * that gives the apply order (`platform/20-mysql`); units needing CRDs get a folder of their own (`argocd`).
+   * Where in dist/ this unit is written. Units a vanilla cluster accepts are `NN-name` with a number that gives the
+   * apply order (`20-mysql`: files `dist/20-mysql.*.yaml`); units needing CRDs get a folder named after what they
+   * need (`needs-argocd`: files `dist/needs-argocd/*.yaml`). See lib/output/layout.ts.
    */
   readonly folder: string;
-  /** Argo CD sync wave of the unit's Application: the same order as the folder numbers. */
+  /** Argo CD sync wave of the unit's Application: the same order as the unit numbers. */
   readonly wave: number;
   /** One line saying what the unit deploys, for file headers and the Argo CD Application. */
   readonly description: string;
 }
 
 /**
- * One deployable unit: one cdk8s Chart, one folder of dist/, one Argo CD child Application.
+ * One deployable unit: one cdk8s Chart, one set of files in dist/, one Argo CD child Application.
  * Names are set explicitly on every object (no hash suffixes): renaming a StatefulSet or PV in the cluster
  * means a new object and possibly lost data, so names are a contract pinned by the golden test.
  */

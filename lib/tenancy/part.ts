@@ -6,7 +6,7 @@ import { checkTenants, RESERVED_NAMESPACES, TenantConfig, tenantsSchema } from '
 import { TenantNamespace } from './tenant-namespace';
 
 /** The tenancy unit: `10-tenancy`, Argo CD wave 10 (namespaces and their baseline come before everything else). */
-export const TENANCY_UNIT = { folder: 'platform/10-tenancy', wave: 10, description: 'Tenant namespaces with their baseline (Pod Security, quota, limits, network policy, RBAC)' };
+export const TENANCY_UNIT = { folder: '10-tenancy', wave: 10, description: 'Tenant namespaces with their baseline (Pod Security, quota, limits, network policy, RBAC)' };
 
 /** The tenants of a loaded config (for parts whose checks need tenant names, e.g. MySQL's client allow-list). */
 export function tenantsOf(whole: LoadedConfig): readonly TenantConfig[] {

@@ -70,11 +70,11 @@ describe('no secret values in dist/', () => {
 });
 
 describe('custom resource placement', () => {
-  test('a custom resource under platform/ is refused; outside it is fine', () => {
+  test('a custom resource at the top level of dist/ is refused; in a needs-* folder it is fine', () => {
     const app = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'x', namespace: 'argocd' } };
-    const [inPlatform] = asObjects([app]);
-    const outside = { ...inPlatform, chart: { ...inPlatform.chart, folder: 'argocd' } };
-    expect(checkCustomResourcePlacement([inPlatform])).toEqual([expect.stringMatching(/argoproj\.io\/v1alpha1 Application needs a CRD a vanilla cluster lacks; put it in a unit outside platform\//)]);
+    const [topLevel] = asObjects([app]);
+    const outside = { ...topLevel, chart: { ...topLevel.chart, folder: 'needs-argocd' } };
+    expect(checkCustomResourcePlacement([topLevel])).toEqual([expect.stringMatching(/argoproj\.io\/v1alpha1 Application needs a CRD a vanilla cluster lacks, and unit "99-test" writes to the top level of dist\/ .*; put it in a unit whose folder is needs-<what it needs>/)]);
     expect(checkCustomResourcePlacement([outside])).toEqual([]);
     expect(checkCustomResourcePlacement(asObjects([goodDeployment()]))).toEqual([]);
   });

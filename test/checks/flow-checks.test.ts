@@ -12,7 +12,7 @@ const POD_CIDR = '10.244.0.0/16';
 
 function platform(build: (chart: PlatformChart) => void): { app: App; problems: string[] } {
   const app = new App();
-  const chart = new PlatformChart(app, 'Test', { folder: 'platform/10-test', wave: 10, description: 'test' });
+  const chart = new PlatformChart(app, 'Test', { folder: '10-test', wave: 10, description: 'test' });
   new TenantNamespace(chart, 'a', { name: 'team-a', ingressControllerNamespace: 'ingress-nginx' });
   new TenantNamespace(chart, 'b', { name: 'team-b', ingressControllerNamespace: 'ingress-nginx' });
   build(chart);

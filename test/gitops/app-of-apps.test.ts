@@ -4,10 +4,11 @@ import { parseConfig } from '../../lib/config/load';
 import { PlatformConfig } from '../../lib/config/platform-config';
 import { RESOURCES_FINALIZER, SYNC_OPTIONS, SYNC_WAVE } from '../../lib/gitops/argo-application';
 import { checkCustomResources } from '../../lib/checks/custom-resource-schema';
-import { SERVER_SIDE_APPLY_THRESHOLD_BYTES, addGitOpsUnit, gitopsPart } from '../../lib/gitops/part';
+import { SERVER_SIDE_APPLY_THRESHOLD_BYTES, addGitOpsUnit, GITOPS_UNIT, gitopsPart } from '../../lib/gitops/part';
 import { isClusterScoped } from '../../lib/output/layout';
 import { PlatformChart } from '../../lib/output/platform-chart';
 import { SynthesizedObject, synthesizeObjects } from '../../lib/output/synthesized';
+import { argoDirectoryFiles } from '../output/layout-readers';
 import { find, MINIMAL_CLUSTER, synthDefault } from '../support/helpers';
 
 const ROOT = 'platform-kit';
@@ -17,11 +18,12 @@ function defaultOutput(): { path: string; manifest: any; object: SynthesizedObje
   return synthDefault().files.flatMap((f) => f.objects.map((object) => ({ path: f.path, manifest: object.manifest, object })));
 }
 
-const argoObjects = () => defaultOutput().filter((o) => o.path.startsWith('argocd/')).map((o) => o.manifest);
-const platformObjects = () => defaultOutput().filter((o) => !o.path.startsWith('argocd/')).map((o) => o.manifest);
+const ARGO = `${GITOPS_UNIT.folder}/`;
+const argoObjects = () => defaultOutput().filter((o) => o.path.startsWith(ARGO)).map((o) => o.manifest);
+const platformObjects = () => defaultOutput().filter((o) => !o.path.startsWith(ARGO)).map((o) => o.manifest);
 const children = (argo: any[]) => argo.filter((m) => m.kind === 'Application' && m.metadata.name !== ROOT);
-/** Folders of dist/ other than argocd/, e.g. `platform/10-tenancy`. */
-const unitFolders = () => [...new Set(synthDefault().files.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))))].filter((d) => d !== 'argocd');
+/** The repository's files, with dist/ at `dist` (gitops.path's default). */
+const repoFiles = () => synthDefault().files.map((f) => `dist/${f.path}`);
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 const kindKeys = (list: Array<{ group: string; kind: string }>) => list.map((k) => `${k.group}/${k.kind}`).sort(byteOrder);
@@ -51,30 +53,56 @@ describe('Argo CD app-of-apps (default platform)', () => {
     expect(checkCustomResources(objects)).toEqual([]);
   });
 
-  test('one child Application per unit folder, each pointing at a folder that exists in dist/', () => {
-    // GIVEN the synthesized folders and the child Applications
-    const paths = children(argoObjects()).map((a) => a.spec.source.path).sort(byteOrder);
-    // THEN they match one to one
-    expect(paths).toEqual(unitFolders().map((f) => `dist/${f}`).sort(byteOrder));
-    expect(paths).toContain('dist/platform/40-app-helloworld');
+  test('each child Application reads exactly its unit\'s files, and every file of dist/ is read by one Application', () => {
+    // GIVEN the files of each unit, and the Applications read as Argo CD's repo server reads a directory source
+    const files = synthDefault().files;
+    const unitFiles = (folder: string) => files.filter((f) => f.objects[0].chart.folder === folder).map((f) => `dist/${f.path}`).sort(byteOrder);
+    const readBy = new Map<string, string[]>();
+    for (const app of argoObjects().filter((m) => m.kind === 'Application')) {
+      const selected = argoDirectoryFiles(repoFiles(), app.spec.source);
+      expect({ app: app.metadata.name, selected: selected.length > 0 }).toEqual({ app: app.metadata.name, selected: true });
+      for (const f of selected) readBy.set(f, [...(readBy.get(f) ?? []), app.metadata.name]);
+    }
+    // THEN each child reads its unit's files and nothing else (a child is named <project>-<unit without its number>)
+    const folderOf = new Map(files.map((f) => f.objects[0].chart.folder).map((folder) => [`${ROOT}-${folder.replace(/^\d+-/, '')}`, folder]));
+    for (const app of children(argoObjects())) {
+      expect({ app: app.metadata.name, files: argoDirectoryFiles(repoFiles(), app.spec.source) }).toEqual({ app: app.metadata.name, files: unitFiles(folderOf.get(app.metadata.name)!) });
+    }
+    // AND the root reads dist/needs-argocd; every file is read by exactly one Application
+    expect(argoDirectoryFiles(repoFiles(), find(argoObjects(), 'Application', ROOT, 'argocd').spec.source)).toEqual(unitFiles(GITOPS_UNIT.folder));
+    expect([...readBy.keys()].sort(byteOrder)).toEqual(repoFiles().sort(byteOrder));
+    expect([...readBy.entries()].filter(([, apps]) => apps.length !== 1)).toEqual([]);
   });
 
-  test('child waves are the folder numbers, so Argo CD and `kubectl apply -R` follow one order', () => {
+  test('top-level units are read from dist/ with an include glob and no recursion', () => {
+    // GIVEN the child Applications THEN each reads dist/ itself, selecting `<unit>.*.yaml`, never a folder
+    const sources = children(argoObjects()).map((a) => a.spec.source);
+    expect(sources.map((s) => ({ path: s.path, include: s.directory?.include }))).toEqual([
+      { path: 'dist', include: '10-tenancy.*.yaml' },
+      { path: 'dist', include: '20-mysql.*.yaml' },
+      { path: 'dist', include: '30-observability.*.yaml' },
+      { path: 'dist', include: '40-app-helloworld.*.yaml' },
+    ]);
+    // `recurse: false` is the default and is left out: Argo CD drops it and the root would stay OutOfSync
+    for (const s of sources) expect(Object.keys(s.directory)).toEqual(['include']);
+  });
+
+  test('child waves are the unit numbers, so Argo CD and `kubectl apply -f dist` follow one order', () => {
     // GIVEN the child Applications
     const apps = children(argoObjects());
-    // THEN each wave is its folder's number
+    // THEN each wave is its unit's number
     for (const app of apps) {
-      const folderNumber = Number(/\/(\d+)-[^/]+$/.exec(app.spec.source.path)?.[1]);
-      expect(Number(app.metadata.annotations[SYNC_WAVE])).toBe(folderNumber);
+      const unitNumber = Number(/^(\d+)-/.exec(app.spec.source.directory.include)?.[1]);
+      expect(Number(app.metadata.annotations[SYNC_WAVE])).toBe(unitNumber);
     }
-    // AND ordering by wave never contradicts ordering by file path (lexical, as kubectl walks)
-    const byPath = [...apps].sort((a, b) => byteOrder(a.spec.source.path, b.spec.source.path));
-    const waves = byPath.map((a) => Number(a.metadata.annotations[SYNC_WAVE]));
+    // AND ordering by wave never contradicts ordering by file name (lexical, as kubectl reads dist/)
+    const byName = [...apps].sort((a, b) => byteOrder(a.spec.source.directory.include, b.spec.source.directory.include));
+    const waves = byName.map((a) => Number(a.metadata.annotations[SYNC_WAVE]));
     expect(waves).toEqual([...waves].sort((a, b) => a - b));
   });
 
   test('the AppProject allows exactly the cluster-scoped kinds the platform creates', () => {
-    // GIVEN the cluster-scoped objects of dist/platform
+    // GIVEN the cluster-scoped objects at the top level of dist/
     const created = platformObjects().filter(isClusterScoped).map((m) => ({ group: groupOf(m.apiVersion), kind: m.kind }));
     // WHEN the project is read
     const project = find(argoObjects(), 'AppProject', ROOT, 'argocd');
@@ -84,7 +112,7 @@ describe('Argo CD app-of-apps (default platform)', () => {
   });
 
   test('the AppProject allows the namespaced kinds the platform creates, plus the Argo CD kinds of the root', () => {
-    // GIVEN the namespaced objects of dist/platform and dist/argocd
+    // GIVEN the namespaced objects of dist/ and dist/needs-argocd
     const created = [...platformObjects(), ...argoObjects()].filter((m) => !isClusterScoped(m)).map((m) => ({ group: groupOf(m.apiVersion), kind: m.kind }));
     // THEN the namespaced whitelist is exactly those kinds
     const project = find(argoObjects(), 'AppProject', ROOT, 'argocd');
@@ -92,7 +120,7 @@ describe('Argo CD app-of-apps (default platform)', () => {
   });
 
   test('the AppProject allows only the platform namespaces and Argo CD\'s, and only the configured repository', () => {
-    // GIVEN the namespaces of dist/platform (where objects live, and those it creates)
+    // GIVEN the namespaces of the top level of dist/ (where objects live, and those it creates)
     const namespaces = new Set<string>(['argocd']);
     for (const m of platformObjects()) {
       if (m.metadata.namespace) namespaces.add(m.metadata.namespace);
@@ -124,13 +152,14 @@ describe('Argo CD app-of-apps (default platform)', () => {
     }
   });
 
-  test('the root syncs dist/argocd but never prunes or cascades itself, and the project comes first', () => {
+  test('the root syncs dist/needs-argocd but never prunes or cascades itself, and the project comes first', () => {
     // GIVEN the root and the project
     const argo = argoObjects();
     const root = find(argo, 'Application', ROOT, 'argocd');
     const project = find(argo, 'AppProject', ROOT, 'argocd');
     // THEN the root reads its own folder, is not prunable, and deleting it orphans the units instead of deleting them
-    expect(root.spec.source.path).toBe('dist/argocd');
+    expect(root.spec.source.path).toBe('dist/needs-argocd');
+    expect(root.spec.source.directory).toBeUndefined();
     expect(root.spec.destination.namespace).toBe('argocd');
     expect(root.metadata.finalizers).toBeUndefined();
     expect(root.metadata.annotations[SYNC_OPTIONS]).toBe('Prune=false');
@@ -145,10 +174,10 @@ describe('Argo CD app-of-apps (default platform)', () => {
   });
 
   test('a person applies only 10-bootstrap.yaml (project + root); the root creates the children in wave order', () => {
-    // GIVEN the files of dist/argocd
-    const files = synthDefault().files.filter((f) => f.path.startsWith('argocd/'));
+    // GIVEN the files of dist/needs-argocd
+    const files = synthDefault().files.filter((f) => f.path.startsWith(ARGO));
     // THEN bootstrap holds the project then the root, and the children are in a file of their own
-    expect(files.map((f) => f.path)).toEqual(['argocd/10-bootstrap.yaml', 'argocd/11-units.yaml']);
+    expect(files.map((f) => f.path)).toEqual(['needs-argocd/10-bootstrap.yaml', 'needs-argocd/11-units.yaml']);
     expect(files[0].objects.map((o) => `${o.manifest.kind}/${o.manifest.metadata.name}`)).toEqual([`AppProject/${ROOT}`, `Application/${ROOT}`]);
     expect(files[1].objects.every((o) => o.manifest.kind === 'Application' && o.manifest.metadata.name !== ROOT)).toBe(true);
   });
@@ -159,34 +188,34 @@ describe('Argo CD app-of-apps (options)', () => {
     // GIVEN a configured section and one unit
     const app = customPlatform(
       'gitops:\n  repoURL: https://git.lab.example/ops/platform.git\n  targetRevision: v1.2.0\n  path: "."\n  namespace: gitops\n  project: lab\n',
-      (a) => configMapUnit(a, 'Tenancy', 'platform/10-tenancy', 10, 10),
+      (a) => configMapUnit(a, 'Tenancy', '10-tenancy', 10, 10),
     );
     // WHEN synthesized
     const objects = synthesizeObjects(app).map((o) => o.manifest);
     const child = find(objects, 'Application', 'lab-tenancy', 'gitops');
     const root = find(objects, 'Application', 'lab', 'gitops');
     // THEN
-    expect(child.spec.source).toEqual({ repoURL: 'https://git.lab.example/ops/platform.git', targetRevision: 'v1.2.0', path: 'platform/10-tenancy' });
-    expect(root.spec.source.path).toBe('argocd');
+    expect(child.spec.source).toEqual({ repoURL: 'https://git.lab.example/ops/platform.git', targetRevision: 'v1.2.0', path: '.', directory: { include: '10-tenancy.*.yaml' } });
+    expect(root.spec.source.path).toBe('needs-argocd');
     expect(root.spec.info).not.toContainEqual(expect.objectContaining({ name: 'Warning' }));
     expect(find(objects, 'AppProject', 'lab', 'gitops').spec.sourceRepos).toEqual(['https://git.lab.example/ops/platform.git']);
   });
 
   test('disabled: no Argo CD objects at all', () => {
     // GIVEN gitops.enabled false and a unit
-    const app = customPlatform('gitops:\n  enabled: false\n', (a) => configMapUnit(a, 'Tenancy', 'platform/10-tenancy', 10, 10));
+    const app = customPlatform('gitops:\n  enabled: false\n', (a) => configMapUnit(a, 'Tenancy', '10-tenancy', 10, 10));
     // WHEN synthesized
     const objects = synthesizeObjects(app);
-    // THEN only the unit's object is there, and no chart writes to argocd/
+    // THEN only the unit's object is there, and no chart writes to needs-argocd/
     expect(objects.map((o) => o.manifest.kind)).toEqual(['ConfigMap']);
-    expect(objects.filter((o) => o.chart.folder === 'argocd')).toEqual([]);
+    expect(objects.filter((o) => o.chart.folder === GITOPS_UNIT.folder)).toEqual([]);
   });
 
   test('a unit with a large object syncs server-side; a small one does not', () => {
     // GIVEN one unit above the threshold and one far below
     const app = customPlatform('', (a) => {
-      configMapUnit(a, 'Small', 'platform/10-small', 10, 1024);
-      configMapUnit(a, 'Dashboards', 'platform/30-dashboards', 30, SERVER_SIDE_APPLY_THRESHOLD_BYTES + 1);
+      configMapUnit(a, 'Small', '10-small', 10, 1024);
+      configMapUnit(a, 'Dashboards', '30-dashboards', 30, SERVER_SIDE_APPLY_THRESHOLD_BYTES + 1);
     });
     // WHEN synthesized
     const objects = synthesizeObjects(app).map((o) => o.manifest);
@@ -199,8 +228,8 @@ describe('Argo CD app-of-apps (options)', () => {
   test('a unit without objects gets no Application (Argo CD would fail on a missing folder)', () => {
     // GIVEN an empty unit next to a real one
     const app = customPlatform('', (a) => {
-      new PlatformChart(a, 'Empty', { folder: 'platform/20-empty', wave: 20, description: 'nothing' });
-      configMapUnit(a, 'Real', 'platform/10-real', 10, 10);
+      new PlatformChart(a, 'Empty', { folder: '20-empty', wave: 20, description: 'nothing' });
+      configMapUnit(a, 'Real', '10-real', 10, 10);
     });
     // WHEN synthesized THEN only the real unit has a child
     const names = synthesizeObjects(app).filter((o) => o.manifest.kind === 'Application').map((o) => o.manifest.metadata.name);
@@ -210,18 +239,32 @@ describe('Argo CD app-of-apps (options)', () => {
   test('a unit added after the gitops unit is a validation error, not a silently missing Application', () => {
     // GIVEN the gitops unit built first, then a unit
     const app = customPlatform();
-    configMapUnit(app, 'Late', 'platform/50-late', 50, 10);
+    configMapUnit(app, 'Late', '50-late', 50, 10);
     // WHEN synthesized THEN the validation names the unit and the fix
-    expect(() => synthesizeObjects(app)).toThrow(/unit Late \(platform\/50-late\) has no Argo CD Application: it was added after the gitops part connected/);
+    expect(() => synthesizeObjects(app)).toThrow(/unit Late \(50-late\) has no Argo CD Application: it was added after the gitops part connected/);
+  });
+
+  test('a unit that needs CRDs is read from its own folder, without a glob', () => {
+    // GIVEN a unit in a needs-* folder next to a top-level one
+    const app = customPlatform('', (a) => {
+      configMapUnit(a, 'Tenancy', '10-tenancy', 10, 10);
+      configMapUnit(a, 'Backups', 'needs-velero', 50, 10);
+    });
+    // WHEN synthesized
+    const objects = synthesizeObjects(app).map((o) => o.manifest);
+    // THEN the needs-* unit's child reads the whole folder (its CRDs are installed by then), the other one its glob
+    expect(find(objects, 'Application', 'platform-kit-needs-velero').spec.source.path).toBe('dist/needs-velero');
+    expect(find(objects, 'Application', 'platform-kit-needs-velero').spec.source.directory).toBeUndefined();
+    expect(find(objects, 'Application', 'platform-kit-tenancy').spec.source).toMatchObject({ path: 'dist', directory: { include: '10-tenancy.*.yaml' } });
   });
 
   test('Argo CD objects for two units (snapshot)', () => {
     // GIVEN two small units WHEN synthesized
     const app = customPlatform('', (a) => {
-      configMapUnit(a, 'Tenancy', 'platform/10-tenancy', 10, 10);
-      configMapUnit(a, 'Web', 'platform/40-app-web', 40, 10);
+      configMapUnit(a, 'Tenancy', '10-tenancy', 10, 10);
+      configMapUnit(a, 'Web', '40-app-web', 40, 10);
     });
     // THEN the Argo CD objects read as expected
-    expect(synthesizeObjects(app).filter((o) => o.chart.folder === 'argocd').map((o) => o.manifest)).toMatchSnapshot();
+    expect(synthesizeObjects(app).filter((o) => o.chart.folder === GITOPS_UNIT.folder).map((o) => o.manifest)).toMatchSnapshot();
   });
 });

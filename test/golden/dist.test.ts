@@ -42,8 +42,9 @@ describe('the committed dist/ (what users apply and Argo CD syncs)', () => {
     expect(manifests.length).toBeGreaterThan(10);
     for (const { file, manifest } of manifests) {
       if (!schema.knows(manifest.apiVersion, manifest.kind) && String(manifest.apiVersion).includes('.')) {
-        // Custom resources (Argo CD) are only allowed outside platform/ and are checked against their CRDs.
-        expect(file.startsWith('platform/')).toBe(false);
+        // Custom resources (Argo CD) are only allowed in needs-* folders, which `kubectl apply -f dist` skips, and
+        // are checked against their CRDs.
+        expect(file).toMatch(/^needs-[a-z0-9-]+\//);
         continue;
       }
       for (const e of schema.validate(manifest)) problems.push(`${file} ${manifest.kind}/${manifest.metadata?.name}: ${e}`);
@@ -51,11 +52,12 @@ describe('the committed dist/ (what users apply and Argo CD syncs)', () => {
     expect(problems).toEqual([]);
   });
 
-  test('each unit folder applies cluster-scoped objects first, and every namespaced object after its Namespace', () => {
+  test('each unit applies cluster-scoped objects first, and every namespaced object after its Namespace', () => {
     const created = new Set<string>();
     const units = new Map<string, boolean>();
-    for (const { file, manifest } of committedManifests().filter((m) => m.file.startsWith('platform/'))) {
-      const unit = path.dirname(file);
+    // The top-level files, in the lexical order `kubectl apply -f dist` reads them; `<unit>.<file>.yaml`.
+    for (const { file, manifest } of committedManifests().filter((m) => !m.file.includes(path.sep))) {
+      const unit = file.slice(0, file.indexOf('.'));
       const clusterScoped = manifest.metadata.namespace === undefined;
       if (clusterScoped) {
         expect({ file, kind: manifest.kind, afterNamespaced: units.get(unit) ?? false }).toEqual({ file, kind: manifest.kind, afterNamespaced: false });

@@ -8,6 +8,7 @@ import { MySqlCluster } from '../../lib/mysql/cluster';
 import { MYSQL_UNIT, mysqlPart } from '../../lib/mysql/part';
 import { buildPlatformWith } from '../../lib/pipeline/build-platform';
 import { synthesize, SynthResult } from '../../lib/pipeline/synthesize';
+import { unitFilePrefix } from '../../lib/output/layout';
 import { PlatformChart } from '../../lib/output/platform-chart';
 import { definePart } from '../../lib/parts/platform-part';
 import { tenancyPart } from '../../lib/tenancy/part';
@@ -32,9 +33,9 @@ describe('the default platform.yaml', () => {
 
   test('synthesizes with every check passing and deploys the cluster of the notes', () => {
     // THEN the MySQL unit is there, in its own folder, cluster-scoped objects first
-    expect(result.files.map((f) => f.path).filter((p) => p.startsWith(`${MYSQL_UNIT.folder}/`))).toEqual([
-      'platform/20-mysql/00-cluster-scoped.yaml',
-      'platform/20-mysql/10-mysql.yaml',
+    expect(result.files.map((f) => f.path).filter((p) => p.startsWith(unitFilePrefix(MYSQL_UNIT.folder)))).toEqual([
+      '20-mysql.00-cluster-scoped.yaml',
+      '20-mysql.10-mysql.yaml',
     ]);
     expect(find(manifests(), 'StatefulSet', 'mysql', 'mysql').spec.replicas).toBe(3);
     expect(['mysql-pv', 'mysql-pv1', 'mysql-pv2'].map((n) => find(manifests(), 'PersistentVolume', n).spec.nfs))
@@ -97,7 +98,7 @@ describe('the MySQL part', () => {
     const { app, cluster } = buildMySql(config);
     // THEN one PlatformChart in the mysql folder after tenancy's, and the output is the cluster built from the config
     const charts = PlatformChart.all(app);
-    expect(charts.map((c) => [c.folder, c.wave])).toEqual([['platform/10-tenancy', 10], ['platform/20-mysql', 20]]);
+    expect(charts.map((c) => [c.folder, c.wave])).toEqual([['10-tenancy', 10], ['20-mysql', 20]]);
     expect(cluster).toBeInstanceOf(MySqlCluster);
     expect(cluster?.nfsServer).toBe('10.0.0.100');
     expect(cluster?.primaryService.host).toBe('mysql-primary.mysql.svc.cluster.local');
@@ -156,7 +157,7 @@ describe('the MySQL part', () => {
     // GIVEN mysql.enabled false WHEN built THEN nothing is built or offered
     const config = parseConfig(`${MINIMAL_CLUSTER}mysql:\n  enabled: false\n`);
     const built = buildPlatformWith(config, { parts: [tenancyPart, mysqlPart] });
-    expect(PlatformChart.all(built.app).map((c) => c.folder)).toEqual(['platform/10-tenancy']);
+    expect(PlatformChart.all(built.app).map((c) => c.folder)).toEqual(['10-tenancy']);
     expect(built.outputOf(mysqlPart)).toBeUndefined();
     expect(built.offers.scrapeTargets).toEqual([]);
   });

@@ -11,16 +11,18 @@ import { buildPlatform, buildPlatformWith } from '../../lib/pipeline/build-platf
 import { synthesize } from '../../lib/pipeline/synthesize';
 import { collectObjects, synthesizeObjects } from '../../lib/output/synthesized';
 import { definePart } from '../../lib/parts/platform-part';
+import { unitFilePrefix } from '../../lib/output/layout';
 import { Prometheus } from '../../lib/observability/prometheus';
 import { NODE_AGENTS_PRIVILEGED_REASON, OBSERVABILITY_UNIT, observabilityPart, POD_SECURITY_REASON_ANNOTATION } from '../../lib/observability/part';
 import { tenancyPart } from '../../lib/tenancy/part';
 import { asObjects, defaultConfig, find, goodDeployment, manifestsOf, MINIMAL_CLUSTER, synthDefault } from '../support/helpers';
 
-const FOLDER = OBSERVABILITY_UNIT.folder;
+/** What every file of the unit's path starts with (`30-observability.`). */
+const PREFIX = unitFilePrefix(OBSERVABILITY_UNIT.folder);
 
 /** The observability objects of the default synth. */
 function stackObjects(): any[] {
-  return synthDefault().files.filter((f) => f.path.startsWith(`${FOLDER}/`)).flatMap((f) => f.objects.map((o) => o.manifest));
+  return synthDefault().files.filter((f) => f.path.startsWith(PREFIX)).flatMap((f) => f.objects.map((o) => o.manifest));
 }
 
 function podOf(objects: readonly any[], kind: string, name: string, namespace: string): PodModel {
@@ -61,11 +63,11 @@ describe('the default platform.yaml deploys the whole stack', () => {
   });
 
   test('files: cluster-scoped first, the namespaces\' policies and quotas before any workload', () => {
-    const paths = synthDefault().files.map((f) => f.path).filter((p) => p.startsWith(`${FOLDER}/`));
+    const paths = synthDefault().files.map((f) => f.path).filter((p) => p.startsWith(PREFIX));
     expect(paths).toEqual([
       '00-cluster-scoped.yaml', '10-logging.yaml', '11-monitoring.yaml', '12-node-agents.yaml', '13-loki.yaml', '14-alloy.yaml',
       '15-node-exporter.yaml', '16-kube-state-metrics.yaml', '17-alertmanager.yaml', '18-prometheus.yaml', '19-grafana.yaml',
-    ].map((f) => `${FOLDER}/${f}`));
+    ].map((f) => `${PREFIX}${f}`));
   });
 
   test('local volumes are pinned to the workers and pre-bound to the StatefulSets\' claims', () => {

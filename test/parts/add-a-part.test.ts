@@ -35,7 +35,7 @@ const echoPart = definePart({
     if (c.replicas > 3) problems.add(`echo.replicas: ${c.replicas} is more than the lab needs; use 1 to 3.`);
   },
   build: ({ scope, config }) => {
-    const chart = new PlatformChart(scope, 'Echo', { folder: 'platform/35-echo', wave: 35, description: 'Echo: a throwaway part' });
+    const chart = new PlatformChart(scope, 'Echo', { folder: '35-echo', wave: 35, description: 'Echo: a throwaway part' });
     const ns = new TenantNamespace(chart, 'Namespace', { name: config.namespace, component: 'echo-namespace' });
     new k8s.KubeConfigMap(chart, 'Settings', { metadata: { name: 'echo-settings', namespace: config.namespace }, data: { replicas: String(config.replicas) } });
     return { namespace: ns };
@@ -63,15 +63,15 @@ describe('adding a part through the public API', () => {
   });
 
   test('its unit is in dist/, after observability and before the apps', () => {
-    expect(result.files.map((f) => f.path).filter((p) => p.startsWith('platform/35-echo/'))).toEqual([
-      'platform/35-echo/00-cluster-scoped.yaml', 'platform/35-echo/10-namespace.yaml', 'platform/35-echo/11-settings.yaml',
+    expect(result.files.map((f) => f.path).filter((p) => p.startsWith('35-echo.'))).toEqual([
+      '35-echo.00-cluster-scoped.yaml', '35-echo.10-namespace.yaml', '35-echo.11-settings.yaml',
     ]);
     expect(manifests.find((x) => x.m.kind === 'ConfigMap' && x.m.metadata.name === 'echo-settings')?.m.data).toEqual({ replicas: '2' });
   });
 
   test('it has an Argo CD Application, and the AppProject allows its namespace', () => {
     const app = manifests.find((x) => x.m.kind === 'Application' && x.m.metadata.name === 'platform-kit-echo')?.m;
-    expect(app.spec.source.path).toBe('dist/platform/35-echo');
+    expect(app.spec.source).toMatchObject({ path: 'dist', directory: { include: '35-echo.*.yaml' } });
     const project = manifests.find((x) => x.m.kind === 'AppProject')?.m;
     expect(project.spec.destinations.map((d: any) => d.namespace)).toContain('echo');
   });

@@ -71,7 +71,7 @@ export const MINIMAL_CLUSTER = `cluster:
 
 /** Wraps plain manifests as synthesized objects (for the checks, which read only `manifest` and `path`). */
 export function asObjects(manifests: any[]): any[] {
-  return manifests.map((manifest, i) => ({ chart: { folder: 'platform/99-test', wave: 99, description: 'test' }, component: 'Test', path: `Test/Object${i}`, manifest }));
+  return manifests.map((manifest, i) => ({ chart: { folder: '99-test', wave: 99, description: 'test' }, component: 'Test', path: `Test/Object${i}`, manifest }));
 }
 
 /** A Deployment that passes every hygiene rule; tests break one thing at a time. */
