@@ -19,6 +19,8 @@ export { writeAtomically } from './output/write';
 export { layoutFiles } from './output/layout';
 export type { OutputFile } from './output/layout';
 export { UserError } from './core/errors';
+export { runCli } from './cli';
+export type { CliIo } from './cli';
 
 // The part contract and the parts of the default platform.
 export { PLATFORM_PARTS, platformParts } from './parts';

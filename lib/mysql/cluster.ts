@@ -4,7 +4,7 @@ import { show } from '../core/errors';
 import { commonLabels, selectorLabels } from '../core/labels';
 import { isQuantity, parseQuantity } from '../core/quantity';
 import { ContainerResources, ImageRef } from '../core/security';
-import { IPeerable, Peer, Peers } from '../network/peer';
+import { IPeerable, Peer, Peers, PodsPeer } from '../network/peer';
 import { DEFAULT_NFS_MOUNT_OPTIONS, IStorageClassRef, isExportPath, isNfsServer, NfsStorageClass } from '../storage/nfs-volume';
 import { QuotaSettings } from '../tenancy/defaults';
 import { DnsSettings, TenantNamespace } from '../tenancy/tenant-namespace';
@@ -213,17 +213,17 @@ export class MySqlCluster extends Construct implements IPeerable {
   }
 
   /** Every member's pods (primary and replicas). */
-  allPods(): Peer {
+  allPods(): PodsPeer {
     return Peers.pods(this.namespace, { ...this.selectorLabels }, 'mysql');
   }
 
   /** The primary's pod (`mysql-0`): what writers connect to through `mysql-primary`. */
-  primaryPods(): Peer {
+  primaryPods(): PodsPeer {
     return Peers.pods(this.namespace, { ...this.selectorLabels, 'statefulset.kubernetes.io/pod-name': `${STATEFULSET_NAME}-0` }, 'mysql-primary');
   }
 
   /** The pods serving metrics on port `metrics` (the exporter sidecars): for the Prometheus scrape flow. */
-  exporterPeer(): Peer {
+  exporterPeer(): PodsPeer {
     return Peers.pods(this.namespace, { ...this.selectorLabels }, 'mysql-exporter');
   }
 

@@ -65,7 +65,7 @@ export const mysqlPart = definePart({
   offers: (cluster, m) => {
     const exporter: ScrapeTarget = {
       job: 'mysql',
-      pods: cluster.exporterPeer() as ScrapeTarget['pods'],
+      pods: cluster.exporterPeer(),
       app: 'mysql',
       port: Port.tcp(cluster.metricsPortName),
       description: `Prometheus scrapes the MySQL exporter (container port ${JSON.stringify(cluster.metricsPortName)})`,

@@ -30,6 +30,9 @@ export type Peer =
   | { readonly kind: 'namespace'; readonly name: string; readonly namespace: string; readonly external?: true }
   | { readonly kind: 'cidr'; readonly name: string; readonly cidr: string; readonly except: readonly string[] };
 
+/** Pods selected by labels in one namespace: the peer kind a scrape target or a Service backend needs. */
+export type PodsPeer = Extract<Peer, { kind: 'pods' }>;
+
 /** Something that can stand at one end of a flow: a workload construct, or a plain {@link Peer}. */
 export interface IPeerable {
   toPeer(): Peer;
@@ -44,7 +47,7 @@ export function isIpv4Cidr(value: string): boolean {
 
 export const Peers = {
   /** Pods selected by labels in a namespace (whether its side of a flow is written is decided by ManagedNamespaces). */
-  pods(namespace: string, selector: Record<string, string>, name: string): Peer {
+  pods(namespace: string, selector: Record<string, string>, name: string): PodsPeer {
     return { kind: 'pods', name, namespace, selector: { ...selector } };
   },
   /** Every pod of a namespace. */
@@ -52,7 +55,7 @@ export const Peers = {
     return { kind: 'namespace', name: namespace, namespace };
   },
   /** Pods of the cluster's own infrastructure (kube-dns, the ingress controller), never Platform Kit's: only our side gets a policy. */
-  externalPods(namespace: string, selector: Record<string, string>, name: string): Peer {
+  externalPods(namespace: string, selector: Record<string, string>, name: string): PodsPeer {
     return { kind: 'pods', name, namespace, selector: { ...selector }, external: true };
   },
   /** Every pod of a cluster infrastructure namespace Platform Kit never owns. */

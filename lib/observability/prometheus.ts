@@ -5,7 +5,7 @@ import { show } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
 import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
 import { Flow } from '../network/flow';
-import { FlowPort, IPeerable, Peer, Peers, Port } from '../network/peer';
+import { FlowPort, IPeerable, Peer, Peers, PodsPeer, Port } from '../network/peer';
 import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
 import { Alertmanager } from './alertmanager';
 import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, ComponentIdentity, flowName, goMemLimit, httpProbe, IScrapeTarget, NodeAddress, serviceAccount, serviceUrl } from './common';
@@ -230,7 +230,7 @@ export class Prometheus extends Construct implements IScrapeTarget {
    * Adds a scrape job for pods another part offers (discovered by their `app.kubernetes.io/name` label and container
    * port in their namespace) and opens Prometheus → those pods on that port.
    */
-  scrapeOffered(target: { job: string; pods: Peer & { kind: 'pods' }; app: string; port: FlowPort; description: string }): Flow {
+  scrapeOffered(target: { job: string; pods: PodsPeer; app: string; port: FlowPort; description: string }): Flow {
     if (this.offeredJobs.some((j) => j.job === target.job)) throw new Error(`Prometheus.scrapeOffered: job ${show(target.job)} is offered twice; each job name must be unique.`);
     this.offeredJobs.push({ job: target.job, namespace: target.pods.namespace, app: target.app, port: target.port.port });
     return this.scrapePods(target.job, target.pods, [target.port], target.description);

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ClusterConfig } from '../config/cluster';
 import { JsonSchema } from '../config/schema-helpers';
 import { ProblemList } from '../core/errors';
-import { FlowPort, Peer } from '../network/peer';
+import { FlowPort, PodsPeer } from '../network/peer';
 
 /**
  * The whole description as a part's config checks see it: the cluster, and every section by its key (already
@@ -19,7 +19,7 @@ export interface ScrapeTarget {
   /** Scrape job name (also the `job` label dashboards and alerts select on). */
   readonly job: string;
   /** The pods, as a flow peer (namespace and selector). */
-  readonly pods: Peer & { readonly kind: 'pods' };
+  readonly pods: PodsPeer;
   /** Value of the pods' `app.kubernetes.io/name` label, which the job's discovery keeps. */
   readonly app: string;
   /** Container port (number) or port name (string) of the metrics endpoint. */

@@ -245,7 +245,7 @@ describe('the observability part', () => {
       namespaces: () => ['demo-db'],
       build: () => undefined,
       offers: () => ({
-        scrapeTargets: [{ job: 'demo-db', pods: Peers.pods('demo-db', { 'app.kubernetes.io/name': 'demo-db' }, 'demo-db') as any, app: 'demo-db', port: Port.tcp(9187), description: 'Prometheus scrapes demo-db' }],
+        scrapeTargets: [{ job: 'demo-db', pods: Peers.pods('demo-db', { 'app.kubernetes.io/name': 'demo-db' }, 'demo-db'), app: 'demo-db', port: Port.tcp(9187), description: 'Prometheus scrapes demo-db' }],
       }),
     });
     const parts = [tenancyPart, exporterPart, observabilityPart];

@@ -43,7 +43,7 @@ const echoPart = definePart({
   offers: (_out, c) => ({
     scrapeTargets: [{
       job: 'echo', app: 'echo', port: Port.tcp(9100), description: 'Prometheus scrapes echo',
-      pods: Peers.pods(c.namespace, { 'app.kubernetes.io/name': 'echo' }, 'echo') as any,
+      pods: Peers.pods(c.namespace, { 'app.kubernetes.io/name': 'echo' }, 'echo'),
     }],
   }),
 });
