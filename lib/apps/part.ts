@@ -63,16 +63,16 @@ export const appsPart = definePart({
     });
   },
   offers: (_apps, config) => ({
-    firstTimeSecrets: config.flatMap((a) => [
+    firstTimeSecrets: config.flatMap((a, i) => [
       ...(a.ingress?.tlsSecretName ? [{
         namespace: a.tenant, name: a.ingress.tlsSecretName, type: 'tls' as const,
         keys: [{ key: 'tls.crt', description: `certificate for ${a.ingress.host}`, value: 'provided' as const }, { key: 'tls.key', description: 'its private key', value: 'provided' as const }],
-        readBy: `the Ingress of https://${a.ingress.host}`, configKey: `apps[${a.name}].ingress.tlsSecretName`,
+        readBy: `the Ingress of https://${a.ingress.host}`, configKey: `apps[${i}].ingress.tlsSecretName`,
       }] : []),
       ...secretRefs(a).map(([secretName, keys, envs]) => ({
         namespace: a.tenant, name: secretName,
         keys: keys.map((key) => ({ key, description: `${a.name}'s ${envs.join(', ')}`, value: 'provided' as const })),
-        readBy: `app ${a.name}`, configKey: `apps[${a.name}].secretEnv`,
+        readBy: `app ${a.name}`, configKey: `apps[${i}].secretEnv`,
       })),
     ]),
   }),

@@ -57,7 +57,7 @@ export const observabilityPart = definePart({
       {
         namespace: stack.grafana.namespace, name: obs.grafana.adminSecretName,
         keys: [
-          { key: GRAFANA_ADMIN_SECRET_KEYS.user, description: 'Grafana admin login name', value: 'provided' },
+          { key: GRAFANA_ADMIN_SECRET_KEYS.user, description: 'Grafana admin login name', value: 'provided', suggested: 'admin' },
           { key: GRAFANA_ADMIN_SECRET_KEYS.password, description: 'Grafana admin password', value: 'random' },
         ],
         readBy: 'Grafana', configKey: 'observability.grafana.adminSecretName',

@@ -37,6 +37,8 @@ export interface SecretKey {
   readonly value: 'random' | 'provided';
   /** Longest value the reader accepts (MySQL replication passwords: 32). @default - no limit */
   readonly maxLength?: number;
+  /** A value that is not secret and usually fine (`admin` for a login name). @default - none */
+  readonly suggested?: string;
 }
 
 /** A Secret that Platform Kit references but never writes (no secret value is ever in dist/): created once, by hand. */
