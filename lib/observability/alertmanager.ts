@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
+import { ContainerResources } from '../core/security';
+import { hardenedPodSpec } from '../core/hardened-pod';
 import { Flow } from '../network/flow';
 import { Peer, Peers, Port } from '../network/peer';
 import { clusterService, ComponentIdentity, flowName, httpProbe, IScrapeTarget, serviceAccount, serviceUrl } from './common';
@@ -93,10 +94,9 @@ export class Alertmanager extends Construct implements IScrapeTarget {
         selector: { matchLabels: this.identity.selector },
         template: {
           metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.configText) } },
-          spec: {
+          spec: hardenedPodSpec({
             serviceAccountName: name,
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurity(Alertmanager.UID),
+            uid: Alertmanager.UID,
             containers: [{
               name,
               image: imageRef(this.image),
@@ -110,8 +110,7 @@ export class Alertmanager extends Construct implements IScrapeTarget {
               ports: [{ name: 'http', containerPort: Alertmanager.PORT, protocol: 'TCP' }],
               readinessProbe: httpProbe('/-/ready', 'http'),
               livenessProbe: httpProbe('/-/healthy', 'http', { initialDelaySeconds: 10, periodSeconds: 20 }),
-              resources: toKubeResources(this.resources),
-              securityContext: restrictedContainerSecurity(),
+              resources: this.resources,
               volumeMounts: [
                 { name: 'config', mountPath: '/etc/alertmanager/config', readOnly: true },
                 { name: 'data', mountPath: '/alertmanager' },
@@ -119,7 +118,7 @@ export class Alertmanager extends Construct implements IScrapeTarget {
               ],
             }],
             volumes: [{ name: 'config', configMap: { name: 'alertmanager-config' } }, emptyDir('data', '50Mi'), ...secretVolumes],
-          },
+          }),
         },
       },
     });

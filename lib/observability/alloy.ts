@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, SECURITY_EXEMPTION, toKubeResources } from '../core/security';
+import { ContainerResources, SECURITY_EXEMPTION } from '../core/security';
+import { hardenedPodSpec } from '../core/hardened-pod';
 import { Flow } from '../network/flow';
 import { Peer, Peers, Port } from '../network/peer';
 import { allowApiServer, ApiServerEndpoints, clusterReader, ComponentIdentity, flowName, goMemLimit, httpProbe, IScrapeTarget, serviceAccount } from './common';
@@ -99,13 +100,14 @@ export class Alloy extends Construct implements IScrapeTarget {
             labels,
             annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.configText), [SECURITY_EXEMPTION]: ALLOY_ROOT_REASON },
           },
-          spec: {
+          spec: hardenedPodSpec({
             serviceAccountName: Alloy.NAME,
-            automountServiceAccountToken: true,
+            usesApi: true,
             // Every node, whatever its taints: the control plane's static pods (API server, etcd) log there.
             tolerations: [{ operator: 'Exists' }],
             // uid 0 (see ALLOY_ROOT_REASON); no fsGroup: nothing here needs group ownership changes.
-            securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } },
+            uid: 0,
+            podSecurity: { replace: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } } },
             containers: [{
               name: 'alloy',
               image: imageRef(this.image),
@@ -123,22 +125,21 @@ export class Alloy extends Construct implements IScrapeTarget {
               ports: [{ name: 'http', containerPort: ALLOY_HTTP_PORT, protocol: 'TCP' }],
               readinessProbe: httpProbe('/-/ready', 'http'),
               livenessProbe: httpProbe('/-/healthy', 'http', { initialDelaySeconds: 30, periodSeconds: 20 }),
-              resources: toKubeResources(this.resources),
-              securityContext: restrictedContainerSecurity({ runAsNonRoot: false, runAsUser: 0 }),
+              resources: this.resources,
+              securityContext: { runAsNonRoot: false, runAsUser: 0 },
               volumeMounts: [
                 { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
                 { name: 'pod-logs', mountPath: this.podLogsPath, readOnly: true },
                 { name: 'data', mountPath: DATA_DIR },
-                { name: 'tmp', mountPath: '/tmp' },
               ],
+              tmpSizeLimit: '50Mi',
             }],
             volumes: [
               { name: 'config', configMap: { name: 'alloy-config' } },
               { name: 'pod-logs', hostPath: { path: this.podLogsPath, type: 'Directory' } },
               { name: 'data', hostPath: { path: this.positionsHostPath, type: 'DirectoryOrCreate' } },
-              emptyDir('tmp', '50Mi'),
             ],
-          },
+          }),
         },
       },
     });
@@ -224,10 +225,10 @@ export class AlloyEvents extends Construct implements IScrapeTarget {
         selector: { matchLabels: this.identity.selector },
         template: {
           metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.configText) } },
-          spec: {
+          spec: hardenedPodSpec({
             serviceAccountName: AlloyEvents.NAME,
-            automountServiceAccountToken: true,
-            securityContext: restrictedPodSecurity(AlloyEvents.UID),
+            usesApi: true,
+            uid: AlloyEvents.UID,
             containers: [{
               name: 'alloy',
               image: imageRef(this.image),
@@ -236,16 +237,15 @@ export class AlloyEvents extends Construct implements IScrapeTarget {
               ports: [{ name: 'http', containerPort: ALLOY_HTTP_PORT, protocol: 'TCP' }],
               readinessProbe: httpProbe('/-/ready', 'http'),
               livenessProbe: httpProbe('/-/healthy', 'http', { initialDelaySeconds: 30, periodSeconds: 20 }),
-              resources: toKubeResources(this.resources),
-              securityContext: restrictedContainerSecurity(),
+              resources: this.resources,
               volumeMounts: [
                 { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
                 { name: 'data', mountPath: DATA_DIR },
-                { name: 'tmp', mountPath: '/tmp' },
               ],
+              tmpSizeLimit: '50Mi',
             }],
-            volumes: [{ name: 'config', configMap: { name: 'alloy-events-config' } }, emptyDir('data', '100Mi'), emptyDir('tmp', '50Mi')],
-          },
+            volumes: [{ name: 'config', configMap: { name: 'alloy-events-config' } }, emptyDir('data', '100Mi')],
+          }),
         },
       },
     });

@@ -2,7 +2,8 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { show } from '../core/errors';
-import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
+import { ContainerResources } from '../core/security';
+import { hardenedPodSpec } from '../core/hardened-pod';
 import { Flow } from '../network/flow';
 import { IngressRoute } from '../network/ingress-route';
 import { Peer, Peers, Port } from '../network/peer';
@@ -144,10 +145,9 @@ export class Grafana extends Construct implements IScrapeTarget {
             labels,
             annotations: { [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => configHash(this.iniText, this.datasourcesText, providerText, ...this.dashboardHashes) }) },
           },
-          spec: {
+          spec: hardenedPodSpec({
             serviceAccountName: name,
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurity(Grafana.UID),
+            uid: Grafana.UID,
             containers: [{
               name,
               image: imageRef(this.image),
@@ -160,8 +160,7 @@ export class Grafana extends Construct implements IScrapeTarget {
               ports: [{ name: 'http', containerPort: Grafana.PORT, protocol: 'TCP' }],
               readinessProbe: httpProbe('/api/health', 'http'),
               livenessProbe: httpProbe('/api/health', 'http', { initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 }),
-              resources: toKubeResources(this.resources),
-              securityContext: restrictedContainerSecurity(),
+              resources: this.resources,
               volumeMounts: [
                 { name: 'config', mountPath: '/etc/grafana/config', readOnly: true },
                 { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
@@ -169,8 +168,8 @@ export class Grafana extends Construct implements IScrapeTarget {
                 { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
                 { name: 'admin', mountPath: SECRETS_DIR, readOnly: true },
                 { name: 'data', mountPath: '/var/lib/grafana' },
-                { name: 'tmp', mountPath: '/tmp' },
               ],
+              tmpSizeLimit: '50Mi',
             }],
             volumes: [
               { name: 'config', configMap: { name: 'grafana-config' } },
@@ -192,9 +191,8 @@ export class Grafana extends Construct implements IScrapeTarget {
                 },
               },
               emptyDir('data', '200Mi'),
-              emptyDir('tmp', '50Mi'),
             ],
-          },
+          }),
         },
       },
     });

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
+import { ContainerResources } from '../core/security';
+import { hardenedPodSpec } from '../core/hardened-pod';
 import { Peer, Peers, Port } from '../network/peer';
 import { allowApiServer, ApiServerEndpoints, clusterReader, ComponentIdentity, httpProbe, IScrapeTarget, serviceAccount } from './common';
 import { ImagePin, imageRef, KUBE_STATE_METRICS_IMAGE } from './config-files';
@@ -71,10 +72,10 @@ export class KubeStateMetrics extends Construct implements IScrapeTarget {
         selector: { matchLabels: this.identity.selector },
         template: {
           metadata: { labels },
-          spec: {
+          spec: hardenedPodSpec({
             serviceAccountName: name,
-            automountServiceAccountToken: true,
-            securityContext: restrictedPodSecurity(KubeStateMetrics.UID),
+            usesApi: true,
+            uid: KubeStateMetrics.UID,
             containers: [{
               name,
               image: imageRef(this.image),
@@ -89,10 +90,9 @@ export class KubeStateMetrics extends Construct implements IScrapeTarget {
               ],
               livenessProbe: httpProbe('/livez', 'http-metrics', { initialDelaySeconds: 5 }),
               readinessProbe: httpProbe('/readyz', 'telemetry', { initialDelaySeconds: 5 }),
-              resources: toKubeResources(this.resources),
-              securityContext: restrictedContainerSecurity(),
+              resources: this.resources,
             }],
-          },
+          }),
         },
       },
     });

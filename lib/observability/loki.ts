@@ -1,11 +1,11 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
+import { ContainerResources } from '../core/security';
+import { hardenedPodSpec } from '../core/hardened-pod';
 import { Peer, Peers, Port } from '../network/peer';
 import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
 import { clusterService, ComponentIdentity, goMemLimit, httpProbe, IScrapeTarget, serviceAccount, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
-import { emptyDir } from '../core/volumes';
 import { ImagePin, imageRef, LOKI_IMAGE, lokiConfig } from './config-files';
 import { DEFAULT_LOKI, DEFAULT_RESOURCES, DEFAULT_STORAGE, OBSERVABILITY_NAMESPACES } from './defaults';
 
@@ -108,10 +108,9 @@ export class Loki extends Construct implements IScrapeTarget {
         selector: { matchLabels: this.identity.selector },
         template: {
           metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.configText) } },
-          spec: {
+          spec: hardenedPodSpec({
             serviceAccountName: Loki.NAME,
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurity(Loki.UID),
+            uid: Loki.UID,
             // Loki flushes in-memory chunks to the volume on SIGTERM; give it time.
             terminationGracePeriodSeconds: 60,
             containers: [{
@@ -127,19 +126,15 @@ export class Loki extends Construct implements IScrapeTarget {
               readinessProbe: httpProbe('/ready', 'http', { initialDelaySeconds: 15 }),
               // Liveness only asks "is the process serving"; /ready would restart a Loki that is merely busy.
               livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('http') }, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 },
-              resources: toKubeResources(this.resources),
-              securityContext: restrictedContainerSecurity(),
+              resources: this.resources,
               volumeMounts: [
                 { name: 'config', mountPath: '/etc/loki', readOnly: true },
                 { name: Loki.CLAIM_TEMPLATE, mountPath: Loki.DATA_DIR },
-                { name: 'tmp', mountPath: '/tmp' },
               ],
+              tmpSizeLimit: '100Mi',
             }],
-            volumes: [
-              { name: 'config', configMap: { name: 'loki-config' } },
-              emptyDir('tmp', '100Mi'),
-            ],
-          },
+            volumes: [{ name: 'config', configMap: { name: 'loki-config' } }],
+          }),
         },
         volumeClaimTemplates: [{
           metadata: { name: Loki.CLAIM_TEMPLATE, labels: this.identity.stableLabels },

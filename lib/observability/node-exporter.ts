@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
+import { ContainerResources } from '../core/security';
+import { hardenedPodSpec } from '../core/hardened-pod';
 import { ComponentIdentity, httpProbe, serviceAccount } from './common';
 import { ImagePin, imageRef, NODE_EXPORTER_IMAGE } from './config-files';
 import { DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
@@ -56,13 +57,12 @@ export class NodeExporter extends Construct {
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
         template: {
           metadata: { labels },
-          spec: {
+          spec: hardenedPodSpec({
             serviceAccountName: NodeExporter.NAME,
-            automountServiceAccountToken: false,
             hostNetwork: true,
             hostPid: true,
             tolerations: [{ operator: 'Exists' }],
-            securityContext: restrictedPodSecurity(NodeExporter.UID),
+            uid: NodeExporter.UID,
             containers: [{
               name: 'node-exporter',
               image: imageRef(this.image),
@@ -81,8 +81,7 @@ export class NodeExporter extends Construct {
               ports: [{ name: 'metrics', containerPort: NodeExporter.PORT, hostPort: NodeExporter.PORT, protocol: 'TCP' }],
               readinessProbe: httpProbe('/', NodeExporter.PORT),
               livenessProbe: httpProbe('/', NodeExporter.PORT, { initialDelaySeconds: 10, periodSeconds: 20 }),
-              resources: toKubeResources(this.resources),
-              securityContext: restrictedContainerSecurity(),
+              resources: this.resources,
               volumeMounts: [
                 { name: 'root', mountPath: '/host/root', readOnly: true, mountPropagation: 'HostToContainer' },
                 { name: 'sys', mountPath: '/host/sys', readOnly: true, mountPropagation: 'HostToContainer' },
@@ -92,7 +91,7 @@ export class NodeExporter extends Construct {
               { name: 'root', hostPath: { path: '/', type: 'Directory' } },
               { name: 'sys', hostPath: { path: '/sys', type: 'Directory' } },
             ],
-          },
+          }),
         },
       },
     });

@@ -3,14 +3,14 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { show } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
-import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
+import { ContainerResources } from '../core/security';
+import { hardenedPodSpec } from '../core/hardened-pod';
 import { Flow } from '../network/flow';
 import { FlowPort, IPeerable, Peer, Peers, PodsPeer, Port } from '../network/peer';
 import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
 import { Alertmanager } from './alertmanager';
 import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, ComponentIdentity, flowName, goMemLimit, httpProbe, IScrapeTarget, NodeAddress, serviceAccount, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
-import { emptyDir } from '../core/volumes';
 import { alertRulesYaml, ImagePin, imageRef, OfferedScrapeJob, PlatformNamespaces, PROMETHEUS_IMAGE, prometheusConfig } from './config-files';
 import { DEFAULT_PROMETHEUS, DEFAULT_RESOURCES, DEFAULT_STORAGE, OBSERVABILITY_NAMESPACES } from './defaults';
 
@@ -147,10 +147,10 @@ export class Prometheus extends Construct implements IScrapeTarget {
         selector: { matchLabels: this.identity.selector },
         template: {
           metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => configHash(this.configText, this.rulesText) }) } },
-          spec: {
+          spec: hardenedPodSpec({
             serviceAccountName: name,
-            automountServiceAccountToken: true,
-            securityContext: restrictedPodSecurity(Prometheus.UID),
+            usesApi: true,
+            uid: Prometheus.UID,
             // Time to write the head block out on shutdown instead of replaying the whole WAL on the next start.
             terminationGracePeriodSeconds: 120,
             containers: [{
@@ -168,21 +168,19 @@ export class Prometheus extends Construct implements IScrapeTarget {
               // Ready after the WAL replay; healthy as soon as the process serves.
               readinessProbe: httpProbe('/-/ready', 'http', { initialDelaySeconds: 10 }),
               livenessProbe: httpProbe('/-/healthy', 'http', { initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 }),
-              resources: toKubeResources(this.resources),
-              securityContext: restrictedContainerSecurity(),
+              resources: this.resources,
               volumeMounts: [
                 { name: 'config', mountPath: '/etc/prometheus/config', readOnly: true },
                 { name: 'rules', mountPath: Prometheus.RULES_DIR, readOnly: true },
                 { name: Prometheus.CLAIM_TEMPLATE, mountPath: Prometheus.DATA_DIR },
-                { name: 'tmp', mountPath: '/tmp' },
               ],
+              tmpSizeLimit: '50Mi',
             }],
             volumes: [
               { name: 'config', configMap: { name: 'prometheus-config' } },
               { name: 'rules', configMap: { name: 'prometheus-rules' } },
-              emptyDir('tmp', '50Mi'),
             ],
-          },
+          }),
         },
         volumeClaimTemplates: [{
           metadata: { name: Prometheus.CLAIM_TEMPLATE, labels: this.identity.stableLabels },
