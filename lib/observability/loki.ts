@@ -28,7 +28,7 @@ export interface LokiProps {
   readonly storageClassName?: string;
   /** Requests and limits. @default DEFAULT_RESOURCES.loki (100m/160Mi, limits 1/512Mi) */
   readonly resources?: ContainerResources;
-  /** Image. @default LOKI_IMAGE (grafana/loki 3.5.x) */
+  /** Image. @default LOKI_IMAGE (the `loki` row of lib/versions.ts) */
   readonly image?: ImagePin;
 }
 

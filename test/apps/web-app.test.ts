@@ -239,8 +239,8 @@ describe('WebApp', () => {
     const init = podSpec(objects).initContainers;
     // THEN one pinned busybox container waits for that name, and gives up after WAIT_ATTEMPTS tries
     expect(init).toHaveLength(1);
-    expect(init[0].image).toBe('busybox:1.36.1');
-    expect(DEFAULT_WAIT_IMAGE).toEqual({ repository: 'busybox', tag: '1.36.1' });
+    expect(init[0].image).toBe('busybox:1.38.0');
+    expect(DEFAULT_WAIT_IMAGE).toEqual({ repository: 'busybox', tag: '1.38.0' });
     expect(init[0].command.slice(-2)).toEqual(['wait-for-dependencies', 'mysql-primary.mysql.svc.cluster.local']);
     expect(init[0].command[2]).toContain(`-ge ${WAIT_ATTEMPTS} ]`);
     expect(init[0].command[2]).toContain(`sleep ${WAIT_INTERVAL_SECONDS}`);
