@@ -9,6 +9,7 @@ import { Flow } from '../network/flow';
 import { IngressRoute } from '../network/ingress-route';
 import { IPeerable, Peer, Peers, Port, resolvePeer } from '../network/peer';
 import { emptyDir } from '../core/volumes';
+import { tcpLivenessProbe } from '../core/probes';
 import { IMAGES, imagePin } from '../versions';
 
 /** Requests and limits of the app container; both are required so the QoS class is a decision, not an accident. */
@@ -282,7 +283,7 @@ export class WebApp extends Construct implements IPeerable {
               securityContext: restrictedContainerSecurity(),
               startupProbe: this.probe({ periodSeconds: 2, failureThreshold: 30 }),
               readinessProbe: this.probe({ periodSeconds: 5, failureThreshold: 3 }),
-              livenessProbe: this.probe({ periodSeconds: 10, failureThreshold: 3 }),
+              livenessProbe: tcpLivenessProbe('http', { periodSeconds: 10, timeoutSeconds: 2 }),
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],
             volumes: [emptyDir('tmp', this.tmpSizeLimit)],

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { tcpLivenessProbe } from '../core/probes';
 import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
 import { ComponentIdentity, httpProbe, serviceAccount } from './common';
 import { ImagePin, imageRef, NODE_EXPORTER_IMAGE } from './config-files';
@@ -80,7 +81,7 @@ export class NodeExporter extends Construct {
               // With hostNetwork the API server sets hostPort = containerPort anyway; saying so keeps diffs quiet.
               ports: [{ name: 'metrics', containerPort: NodeExporter.PORT, hostPort: NodeExporter.PORT, protocol: 'TCP' }],
               readinessProbe: httpProbe('/', NodeExporter.PORT),
-              livenessProbe: httpProbe('/', NodeExporter.PORT, { initialDelaySeconds: 10, periodSeconds: 20 }),
+              livenessProbe: tcpLivenessProbe(NodeExporter.PORT, { initialDelaySeconds: 10, periodSeconds: 20, timeoutSeconds: 5 }),
               resources: toKubeResources(this.resources),
               securityContext: restrictedContainerSecurity(),
               volumeMounts: [

@@ -90,7 +90,7 @@ export function buildTool(tool: ValidatorTool, log: (line: string) => void = con
   fs.mkdirSync(path.dirname(out), { recursive: true });
   // Build to a temporary name, then rename: an interrupted build never leaves a binary that looks complete.
   const tmp = path.join(path.dirname(out), `.${tool.name}.${process.pid}`);
-  execFileSync('nice', ['-n', '10', 'go', 'build', '-mod=readonly', '-trimpath', '-ldflags', ['-s', '-w', ...tool.ldflags(release)].join(' '), '-o', tmp, tool.pkg], {
+  execFileSync('nice', ['-n', '10', 'go', 'build', '-mod=readonly', '-trimpath', '-buildvcs=false', '-ldflags', ['-s', '-w', ...tool.ldflags(release)].join(' '), '-o', tmp, tool.pkg], {
     cwd: toolModuleDir(tool),
     stdio: ['ignore', 'inherit', 'inherit'],
   });

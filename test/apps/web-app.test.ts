@@ -91,14 +91,19 @@ describe('WebApp', () => {
     });
   });
 
-  test('startup, readiness and liveness probes use the HTTP path, "/" by default', () => {
+  test('startup and readiness probes use the HTTP path, "/" by default; liveness only the port', () => {
     // GIVEN the default and a custom probe path
     const byDefault = appContainer(render());
     const custom = appContainer(render({ probePath: '/healthz' }));
-    // THEN all three probes hit that path on the named port
-    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+    // THEN startup and readiness hit that path on the named port
+    for (const probe of ['startupProbe', 'readinessProbe']) {
       expect(byDefault[probe].httpGet).toEqual({ path: '/', port: 'http' });
       expect(custom[probe].httpGet).toEqual({ path: '/healthz', port: 'http' });
+    }
+    // AND liveness asks only whether the port accepts connections: a slow app leaves the endpoints, it is not restarted
+    for (const c of [byDefault, custom]) {
+      expect(c.livenessProbe.tcpSocket).toEqual({ port: 'http' });
+      expect(c.livenessProbe.httpGet).toBeUndefined();
     }
     expect(byDefault.startupProbe).toMatchObject({ periodSeconds: 2, failureThreshold: 30 });
   });

@@ -175,7 +175,7 @@ describe('MySqlCluster defaults', () => {
     expect(exporter.env).toEqual([{ name: 'MYSQLD_EXPORTER_PASSWORD', valueFrom: { secretKeyRef: { name: 'mysql-credentials', key: 'exporter-password' } } }]);
     expect(exporter.volumeMounts).toBeUndefined();
     expect(exporter.readinessProbe.httpGet).toEqual({ path: '/', port: 'metrics' });
-    expect(exporter.livenessProbe.httpGet).toEqual({ path: '/', port: 'metrics' });
+    expect(exporter.livenessProbe.tcpSocket).toEqual({ port: 'metrics' });
     expect(cluster.metricsPortName).toBe('metrics');
     expect(cluster.metricsPort).toBe(9104);
   });
