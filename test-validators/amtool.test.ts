@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { alertmanagerConfig } from '../lib/observability/config-files';
 import { IMAGES } from '../lib/versions';
 import { findTool, toolRelease } from '../scripts/validators/tools';
 import { findObject, podFilesystem, runTool, tempDir } from './support/run';
@@ -20,6 +21,22 @@ describe('amtool (Alertmanager config)', () => {
     const r = runTool('amtool', ['check-config', configPath]);
     if (r.status !== 0) console.log(r.output);
     expect(r.output).toContain('SUCCESS');
+    expect(r.status).toBe(0);
+  });
+
+  test.each([
+    ['a webhook URL', { webhookUrl: 'https://alerts.lab.example/hook' }],
+    ['a webhook URL read from a file (a mounted Secret)', { webhookUrlFile: '/etc/alertmanager/secrets/webhook-url' }],
+  ])('check-config: the config with %s is valid too', (_what, opts) => {
+    // GIVEN the generator's output for that receiver (the default platform.yaml has none)
+    const dir = tempDir('amtool-webhook');
+    const configPath = path.join(dir, 'alertmanager.yml');
+    fs.writeFileSync(configPath, alertmanagerConfig({ ...opts, repeatInterval: '4h' }));
+    // WHEN amtool checks it THEN it passes, with the webhook receiver in place
+    const r = runTool('amtool', ['check-config', configPath]);
+    if (r.status !== 0) console.log(r.output);
+    expect(r.output).toContain('SUCCESS');
+    expect(r.output).toContain(' - 1 receivers');
     expect(r.status).toBe(0);
   });
 });
