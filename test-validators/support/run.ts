@@ -22,8 +22,17 @@ export function runTool(name: string, args: readonly string[], opts: { cwd?: str
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
+const tempDirs: string[] = [];
+
+/** A fresh directory under the system temp dir, removed after the test file (support/cleanup.ts). */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `platform-kit-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `platform-kit-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 export const DIST = path.join(PROJECT_ROOT, 'dist');
