@@ -73,7 +73,7 @@ export const appSchema: JsonSchema = object(
       { required: ['host'], description: 'HTTPS route through the ingress controller (cluster.ingress). Default: none.' },
     ),
     resources: resourcesSchema('Requests and limits of the app container. Equal requests and limits give QoS Guaranteed; lower requests give Burstable (the default).', r),
-    probePath: str('HTTP path of the startup, readiness and liveness probes.', { default: '/' }),
+    probePath: str('HTTP path of the startup and readiness probes (liveness only checks that the port accepts connections).', { default: '/' }),
     runAsUser: int('uid (and gid) the pod runs as; the image must work as it.', { minimum: 1, default: 10001 }),
     config: map({ type: 'string' }, 'Plain settings: a ConfigMap read as environment variables (no credentials here: dist/ is in git).', {}),
     secretEnv: map(

@@ -9,6 +9,8 @@ import { Flow, FlowSides } from '../network/flow';
 import { IngressRoute } from '../network/ingress-route';
 import { IPeerable, Peer, Peers, Port, resolvePeer } from '../network/peer';
 import { emptyDir } from '../core/volumes';
+import { tcpLivenessProbe } from '../core/probes';
+import { IMAGES, imagePin } from '../versions';
 
 /** Requests and limits of the app container; both are required so the QoS class is a decision, not an accident. */
 export interface WebAppResources {
@@ -144,7 +146,7 @@ export const DEFAULT_WEB_APP_RESOURCES: WebAppResources = {
   requests: { cpu: '50m', memory: '64Mi' },
   limits: { cpu: '250m', memory: '128Mi' },
 };
-export const DEFAULT_WAIT_IMAGE: ImageRef = { repository: 'busybox', tag: '1.36.1' };
+export const DEFAULT_WAIT_IMAGE: ImageRef = imagePin('busybox');
 /** The wait loop gives up after this many lookups… */
 export const WAIT_ATTEMPTS = 60;
 /** …this many seconds apart (2 minutes in all); the kubelet then restarts it with back-off, which is visible. */
@@ -193,7 +195,7 @@ export class WebApp extends Construct implements IPeerable {
       throw new Error(`${at}: namespace ${show(props.namespace)} is not a DNS label; give the tenant's namespace, e.g. "dwayne".`);
     }
     if (!IMAGE_TAG.test(props.image.tag) || props.image.tag === 'latest') {
-      throw new Error(`${at}: image tag ${show(props.image.tag)} is not pinned; give an exact version such as "1.27.4-alpine".`);
+      throw new Error(`${at}: image tag ${show(props.image.tag)} is not pinned; give an exact version such as ${show(IMAGES.nginxUnprivileged.tag)}.`);
     }
     this.name = props.name;
     this.namespace = props.namespace;
@@ -224,7 +226,7 @@ export class WebApp extends Construct implements IPeerable {
     }
     this.waitImage = props.waitImage ?? DEFAULT_WAIT_IMAGE;
     if (!IMAGE_TAG.test(this.waitImage.tag) || this.waitImage.tag === 'latest') {
-      throw new Error(`${at}: waitImage tag ${show(this.waitImage.tag)} is not pinned; give an exact version such as "1.36.1".`);
+      throw new Error(`${at}: waitImage tag ${show(this.waitImage.tag)} is not pinned; give an exact version such as ${show(DEFAULT_WAIT_IMAGE.tag)}.`);
     }
     this.tmpSizeLimit = props.tmpSizeLimit ?? '64Mi';
     checkQuantity(at, 'tmpSizeLimit', this.tmpSizeLimit);
@@ -286,7 +288,7 @@ export class WebApp extends Construct implements IPeerable {
               securityContext: restrictedContainerSecurity(),
               startupProbe: this.probe({ periodSeconds: 2, failureThreshold: 30 }),
               readinessProbe: this.probe({ periodSeconds: 5, failureThreshold: 3 }),
-              livenessProbe: this.probe({ periodSeconds: 10, failureThreshold: 3 }),
+              livenessProbe: tcpLivenessProbe('http', { periodSeconds: 10, timeoutSeconds: 2 }),
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],
             volumes: [emptyDir('tmp', this.tmpSizeLimit)],

@@ -51,9 +51,9 @@ export interface MySqlClusterProps {
   readonly namespace?: string;
   /** Members; ordinal 0 is the primary. @default 3 */
   readonly replicas?: number;
-  /** MySQL 8.4 server image. @default MYSQL_IMAGE (mysql:8.4.11) */
+  /** MySQL 8.4 server image. @default MYSQL_IMAGE (the `mysql` row of lib/versions.ts) */
   readonly image?: ImageRef;
-  /** Metrics sidecar image. @default MYSQLD_EXPORTER_IMAGE (prom/mysqld-exporter:v0.17.2) */
+  /** Metrics sidecar image. @default MYSQLD_EXPORTER_IMAGE (the `mysqldExporter` row of lib/versions.ts) */
   readonly exporterImage?: ImageRef;
   /**
    * One NFS export per member, in ordinal order; at least `replicas` entries. Every entry gets a PV pre-bound to

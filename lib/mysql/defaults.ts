@@ -5,20 +5,20 @@
  * `mysql-pv2` on exports `/nfs_mysql*` of the NFS server, 5Gi each, StorageClass `nfs`).
  */
 import { ContainerResources, ImageRef } from '../core/security';
+import { imagePin } from '../versions';
 
 /**
  * MySQL 8.4 LTS, the official image (Oracle Linux 9 based; bash, coreutils, findutils and gzip included, which the
- * scripts need). Pinned to an exact patch release: docker-library/official-images `library/mysql` lists the tags
- * `8.4.11, 8.4, 8` (Dockerfile.oracle, amd64 and arm64v8).
+ * scripts need). The exact patch release, its support end and its source are the `mysql` row of lib/versions.ts.
  */
-export const MYSQL_IMAGE: ImageRef = { repository: 'mysql', tag: '8.4.11' };
+export const MYSQL_IMAGE: ImageRef = imagePin('mysql');
 
 /**
- * prom/mysqld-exporter v0.17.2: the same pin the observability stack's dashboards and alert rules are written for
- * (a test keeps the two equal). It speaks MySQL 8.4 (SHOW REPLICA STATUS) and takes its password from the
+ * prom/mysqld-exporter (the `mysqldExporter` row of lib/versions.ts): the same pin the observability stack's dashboards
+ * and alert rules are written for. It speaks MySQL 8.4 (SHOW REPLICA STATUS) and takes its password from the
  * MYSQLD_EXPORTER_PASSWORD environment variable (DATA_SOURCE_NAME is gone since v0.15).
  */
-export const MYSQLD_EXPORTER_IMAGE: ImageRef = { repository: 'prom/mysqld-exporter', tag: 'v0.17.2' };
+export const MYSQLD_EXPORTER_IMAGE: ImageRef = imagePin('mysqldExporter');
 
 export const DEFAULT_NAMESPACE = 'mysql';
 export const DEFAULT_REPLICAS = 3;

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { tcpLivenessProbe } from '../core/probes';
 import { imageName, restrictedContainerSecurity, toKubeResources } from '../core/security';
 import type { MySqlCluster } from './cluster';
 import { CREDENTIAL_KEYS } from './defaults';
@@ -28,6 +29,6 @@ export function exporterContainer(cluster: MySqlCluster): k8s.Container {
     securityContext: restrictedContainerSecurity(),
     // The landing page answers without querying MySQL: the probes watch the exporter, not the database.
     readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString(cluster.metricsPortName) }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-    livenessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString(cluster.metricsPortName) }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+    livenessProbe: tcpLivenessProbe(cluster.metricsPortName, { periodSeconds: 20, timeoutSeconds: 5 }),
   };
 }

@@ -123,6 +123,24 @@ export interface IScrapeTarget extends IPeerable {
 
 /** An emptyDir volume with a size limit (counted against the node's ephemeral storage). */
 
+/**
+ * The headless Service a StatefulSet names as its `serviceName` (`<name>-headless`): the API requires that governing
+ * Service to exist and to be headless (it gives each pod its stable DNS name), which the ClusterIP Service clients
+ * use is not. Returns its name.
+ */
+export function governingService(scope: Construct, name: string, namespace: string, identity: ComponentIdentity, ports: Array<{ name: string; port: number }>): string {
+  const service = `${name}-headless`;
+  new k8s.KubeService(scope, 'HeadlessService', {
+    metadata: { name: service, namespace, labels: identity.labels },
+    spec: {
+      clusterIp: 'None',
+      selector: identity.selector,
+      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' })),
+    },
+  });
+  return service;
+}
+
 /** A ClusterIP Service selecting the component's pods. */
 export function clusterService(scope: Construct, name: string, namespace: string, identity: ComponentIdentity, ports: Array<{ name: string; port: number }>): k8s.KubeService {
   return new k8s.KubeService(scope, 'Service', {

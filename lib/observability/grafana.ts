@@ -1,6 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { tcpLivenessProbe } from '../core/probes';
 import { show } from '../core/errors';
 import { ContainerResources } from '../core/security';
 import { hardenedPodSpec } from '../core/hardened-pod';
@@ -159,7 +160,7 @@ export class Grafana extends Construct implements IScrapeTarget {
               ],
               ports: [{ name: 'http', containerPort: Grafana.PORT, protocol: 'TCP' }],
               readinessProbe: httpProbe('/api/health', 'http'),
-              livenessProbe: httpProbe('/api/health', 'http', { initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 }),
+              livenessProbe: tcpLivenessProbe('http', { initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6, timeoutSeconds: 5 }),
               resources: this.resources,
               volumeMounts: [
                 { name: 'config', mountPath: '/etc/grafana/config', readOnly: true },

@@ -1,10 +1,11 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { tcpLivenessProbe } from '../core/probes';
 import { ContainerResources } from '../core/security';
 import { hardenedPodSpec } from '../core/hardened-pod';
 import { Peer, Peers, Port } from '../network/peer';
 import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
-import { clusterService, ComponentIdentity, goMemLimit, httpProbe, IScrapeTarget, serviceAccount, serviceUrl } from './common';
+import { clusterService, ComponentIdentity, goMemLimit, governingService, httpProbe, IScrapeTarget, serviceAccount, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { ImagePin, imageRef, LOKI_IMAGE, lokiConfig } from './config-files';
 import { DEFAULT_LOKI, DEFAULT_RESOURCES, DEFAULT_STORAGE, OBSERVABILITY_NAMESPACES } from './defaults';
@@ -28,7 +29,7 @@ export interface LokiProps {
   readonly storageClassName?: string;
   /** Requests and limits. @default DEFAULT_RESOURCES.loki (100m/160Mi, limits 1/512Mi) */
   readonly resources?: ContainerResources;
-  /** Image. @default LOKI_IMAGE (grafana/loki 3.5.x) */
+  /** Image. @default LOKI_IMAGE (the `loki` row of lib/versions.ts) */
   readonly image?: ImagePin;
 }
 
@@ -99,12 +100,13 @@ export class Loki extends Construct implements IScrapeTarget {
       data: { 'loki.yaml': this.configText },
     });
     clusterService(this, Loki.NAME, this.namespace, this.identity, [{ name: 'http', port: Loki.HTTP_PORT }]);
+    const serviceName = governingService(this, Loki.NAME, this.namespace, this.identity, [{ name: 'http', port: Loki.HTTP_PORT }]);
 
     new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: { name: Loki.NAME, namespace: this.namespace, labels },
       spec: {
         replicas: 1,
-        serviceName: Loki.NAME,
+        serviceName,
         selector: { matchLabels: this.identity.selector },
         template: {
           metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.configText) } },
@@ -125,7 +127,7 @@ export class Loki extends Construct implements IScrapeTarget {
               // /ready turns 200 once the ingester has joined its (in-memory) ring, ~15s after start.
               readinessProbe: httpProbe('/ready', 'http', { initialDelaySeconds: 15 }),
               // Liveness only asks "is the process serving"; /ready would restart a Loki that is merely busy.
-              livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('http') }, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 },
+              livenessProbe: tcpLivenessProbe('http', { initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 }),
               resources: this.resources,
               volumeMounts: [
                 { name: 'config', mountPath: '/etc/loki', readOnly: true },

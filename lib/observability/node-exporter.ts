@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { tcpLivenessProbe } from '../core/probes';
 import { ContainerResources } from '../core/security';
 import { hardenedPodSpec } from '../core/hardened-pod';
 import { ComponentIdentity, httpProbe, serviceAccount } from './common';
@@ -80,7 +81,7 @@ export class NodeExporter extends Construct {
               // With hostNetwork the API server sets hostPort = containerPort anyway; saying so keeps diffs quiet.
               ports: [{ name: 'metrics', containerPort: NodeExporter.PORT, hostPort: NodeExporter.PORT, protocol: 'TCP' }],
               readinessProbe: httpProbe('/', NodeExporter.PORT),
-              livenessProbe: httpProbe('/', NodeExporter.PORT, { initialDelaySeconds: 10, periodSeconds: 20 }),
+              livenessProbe: tcpLivenessProbe(NodeExporter.PORT, { initialDelaySeconds: 10, periodSeconds: 20, timeoutSeconds: 5 }),
               resources: this.resources,
               volumeMounts: [
                 { name: 'root', mountPath: '/host/root', readOnly: true, mountPropagation: 'HostToContainer' },

@@ -9,7 +9,7 @@ import { Flow } from '../network/flow';
 import { FlowPort, IPeerable, Peer, Peers, PodsPeer, Port } from '../network/peer';
 import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
 import { Alertmanager } from './alertmanager';
-import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, ComponentIdentity, flowName, goMemLimit, httpProbe, IScrapeTarget, NodeAddress, serviceAccount, serviceUrl } from './common';
+import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, ComponentIdentity, flowName, goMemLimit, governingService, httpProbe, IScrapeTarget, NodeAddress, serviceAccount, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { alertRulesYaml, ImagePin, imageRef, OfferedScrapeJob, PlatformNamespaces, PROMETHEUS_IMAGE, prometheusConfig } from './config-files';
 import { DEFAULT_PROMETHEUS, DEFAULT_RESOURCES, DEFAULT_STORAGE, OBSERVABILITY_NAMESPACES } from './defaults';
@@ -138,12 +138,13 @@ export class Prometheus extends Construct implements IScrapeTarget {
       data: { 'platform-kit.yaml': this.rulesText },
     });
     clusterService(this, name, this.namespace, this.identity, [{ name: 'http', port: Prometheus.PORT }]);
+    const serviceName = governingService(this, name, this.namespace, this.identity, [{ name: 'http', port: Prometheus.PORT }]);
 
     new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: { name, namespace: this.namespace, labels },
       spec: {
         replicas: 1,
-        serviceName: name,
+        serviceName,
         selector: { matchLabels: this.identity.selector },
         template: {
           metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => configHash(this.configText, this.rulesText) }) } },

@@ -42,7 +42,7 @@ describe('apps: section', () => {
       secretEnv: {},
       mysql: false,
       dependsOn: [],
-      waitImage: { repository: 'busybox', tag: '1.36.1' },
+      waitImage: { repository: 'busybox', tag: '1.38.0' },
     });
     expect(DEFAULT_APP_TENANT).toBe('dwayne');
   });

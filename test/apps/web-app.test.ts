@@ -91,14 +91,19 @@ describe('WebApp', () => {
     });
   });
 
-  test('startup, readiness and liveness probes use the HTTP path, "/" by default', () => {
+  test('startup and readiness probes use the HTTP path, "/" by default; liveness only the port', () => {
     // GIVEN the default and a custom probe path
     const byDefault = appContainer(render());
     const custom = appContainer(render({ probePath: '/healthz' }));
-    // THEN all three probes hit that path on the named port
-    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+    // THEN startup and readiness hit that path on the named port
+    for (const probe of ['startupProbe', 'readinessProbe']) {
       expect(byDefault[probe].httpGet).toEqual({ path: '/', port: 'http' });
       expect(custom[probe].httpGet).toEqual({ path: '/healthz', port: 'http' });
+    }
+    // AND liveness asks only whether the port accepts connections: a slow app leaves the endpoints, it is not restarted
+    for (const c of [byDefault, custom]) {
+      expect(c.livenessProbe.tcpSocket).toEqual({ port: 'http' });
+      expect(c.livenessProbe.httpGet).toBeUndefined();
     }
     expect(byDefault.startupProbe).toMatchObject({ periodSeconds: 2, failureThreshold: 30 });
   });
@@ -239,8 +244,8 @@ describe('WebApp', () => {
     const init = podSpec(objects).initContainers;
     // THEN one pinned busybox container waits for that name, and gives up after WAIT_ATTEMPTS tries
     expect(init).toHaveLength(1);
-    expect(init[0].image).toBe('busybox:1.36.1');
-    expect(DEFAULT_WAIT_IMAGE).toEqual({ repository: 'busybox', tag: '1.36.1' });
+    expect(init[0].image).toBe('busybox:1.38.0');
+    expect(DEFAULT_WAIT_IMAGE).toEqual({ repository: 'busybox', tag: '1.38.0' });
     expect(init[0].command.slice(-2)).toEqual(['wait-for-dependencies', 'mysql-primary.mysql.svc.cluster.local']);
     expect(init[0].command[2]).toContain(`-ge ${WAIT_ATTEMPTS} ]`);
     expect(init[0].command[2]).toContain(`sleep ${WAIT_INTERVAL_SECONDS}`);

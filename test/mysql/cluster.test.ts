@@ -48,7 +48,7 @@ describe('MySqlCluster defaults', () => {
       backup: cluster.backupOptions, storageClassName: cluster.storageClassName, grace: cluster.terminationGracePeriodSeconds,
       pool: cluster.bufferPoolBytes / 2 ** 20,
     }).toEqual({
-      namespace: 'mysql', replicas: 3, image: { repository: 'mysql', tag: '8.4.11' }, exporterImage: { repository: 'prom/mysqld-exporter', tag: 'v0.17.2' },
+      namespace: 'mysql', replicas: 3, image: { repository: 'mysql', tag: '8.4.11' }, exporterImage: { repository: 'prom/mysqld-exporter', tag: 'v0.20.0' },
       exportPaths: ['/nfs_mysql', '/nfs_mysql1', '/nfs_mysql2'], mountOptions: ['hard', 'nfsvers=4.1'], pvSize: '5Gi', requestSize: '5Gi',
       mysqldResources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
       exporterResources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
@@ -169,13 +169,13 @@ describe('MySqlCluster defaults', () => {
   test('the exporter: pinned image, port "metrics" 9104, its own password by reference, probes', () => {
     // THEN the exporter gets only its own password, by reference
     const exporter = container(objects, 'exporter');
-    expect(exporter.image).toBe('prom/mysqld-exporter:v0.17.2');
+    expect(exporter.image).toBe('prom/mysqld-exporter:v0.20.0');
     expect(exporter.ports).toEqual([{ name: 'metrics', containerPort: 9104, protocol: 'TCP' }]);
     expect(exporter.args).toEqual(['--mysqld.address=127.0.0.1:3306', '--mysqld.username=exporter', '--web.listen-address=:9104']);
     expect(exporter.env).toEqual([{ name: 'MYSQLD_EXPORTER_PASSWORD', valueFrom: { secretKeyRef: { name: 'mysql-credentials', key: 'exporter-password' } } }]);
     expect(exporter.volumeMounts).toBeUndefined();
     expect(exporter.readinessProbe.httpGet).toEqual({ path: '/', port: 'metrics' });
-    expect(exporter.livenessProbe.httpGet).toEqual({ path: '/', port: 'metrics' });
+    expect(exporter.livenessProbe.tcpSocket).toEqual({ port: 'metrics' });
     expect(cluster.metricsPortName).toBe('metrics');
     expect(cluster.metricsPort).toBe(9104);
   });

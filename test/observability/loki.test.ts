@@ -23,7 +23,9 @@ describe('Loki', () => {
     const sts = find(objects, 'StatefulSet', 'loki', 'logging');
     // THEN
     expect(sts.spec.replicas).toBe(1);
-    expect(sts.spec.serviceName).toBe('loki');
+    // its governing Service is headless, as the StatefulSet API requires (the ClusterIP Service `loki` is for clients)
+    expect(sts.spec.serviceName).toBe('loki-headless');
+    expect(find(objects, 'Service', 'loki-headless', 'logging').spec).toMatchObject({ clusterIP: 'None', selector: sts.spec.selector.matchLabels });
     expect(sts.spec.volumeClaimTemplates).toEqual([expect.objectContaining({
       metadata: expect.objectContaining({ name: 'storage' }),
       spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'local-storage', resources: { requests: { storage: '10Gi' } } },

@@ -48,7 +48,7 @@ describe('NodeExporter', () => {
   test('probes on the metrics port, default resources', () => {
     const c = container(renderExporter(), 'DaemonSet', 'node-exporter');
     expect(c.readinessProbe.httpGet).toEqual({ path: '/', port: 9100 });
-    expect(c.livenessProbe.httpGet).toEqual({ path: '/', port: 9100 });
+    expect(c.livenessProbe.tcpSocket).toEqual({ port: 9100 });
     expect(c.resources).toEqual({ requests: { cpu: '10m', memory: '24Mi' }, limits: { cpu: '200m', memory: '64Mi' } });
   });
 

@@ -4,6 +4,7 @@
  * dashboard query against this list, so a dashboard cannot silently query a metric that does not
  * exist in the pinned versions.
  */
+import { IMAGES } from '../../versions';
 
 export interface MetricSpec {
   readonly name: string;
@@ -14,7 +15,7 @@ export interface MetricSpec {
 export interface MetricGroup {
   /** Exporter (or process) exposing the metrics. */
   readonly exporter: string;
-  /** Version the facts were checked against. */
+  /** Version the facts were checked against: the pinned tag (lib/versions.ts), so a pin bump re-opens the check. */
   readonly version: string;
   /** Where the names and labels come from. */
   readonly source: string;
@@ -39,7 +40,7 @@ export const METRICS_CATALOG: readonly MetricGroup[] = [
     // Prometheus: `up` is written by the scraper for every target (labels = target labels only);
     // rule-evaluation counter from rules/manager.go.
     exporter: 'prometheus',
-    version: 'v3.5.5',
+    version: IMAGES.prometheus.tag,
     source: 'Prometheus docs "Jobs and instances" (synthetic up series); prometheus/prometheus rules/group.go metrics',
     jobs: ['*', 'prometheus'],
     honorLabels: false,
@@ -47,7 +48,7 @@ export const METRICS_CATALOG: readonly MetricGroup[] = [
   },
   {
     exporter: 'alertmanager',
-    version: 'v0.28.1',
+    version: IMAGES.alertmanager.tag,
     source: 'prometheus/alertmanager notify/notify.go (alertmanager_notifications_failed_total{integration})',
     jobs: ['alertmanager'],
     honorLabels: false,
@@ -55,7 +56,7 @@ export const METRICS_CATALOG: readonly MetricGroup[] = [
   },
   {
     exporter: 'node-exporter',
-    version: 'v1.9.1',
+    version: IMAGES.nodeExporter.tag,
     source:
       'prometheus/node_exporter collector/{cpu_linux,meminfo,filesystem_common,netdev_common,diskstats_linux,loadavg,uname}.go',
     jobs: ['node-exporter'],
@@ -77,7 +78,7 @@ export const METRICS_CATALOG: readonly MetricGroup[] = [
   },
   {
     exporter: 'kube-state-metrics',
-    version: 'v2.16.0',
+    version: IMAGES.kubeStateMetrics.tag,
     source:
       'kubernetes/kube-state-metrics docs/metrics/{cluster/node,cluster/namespace,workload/pod,workload/deployment,workload/statefulset,policy/resourcequota}-metrics.md',
     jobs: ['kube-state-metrics'],
@@ -138,7 +139,7 @@ export const METRICS_CATALOG: readonly MetricGroup[] = [
   },
   {
     exporter: 'mysqld-exporter',
-    version: 'v0.17.2',
+    version: IMAGES.mysqldExporter.tag,
     source:
       'prometheus/mysqld_exporter collector/{exporter,global_status,global_variables,slave_status}.go: SHOW GLOBAL STATUS / ' +
       'VARIABLES keys become mysql_global_{status,variables}_<lowercased key>; replica status columns become ' +

@@ -2,14 +2,14 @@ import { imageRef, OBSERVABILITY_IMAGES } from '../../../lib/observability/confi
 
 describe('image pins', () => {
   const expected: Record<string, [string, RegExp]> = {
-    loki: ['grafana/loki', /^3\.5\.\d+$/],
+    loki: ['grafana/loki', /^3\.7\.\d+$/],
     alloy: ['grafana/alloy', /^v1\.\d+\.\d+$/],
-    prometheus: ['prom/prometheus', /^v3\.5\.\d+$/],
-    alertmanager: ['prom/alertmanager', /^v0\.28\.\d+$/],
-    nodeExporter: ['prom/node-exporter', /^v1\.9\.\d+$/],
-    kubeStateMetrics: ['registry.k8s.io/kube-state-metrics/kube-state-metrics', /^v2\.16\.\d+$/],
-    grafana: ['grafana/grafana', /^12\.\d+\.\d+$/],
-    mysqldExporter: ['prom/mysqld-exporter', /^v0\.17\.\d+$/],
+    prometheus: ['prom/prometheus', /^v3\.13\.\d+$/],
+    alertmanager: ['prom/alertmanager', /^v0\.35\.\d+$/],
+    nodeExporter: ['prom/node-exporter', /^v1\.12\.\d+$/],
+    kubeStateMetrics: ['registry.k8s.io/kube-state-metrics/kube-state-metrics', /^v2\.20\.\d+$/],
+    grafana: ['grafana/grafana', /^13\.\d+\.\d+$/],
+    mysqldExporter: ['prom/mysqld-exporter', /^v0\.20\.\d+$/],
   };
 
   it('pins every component to an exact tag in the requested release line', () => {

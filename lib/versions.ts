@@ -1,0 +1,151 @@
+/**
+ * The one table of container images Platform Kit ships: one row per image, across every part (observability, MySQL,
+ * apps). Every construct takes its default image from here, `npm run versions` prints it with whether each line's
+ * support has ended, and test/versions.test.ts keeps it equal to the images found in dist/.
+ *
+ * Each row says which upstream release line the tag is on, until when upstream patches that line, and where that fact
+ * comes from (the project's own repository: tags, changelog, release notes or published support policy). Where
+ * upstream promises no end date, `supportEnds` is NEWEST_RELEASE: the line is patched only while it is the newest, so
+ * the report tells you to check for a newer one instead of giving a date. Facts checked on 2026-12-01.
+ *
+ * To move one pin: edit its row (tag, line, supportEnds, source), then `npm run synth`, review the diff of dist/ and
+ * `--plan`, and apply. README "Upgrading" lists the pins that move together.
+ */
+import { ImageRef } from './core/security';
+
+/** A container image split into repository and tag (constructs render `repository:tag`). */
+export type ImagePin = ImageRef;
+
+/** `repository:tag` for an image pin. */
+export function imageRef(pin: ImagePin): string {
+  return `${pin.repository}:${pin.tag}`;
+}
+
+/** Upstream promises no end date: a line is patched while it is the newest release. */
+export const NEWEST_RELEASE = 'newest release';
+
+export interface PinnedImage extends ImagePin {
+  /** The upstream release line the tag belongs to, e.g. "3.13 (LTS)". */
+  readonly line: string;
+  /** ISO date (YYYY-MM-DD) the line's support ends, or NEWEST_RELEASE. */
+  readonly supportEnds: string;
+  /** Where the tag and the support fact come from. */
+  readonly source: string;
+  /** The part that deploys it (for the report). */
+  readonly usedBy: string;
+}
+
+/** Every pinned image, in report order. */
+export const IMAGES = {
+  prometheus: {
+    repository: 'prom/prometheus',
+    tag: 'v3.13.5',
+    line: '3.13 (LTS)',
+    // "until July 2027": the first day of that month is taken, so the report warns early rather than late.
+    supportEnds: '2027-07-01',
+    source: 'prometheus/prometheus CHANGELOG "3.13.5 / 2026-10-21"; 3.13.0 release notes (2026-07-01): "a Long Term Support ' +
+      'release" (prometheus.io/docs/introduction/release-cycle: supported until July 2027; 3.5 LTS ended July 2026)',
+    usedBy: 'observability',
+  },
+  alertmanager: {
+    repository: 'prom/alertmanager',
+    tag: 'v0.35.0',
+    line: '0.35',
+    supportEnds: NEWEST_RELEASE,
+    source: 'prometheus/alertmanager CHANGELOG "0.35.0 / 2026-11-09" (no LTS: fixes land in the newest minor)',
+    usedBy: 'observability',
+  },
+  nodeExporter: {
+    repository: 'prom/node-exporter',
+    tag: 'v1.12.1',
+    line: '1.12',
+    supportEnds: NEWEST_RELEASE,
+    source: 'prometheus/node_exporter CHANGELOG "1.12.1 / 2026-07-14"; newest tag v1.12.1 (Go module proxy, 2026-11-25)',
+    usedBy: 'observability',
+  },
+  kubeStateMetrics: {
+    repository: 'registry.k8s.io/kube-state-metrics/kube-state-metrics',
+    tag: 'v2.20.0',
+    line: '2.20 (client-go 1.36)',
+    supportEnds: NEWEST_RELEASE,
+    // One pin covers 1.27-1.36: built with client-go v0.36 (the forward check), and the collectors we enable
+    // (KUBE_STATE_METRICS_RESOURCES: core/v1 and apps/v1 only) exist unchanged on 1.27, our floor.
+    source: 'kubernetes/kube-state-metrics CHANGELOG "v2.20.0 / 2026-08-16" (client-go v0.36.3); README compatibility ' +
+      'matrix v2.20.0 -> v1.36 and "the maintainers will only support the latest release"',
+    usedBy: 'observability',
+  },
+  loki: {
+    repository: 'grafana/loki',
+    tag: '3.7.8',
+    line: '3.7',
+    supportEnds: NEWEST_RELEASE,
+    source: 'grafana/loki PR #24587 "docs: Loki 3.7.8 Release Notes" (2026-09-17); newest v3 module version v3.7.8 ' +
+      '(Go module proxy, 2026-11-25)',
+    usedBy: 'observability',
+  },
+  alloy: {
+    repository: 'grafana/alloy',
+    tag: 'v1.21.2',
+    line: '1.21',
+    supportEnds: NEWEST_RELEASE,
+    source: 'grafana/alloy release v1.21.2 (2026-10-22); Alloy docs "Release cadence" (a minor every three weeks) and ' +
+      '"Backward compatibility" (GA configuration stable across 1.x)',
+    usedBy: 'observability',
+  },
+  grafana: {
+    repository: 'grafana/grafana',
+    tag: '13.2.0',
+    line: '13.2',
+    // Grafana supports each minor release for 9 months from its release date (the last minor of a major for 15).
+    supportEnds: '2027-05-18',
+    source: 'grafana/grafana CHANGELOG "13.2.0 (2026-08-18)" (security release, CVE-2026-17183); Grafana docs ' +
+      '"upgrade-guide/when-to-upgrade": each minor is supported for 9 months',
+    usedBy: 'observability',
+  },
+  mysqldExporter: {
+    repository: 'prom/mysqld-exporter',
+    tag: 'v0.20.0',
+    line: '0.20',
+    supportEnds: NEWEST_RELEASE,
+    source: 'prometheus/mysqld_exporter CHANGELOG "0.20.0 / 2026-08-12" (config file format unchanged since 0.15)',
+    usedBy: 'mysql (metrics sidecar), observability dashboards',
+  },
+  mysql: {
+    repository: 'mysql',
+    tag: '8.4.11',
+    line: '8.4 (LTS)',
+    // Oracle Lifetime Support: 5 years of premier support from 8.4.0 GA (2024-04-30).
+    supportEnds: '2029-04-30',
+    source: 'docker-library/official-images library/mysql tags "8.4.11, 8.4, 8"; MySQL 8.4 manual 1.3 "MySQL Releases: ' +
+      'Innovation and LTS" (an LTS series gets 5 years of premier support)',
+    usedBy: 'mysql',
+  },
+  busybox: {
+    repository: 'busybox',
+    tag: '1.38.0',
+    line: '1.38',
+    supportEnds: NEWEST_RELEASE,
+    source: 'docker-library/busybox versions.json: "latest" 1.38.0 (2026-05-13) and "latest-1" 1.37.0 are the only ' +
+      'lines still built; 1.36 images are no longer rebuilt',
+    usedBy: 'apps (wait init container)',
+  },
+  nginxUnprivileged: {
+    repository: 'nginxinc/nginx-unprivileged',
+    tag: '1.30.4-alpine',
+    line: '1.30 (stable)',
+    // nginx patches only the current stable (even) and mainline (odd) branches; a stable branch ends when the next
+    // one is cut (each April), so there is no promised date.
+    supportEnds: NEWEST_RELEASE,
+    source: 'nginx/docker-nginx-unprivileged update.sh "stable 1.30.4, mainline 1.31.3" (2026-07-15); 1.27 was a ' +
+      'mainline branch, closed when 1.28 stable was cut',
+    usedBy: 'apps (the example app in platform.yaml)',
+  },
+} as const satisfies Record<string, PinnedImage>;
+
+export type ImageName = keyof typeof IMAGES;
+
+/** The image of one row, as `{ repository, tag }` (what constructs take as their `image` default). */
+export function imagePin(name: ImageName): ImagePin {
+  const { repository, tag } = IMAGES[name];
+  return { repository, tag };
+}
