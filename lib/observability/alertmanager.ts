@@ -1,13 +1,13 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ContainerResources } from '../core/security';
+import { ComponentProps, ObservabilityComponent } from './component';
 import { hardenedPodSpec } from '../core/hardened-pod';
 import { Flow } from '../network/flow';
-import { Peer, Peers, Port } from '../network/peer';
-import { clusterService, ComponentIdentity, flowName, httpProbe, IScrapeTarget, serviceAccount, serviceUrl } from './common';
+import { Peers, Port } from '../network/peer';
+import { clusterService, flowName, httpProbe, IScrapeTarget, serviceAccount, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { emptyDir } from '../core/volumes';
-import { ALERTMANAGER_IMAGE, alertmanagerConfig, ImagePin, imageRef } from './config-files';
+import { ALERTMANAGER_IMAGE, alertmanagerConfig, imageRef } from './config-files';
 import { ALERTMANAGER_WEBHOOK_SECRET_KEY, DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
 
 /** Where Alertmanager sends every alert. */
@@ -22,15 +22,9 @@ export interface AlertmanagerWebhook {
   readonly port: number;
 }
 
-export interface AlertmanagerProps {
-  /** Namespace. @default 'monitoring' */
-  readonly namespace?: string;
+export interface AlertmanagerProps extends ComponentProps {
   /** The receiver. @default - none: alerts are visible in the Alertmanager UI and Grafana, and sent nowhere */
   readonly webhook?: AlertmanagerWebhook;
-  /** Requests and limits. @default DEFAULT_RESOURCES.alertmanager (10m/32Mi, limits 100m/64Mi) */
-  readonly resources?: ContainerResources;
-  /** Image. @default ALERTMANAGER_IMAGE */
-  readonly image?: ImagePin;
 }
 
 /**
@@ -39,29 +33,21 @@ export interface AlertmanagerProps {
  * silences and may repeat one notification. High availability would mean two replicas gossiping on 9094, which
  * this cluster's memory does not justify.
  */
-export class Alertmanager extends Construct implements IScrapeTarget {
+export class Alertmanager extends ObservabilityComponent implements IScrapeTarget {
   static readonly NAME = 'alertmanager';
   static readonly PORT = 9093;
   static readonly UID = 65534;
 
-  public readonly namespace: string;
-  public readonly resources: ContainerResources;
-  public readonly image: ImagePin;
   public readonly webhook: AlertmanagerWebhook | undefined;
   public readonly url: string;
   public readonly configText: string;
-  public readonly identity: ComponentIdentity;
   public readonly scrapeName = 'alertmanager';
   public readonly metricsPorts = [Port.tcp(Alertmanager.PORT)];
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
-    super(scope, id);
-    this.namespace = props.namespace ?? OBSERVABILITY_NAMESPACES.monitoring;
-    this.resources = props.resources ?? DEFAULT_RESOURCES.alertmanager;
-    this.image = props.image ?? ALERTMANAGER_IMAGE;
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.alertmanager, image: ALERTMANAGER_IMAGE, name: Alertmanager.NAME, component: 'alerting' });
     this.webhook = props.webhook;
     this.url = serviceUrl(Alertmanager.NAME, this.namespace, Alertmanager.PORT);
-    this.identity = new ComponentIdentity({ name: Alertmanager.NAME, component: 'alerting', version: this.image.tag });
     const labels = this.identity.labels;
     const name = Alertmanager.NAME;
     const w = this.webhook;
@@ -134,7 +120,4 @@ export class Alertmanager extends Construct implements IScrapeTarget {
     });
   }
 
-  toPeer(): Peer {
-    return Peers.pods(this.namespace, this.identity.selector, Alertmanager.NAME);
-  }
 }

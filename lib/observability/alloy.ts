@@ -1,13 +1,14 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ContainerResources, SECURITY_EXEMPTION } from '../core/security';
+import { ComponentProps, ObservabilityComponent } from './component';
+import { SECURITY_EXEMPTION } from '../core/security';
 import { hardenedPodSpec } from '../core/hardened-pod';
 import { Flow } from '../network/flow';
-import { Peer, Peers, Port } from '../network/peer';
-import { allowApiServer, ApiServerEndpoints, clusterReader, ComponentIdentity, flowName, goMemLimit, httpProbe, IScrapeTarget, serviceAccount } from './common';
+import { Port } from '../network/peer';
+import { allowApiServer, ApiServerEndpoints, clusterReader, flowName, goMemLimit, httpProbe, IScrapeTarget, serviceAccount } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { emptyDir } from '../core/volumes';
-import { ALLOY_IMAGE, alloyConfig, ImagePin, imageRef } from './config-files';
+import { ALLOY_IMAGE, alloyConfig, imageRef } from './config-files';
 import { DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
 import { Loki } from './loki';
 
@@ -22,15 +23,11 @@ export const ALLOY_ROOT_REASON =
   'with every capability dropped (the owner bits are enough), no privilege escalation, a read-only root filesystem, ' +
   'and the log directory mounted read-only';
 
-export interface AlloyProps {
+export interface AlloyProps extends ComponentProps {
   /** Where logs go; the push flow to it is declared here. */
   readonly loki: Loki;
   /** The API server, for pod discovery (one watch per node, filtered to the node's own pods). */
   readonly apiServer: ApiServerEndpoints;
-  /** Namespace (Pod Security privileged: it mounts host paths). @default 'node-agents' */
-  readonly namespace?: string;
-  /** Requests and limits per node. @default DEFAULT_RESOURCES.alloy (20m/64Mi, limits 500m/256Mi) */
-  readonly resources?: ContainerResources;
   /** Where the kubelet writes container logs on the host. @default '/var/log/pods' */
   readonly podLogsPath?: string;
   /**
@@ -40,8 +37,6 @@ export interface AlloyProps {
   readonly positionsHostPath?: string;
   /** `cluster` label added to every stream. @default - none */
   readonly clusterName?: string;
-  /** Image. @default ALLOY_IMAGE */
-  readonly image?: ImagePin;
 }
 
 /**
@@ -49,27 +44,19 @@ export interface AlloyProps {
  * too) that tails this node's pod logs from /var/log/pods and pushes them to Loki with namespace, pod, container,
  * node and app labels. It replaces Promtail, which reached end of life on 2026-03-02.
  */
-export class Alloy extends Construct implements IScrapeTarget {
+export class Alloy extends ObservabilityComponent implements IScrapeTarget {
   static readonly NAME = 'alloy';
 
-  public readonly namespace: string;
-  public readonly resources: ContainerResources;
   public readonly podLogsPath: string;
   public readonly positionsHostPath: string;
-  public readonly image: ImagePin;
   public readonly configText: string;
-  public readonly identity: ComponentIdentity;
   public readonly scrapeName = 'alloy';
   public readonly metricsPorts = [Port.tcp(ALLOY_HTTP_PORT)];
 
   constructor(scope: Construct, id: string, props: AlloyProps) {
-    super(scope, id);
-    this.namespace = props.namespace ?? OBSERVABILITY_NAMESPACES.nodeAgents;
-    this.resources = props.resources ?? DEFAULT_RESOURCES.alloy;
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.nodeAgents, resources: DEFAULT_RESOURCES.alloy, image: ALLOY_IMAGE, name: Alloy.NAME, component: 'log-collector' });
     this.podLogsPath = props.podLogsPath ?? '/var/log/pods';
     this.positionsHostPath = props.positionsHostPath ?? '/var/lib/platform-kit/alloy';
-    this.image = props.image ?? ALLOY_IMAGE;
-    this.identity = new ComponentIdentity({ name: Alloy.NAME, component: 'log-collector', version: this.image.tag });
     const labels = this.identity.labels;
 
     this.configText = alloyConfig({
@@ -154,24 +141,15 @@ export class Alloy extends Construct implements IScrapeTarget {
     allowApiServer(this, this, 'alloy', props.apiServer, 'Alloy discovers the pods of its node (labels for the log streams)');
   }
 
-  toPeer(): Peer {
-    return Peers.pods(this.namespace, this.identity.selector, Alloy.NAME);
-  }
 }
 
-export interface AlloyEventsProps {
+export interface AlloyEventsProps extends ComponentProps {
   /** Where events go. */
   readonly loki: Loki;
   /** The API server, to watch events. */
   readonly apiServer: ApiServerEndpoints;
-  /** Namespace: it needs no host access, so it runs next to Loki at Pod Security restricted. @default 'logging' */
-  readonly namespace?: string;
-  /** Requests and limits. @default DEFAULT_RESOURCES.alloyEvents (10m/48Mi, limits 200m/128Mi) */
-  readonly resources?: ContainerResources;
   /** `cluster` label added to every stream. @default - none */
   readonly clusterName?: string;
-  /** Image. @default ALLOY_IMAGE */
-  readonly image?: ImagePin;
 }
 
 /**
@@ -180,25 +158,17 @@ export interface AlloyEventsProps {
  * Optional (`observability.alloy.collectEvents`): it costs its requests on a worker, and events are also one
  * `kubectl get events` away for the hour the API server keeps them.
  */
-export class AlloyEvents extends Construct implements IScrapeTarget {
+export class AlloyEvents extends ObservabilityComponent implements IScrapeTarget {
   static readonly NAME = 'alloy-events';
   /** uid/gid of the image's non-root `alloy` user. */
   static readonly UID = 473;
 
-  public readonly namespace: string;
-  public readonly resources: ContainerResources;
-  public readonly image: ImagePin;
   public readonly configText: string;
-  public readonly identity: ComponentIdentity;
   public readonly scrapeName = 'alloy-events';
   public readonly metricsPorts = [Port.tcp(ALLOY_HTTP_PORT)];
 
   constructor(scope: Construct, id: string, props: AlloyEventsProps) {
-    super(scope, id);
-    this.namespace = props.namespace ?? OBSERVABILITY_NAMESPACES.logging;
-    this.resources = props.resources ?? DEFAULT_RESOURCES.alloyEvents;
-    this.image = props.image ?? ALLOY_IMAGE;
-    this.identity = new ComponentIdentity({ name: Alloy.NAME, instance: AlloyEvents.NAME, component: 'event-collector', version: this.image.tag });
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.logging, resources: DEFAULT_RESOURCES.alloyEvents, image: ALLOY_IMAGE, name: Alloy.NAME, instance: AlloyEvents.NAME, component: 'event-collector' });
     const labels = this.identity.labels;
     this.configText = alloyConfig({
       lokiUrl: props.loki.url,
@@ -260,7 +230,4 @@ export class AlloyEvents extends Construct implements IScrapeTarget {
     allowApiServer(this, this, 'alloy-events', props.apiServer, 'the events collector watches Kubernetes events');
   }
 
-  toPeer(): Peer {
-    return Peers.pods(this.namespace, this.identity.selector, AlloyEvents.NAME);
-  }
 }

@@ -1,18 +1,18 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ComponentProps, ObservabilityComponent } from './component';
 import { tcpLivenessProbe } from '../core/probes';
 import { show } from '../core/errors';
-import { ContainerResources } from '../core/security';
 import { hardenedPodSpec } from '../core/hardened-pod';
 import { Flow } from '../network/flow';
 import { IngressRoute } from '../network/ingress-route';
-import { Peer, Peers, Port } from '../network/peer';
-import { clusterService, ComponentIdentity, flowName, httpProbe, IScrapeTarget, serviceAccount } from './common';
+import { Port } from '../network/peer';
+import { clusterService, flowName, httpProbe, IScrapeTarget, serviceAccount } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { emptyDir } from '../core/volumes';
 import {
-  Dashboard, dashboardJson, GRAFANA_IMAGE, grafanaDashboardProvider, grafanaDatasources, grafanaIni, ImagePin, imageRef,
+  Dashboard, dashboardJson, GRAFANA_IMAGE, grafanaDashboardProvider, grafanaDatasources, grafanaIni, imageRef,
   platformDashboards,
 } from './config-files';
 import { DEFAULT_GRAFANA, DEFAULT_RESOURCES, GRAFANA_ADMIN_SECRET_KEYS, OBSERVABILITY_NAMESPACES } from './defaults';
@@ -41,23 +41,17 @@ export interface GrafanaIngress {
   readonly controllerNamespace?: string;
 }
 
-export interface GrafanaProps {
+export interface GrafanaProps extends ComponentProps {
   /** The metrics datasource (and default); the query flow to it is declared here. */
   readonly prometheus: Prometheus;
   /** The logs datasource; the query flow to it is declared here. */
   readonly loki: Loki;
-  /** Namespace. @default 'monitoring' */
-  readonly namespace?: string;
   /** The Ingress. @default - host grafana.lab.example, TLS Secret grafana-tls, class nginx, controller in ingress-nginx */
   readonly ingress?: GrafanaIngress;
   /** Existing Secret with keys `admin-user` and `admin-password`. @default 'grafana-admin' */
   readonly adminSecretName?: string;
   /** Dashboards to provision, by file name (`cluster-overview.json`). @default platformDashboards() (4 dashboards) */
   readonly dashboards?: Record<string, Dashboard>;
-  /** Requests and limits. @default DEFAULT_RESOURCES.grafana (50m/128Mi, limits 500m/384Mi) */
-  readonly resources?: ContainerResources;
-  /** Image. @default GRAFANA_IMAGE */
-  readonly image?: ImagePin;
 }
 
 /**
@@ -66,19 +60,15 @@ export interface GrafanaProps {
  * Secret, and an HTTPS Ingress whose flow admits the ingress controller. Its database is an emptyDir: users and
  * UI edits do not survive a restart — dashboards belong in the repository (`addDashboard`).
  */
-export class Grafana extends Construct implements IScrapeTarget {
+export class Grafana extends ObservabilityComponent implements IScrapeTarget {
   static readonly NAME = 'grafana';
   static readonly PORT = 3000;
   /** uid/gid the image runs as (`grafana`). */
   static readonly UID = 472;
 
-  public readonly namespace: string;
   public readonly host: string;
   public readonly tlsSecretName: string;
   public readonly adminSecretName: string;
-  public readonly resources: ContainerResources;
-  public readonly image: ImagePin;
-  public readonly identity: ComponentIdentity;
   public readonly iniText: string;
   public readonly datasourcesText: string;
   public readonly scrapeName = 'grafana';
@@ -90,14 +80,10 @@ export class Grafana extends Construct implements IScrapeTarget {
   private readonly labels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
-    super(scope, id);
-    this.namespace = props.namespace ?? OBSERVABILITY_NAMESPACES.monitoring;
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.grafana, image: GRAFANA_IMAGE, name: Grafana.NAME, component: 'dashboards' });
     this.host = props.ingress?.host ?? DEFAULT_GRAFANA.host;
     this.tlsSecretName = props.ingress?.tlsSecretName ?? DEFAULT_GRAFANA.tlsSecretName;
     this.adminSecretName = props.adminSecretName ?? DEFAULT_GRAFANA.adminSecretName;
-    this.resources = props.resources ?? DEFAULT_RESOURCES.grafana;
-    this.image = props.image ?? GRAFANA_IMAGE;
-    this.identity = new ComponentIdentity({ name: Grafana.NAME, component: 'dashboards', version: this.image.tag });
     this.labels = this.identity.labels;
     const labels = this.labels;
     const name = Grafana.NAME;
@@ -250,7 +236,4 @@ export class Grafana extends Construct implements IScrapeTarget {
     });
   }
 
-  toPeer(): Peer {
-    return Peers.pods(this.namespace, this.identity.selector, Grafana.NAME);
-  }
 }

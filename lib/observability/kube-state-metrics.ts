@@ -1,10 +1,10 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ContainerResources } from '../core/security';
+import { ComponentProps, ObservabilityComponent } from './component';
 import { hardenedPodSpec } from '../core/hardened-pod';
-import { Peer, Peers, Port } from '../network/peer';
-import { allowApiServer, ApiServerEndpoints, clusterReader, ComponentIdentity, httpProbe, IScrapeTarget, serviceAccount } from './common';
-import { ImagePin, imageRef, KUBE_STATE_METRICS_IMAGE } from './config-files';
+import { Port } from '../network/peer';
+import { allowApiServer, ApiServerEndpoints, clusterReader, httpProbe, IScrapeTarget, serviceAccount } from './common';
+import { imageRef, KUBE_STATE_METRICS_IMAGE } from './config-files';
 import { DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
 
 /**
@@ -23,37 +23,23 @@ export const KUBE_STATE_METRICS_RESOURCES: ReadonlyArray<{ readonly resource: st
   { resource: 'statefulsets', apiGroup: 'apps' },
 ];
 
-export interface KubeStateMetricsProps {
+export interface KubeStateMetricsProps extends ComponentProps {
   /** The API server it lists and watches. */
   readonly apiServer: ApiServerEndpoints;
-  /** Namespace. @default 'monitoring' */
-  readonly namespace?: string;
-  /** Requests and limits. @default DEFAULT_RESOURCES.kubeStateMetrics (10m/48Mi, limits 100m/128Mi) */
-  readonly resources?: ContainerResources;
-  /** Image. @default KUBE_STATE_METRICS_IMAGE */
-  readonly image?: ImagePin;
 }
 
 /** kube-state-metrics: object state (replicas, conditions, requests, quota) as metrics, with least-privilege RBAC. */
-export class KubeStateMetrics extends Construct implements IScrapeTarget {
+export class KubeStateMetrics extends ObservabilityComponent implements IScrapeTarget {
   static readonly NAME = 'kube-state-metrics';
   static readonly METRICS_PORT = 8080;
   static readonly TELEMETRY_PORT = 8081;
   static readonly UID = 65534;
 
-  public readonly namespace: string;
-  public readonly resources: ContainerResources;
-  public readonly image: ImagePin;
-  public readonly identity: ComponentIdentity;
   public readonly scrapeName = 'kube-state-metrics';
   public readonly metricsPorts = [Port.tcp(KubeStateMetrics.METRICS_PORT), Port.tcp(KubeStateMetrics.TELEMETRY_PORT)];
 
   constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
-    super(scope, id);
-    this.namespace = props.namespace ?? OBSERVABILITY_NAMESPACES.monitoring;
-    this.resources = props.resources ?? DEFAULT_RESOURCES.kubeStateMetrics;
-    this.image = props.image ?? KUBE_STATE_METRICS_IMAGE;
-    this.identity = new ComponentIdentity({ name: KubeStateMetrics.NAME, component: 'cluster-metrics', version: this.image.tag });
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.kubeStateMetrics, image: KUBE_STATE_METRICS_IMAGE, name: KubeStateMetrics.NAME, component: 'cluster-metrics' });
     const labels = this.identity.labels;
     const name = KubeStateMetrics.NAME;
 
@@ -100,7 +86,4 @@ export class KubeStateMetrics extends Construct implements IScrapeTarget {
     allowApiServer(this, this, name, props.apiServer, 'kube-state-metrics lists and watches the objects it describes');
   }
 
-  toPeer(): Peer {
-    return Peers.pods(this.namespace, this.identity.selector, KubeStateMetrics.NAME);
-  }
 }

@@ -1,18 +1,16 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ComponentProps, ObservabilityComponent } from './component';
 import { tcpLivenessProbe } from '../core/probes';
-import { ContainerResources } from '../core/security';
 import { hardenedPodSpec } from '../core/hardened-pod';
-import { Peer, Peers, Port } from '../network/peer';
+import { Port } from '../network/peer';
 import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
-import { clusterService, ComponentIdentity, goMemLimit, governingService, httpProbe, IScrapeTarget, serviceAccount, serviceUrl } from './common';
+import { clusterService, goMemLimit, governingService, httpProbe, IScrapeTarget, serviceAccount, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
-import { ImagePin, imageRef, LOKI_IMAGE, lokiConfig } from './config-files';
+import { imageRef, LOKI_IMAGE, lokiConfig } from './config-files';
 import { DEFAULT_LOKI, DEFAULT_RESOURCES, DEFAULT_STORAGE, OBSERVABILITY_NAMESPACES } from './defaults';
 
-export interface LokiProps {
-  /** Namespace (Pod Security restricted). @default 'logging' */
-  readonly namespace?: string;
+export interface LokiProps extends ComponentProps {
   /** Days of logs to keep; the compactor deletes older chunks. @default 7 */
   readonly retentionDays?: number;
   /** Ingestion rate limit, MB/s. @default 4 */
@@ -27,10 +25,6 @@ export interface LokiProps {
   readonly storageSize?: string;
   /** StorageClass of the claim: a local volume, never NFS (Loki's TSDB index and WAL need local POSIX semantics). @default 'local-storage' */
   readonly storageClassName?: string;
-  /** Requests and limits. @default DEFAULT_RESOURCES.loki (100m/160Mi, limits 1/512Mi) */
-  readonly resources?: ContainerResources;
-  /** Image. @default LOKI_IMAGE (the `loki` row of lib/versions.ts) */
-  readonly image?: ImagePin;
 }
 
 /**
@@ -38,7 +32,7 @@ export interface LokiProps {
  * retention by the compactor, no caches beyond a small in-process results cache. It talks to nothing; Alloy pushes
  * to it and Grafana and Prometheus read from it, through flows those clients declare.
  */
-export class Loki extends Construct implements IScrapeTarget {
+export class Loki extends ObservabilityComponent implements IScrapeTarget {
   /** HTTP port: push, query, readiness and metrics. */
   static readonly HTTP_PORT = 3100;
   static readonly GRPC_PORT = 9095;
@@ -49,7 +43,6 @@ export class Loki extends Construct implements IScrapeTarget {
   static readonly CLAIM_TEMPLATE = 'storage';
   static readonly DATA_DIR = '/var/loki';
 
-  public readonly namespace: string;
   public readonly retentionDays: number;
   public readonly ingestionRateMb: number;
   public readonly ingestionBurstSizeMb: number;
@@ -57,19 +50,15 @@ export class Loki extends Construct implements IScrapeTarget {
   public readonly maxEntriesLimitPerQuery: number;
   public readonly storageSize: string;
   public readonly storageClassName: string;
-  public readonly resources: ContainerResources;
-  public readonly image: ImagePin;
   /** Base URL inside the cluster, e.g. `http://loki.logging.svc:3100`. */
   public readonly url: string;
   /** The generated Loki configuration file. */
   public readonly configText: string;
-  public readonly identity: ComponentIdentity;
   public readonly scrapeName = 'loki';
   public readonly metricsPorts = [Port.tcp(Loki.HTTP_PORT)];
 
   constructor(scope: Construct, id: string, props: LokiProps = {}) {
-    super(scope, id);
-    this.namespace = props.namespace ?? OBSERVABILITY_NAMESPACES.logging;
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.logging, resources: DEFAULT_RESOURCES.loki, image: LOKI_IMAGE, name: Loki.NAME, component: 'log-store' });
     this.retentionDays = props.retentionDays ?? DEFAULT_LOKI.retentionDays;
     this.ingestionRateMb = props.ingestionRateMb ?? DEFAULT_LOKI.ingestionRateMb;
     this.ingestionBurstSizeMb = props.ingestionBurstSizeMb ?? DEFAULT_LOKI.ingestionBurstSizeMb;
@@ -77,10 +66,7 @@ export class Loki extends Construct implements IScrapeTarget {
     this.maxEntriesLimitPerQuery = props.maxEntriesLimitPerQuery ?? DEFAULT_LOKI.maxEntriesLimitPerQuery;
     this.storageSize = props.storageSize ?? DEFAULT_STORAGE.loki.size;
     this.storageClassName = props.storageClassName ?? LOCAL_STORAGE_CLASS;
-    this.resources = props.resources ?? DEFAULT_RESOURCES.loki;
-    this.image = props.image ?? LOKI_IMAGE;
     this.url = serviceUrl(Loki.NAME, this.namespace, Loki.HTTP_PORT);
-    this.identity = new ComponentIdentity({ name: Loki.NAME, component: 'log-store', version: this.image.tag });
     const labels = this.identity.labels;
 
     this.configText = lokiConfig({
@@ -151,7 +137,4 @@ export class Loki extends Construct implements IScrapeTarget {
   }
 
   /** The Loki pods, as a flow peer. */
-  toPeer(): Peer {
-    return Peers.pods(this.namespace, this.identity.selector, Loki.NAME);
-  }
 }

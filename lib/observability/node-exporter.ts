@@ -1,19 +1,13 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ComponentProps, ObservabilityComponent } from './component';
 import { tcpLivenessProbe } from '../core/probes';
-import { ContainerResources } from '../core/security';
 import { hardenedPodSpec } from '../core/hardened-pod';
-import { ComponentIdentity, httpProbe, serviceAccount } from './common';
-import { ImagePin, imageRef, NODE_EXPORTER_IMAGE } from './config-files';
+import { httpProbe, serviceAccount } from './common';
+import { imageRef, NODE_EXPORTER_IMAGE } from './config-files';
 import { DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
 
-export interface NodeExporterProps {
-  /** Namespace (Pod Security privileged: host network, host PID, host paths). @default 'node-agents' */
-  readonly namespace?: string;
-  /** Requests and limits per node. @default DEFAULT_RESOURCES.nodeExporter (10m/24Mi, limits 200m/64Mi) */
-  readonly resources?: ContainerResources;
-  /** Image. @default NODE_EXPORTER_IMAGE */
-  readonly image?: ImagePin;
+export interface NodeExporterProps extends ComponentProps {
 }
 
 /** Filesystems and mounts that are not disks people fill (kubelet pod mounts, container layers, runtime dirs). */
@@ -29,24 +23,16 @@ const NET_DEVICES_EXCLUDE = '^(veth.*|cali.*|tunl.*|vxlan.*|flannel.*|cni.*|lo)$
  * and mount statistics needs no privilege. It listens on the node's InternalIP only (not 0.0.0.0), where
  * Prometheus scrapes it; tenant pods cannot reach node addresses (their egress is default-deny).
  */
-export class NodeExporter extends Construct {
+export class NodeExporter extends ObservabilityComponent {
   static readonly NAME = 'node-exporter';
   static readonly PORT = 9100;
   static readonly UID = 65534;
 
-  public readonly namespace: string;
-  public readonly resources: ContainerResources;
-  public readonly image: ImagePin;
-  public readonly identity: ComponentIdentity;
   /** Port on every node's address; Prometheus reaches it through a flow to the node addresses. */
   public readonly port = NodeExporter.PORT;
 
   constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
-    super(scope, id);
-    this.namespace = props.namespace ?? OBSERVABILITY_NAMESPACES.nodeAgents;
-    this.resources = props.resources ?? DEFAULT_RESOURCES.nodeExporter;
-    this.image = props.image ?? NODE_EXPORTER_IMAGE;
-    this.identity = new ComponentIdentity({ name: NodeExporter.NAME, component: 'node-metrics', version: this.image.tag });
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.nodeAgents, resources: DEFAULT_RESOURCES.nodeExporter, image: NODE_EXPORTER_IMAGE, name: NodeExporter.NAME, component: 'node-metrics' });
     const labels = this.identity.labels;
 
     serviceAccount(this, NodeExporter.NAME, this.namespace, labels, false);

@@ -1,17 +1,17 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ComponentProps, ObservabilityComponent } from './component';
 import { show } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
-import { ContainerResources } from '../core/security';
 import { hardenedPodSpec } from '../core/hardened-pod';
 import { Flow } from '../network/flow';
 import { FlowPort, IPeerable, Peer, Peers, PodsPeer, Port } from '../network/peer';
 import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
 import { Alertmanager } from './alertmanager';
-import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, ComponentIdentity, flowName, goMemLimit, governingService, httpProbe, IScrapeTarget, NodeAddress, serviceAccount, serviceUrl } from './common';
+import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, flowName, goMemLimit, governingService, httpProbe, IScrapeTarget, NodeAddress, serviceAccount, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
-import { alertRulesYaml, ImagePin, imageRef, OfferedScrapeJob, PlatformNamespaces, PROMETHEUS_IMAGE, prometheusConfig } from './config-files';
+import { alertRulesYaml, imageRef, OfferedScrapeJob, PlatformNamespaces, PROMETHEUS_IMAGE, prometheusConfig } from './config-files';
 import { DEFAULT_PROMETHEUS, DEFAULT_RESOURCES, DEFAULT_STORAGE, OBSERVABILITY_NAMESPACES } from './defaults';
 
 /** The kubelet's authenticated HTTPS port (metrics and cAdvisor). */
@@ -19,13 +19,11 @@ export const KUBELET_PORT = 10250;
 
 const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
 
-export interface PrometheusProps {
+export interface PrometheusProps extends ComponentProps {
   /** Where alerts go; the flow to it (alerts and its own metrics, one port) is declared here. */
   readonly alertmanager: Alertmanager;
   /** The API server: service discovery and the `apiserver` scrape job. */
   readonly apiServer: ApiServerEndpoints;
-  /** Namespace. @default 'monitoring' */
-  readonly namespace?: string;
   /** How long series are kept (Prometheus duration). @default '15d' */
   readonly retention?: string;
   /** Most disk the blocks may use (Kubernetes quantity), below `storageSize`. @default - 80% of storageSize */
@@ -42,10 +40,6 @@ export interface PrometheusProps {
   readonly extraAlloyNamespaces?: readonly string[];
   /** `cluster` external label. @default - none */
   readonly clusterName?: string;
-  /** Requests and limits. @default DEFAULT_RESOURCES.prometheus (150m/300Mi, limits 1/1Gi) */
-  readonly resources?: ContainerResources;
-  /** Image. @default PROMETHEUS_IMAGE */
-  readonly image?: ImagePin;
 }
 
 /**
@@ -54,7 +48,7 @@ export interface PrometheusProps {
  * here — `scrape()` for component pods, `scrapeNodes()` for kubelets and node-exporter on the node addresses,
  * `scrapeAnnotatedPods()` for a namespace's `prometheus.io/scrape` pods — so the config and the policies agree.
  */
-export class Prometheus extends Construct implements IScrapeTarget {
+export class Prometheus extends ObservabilityComponent implements IScrapeTarget {
   static readonly NAME = 'prometheus';
   static readonly PORT = 9090;
   /** uid/gid of `nobody`, as the image runs; the volume directory must be owned by it. */
@@ -63,17 +57,13 @@ export class Prometheus extends Construct implements IScrapeTarget {
   static readonly DATA_DIR = '/prometheus';
   static readonly RULES_DIR = '/etc/prometheus/rules';
 
-  public readonly namespace: string;
   public readonly retention: string;
   public readonly retentionSize: string;
   public readonly scrapeIntervalSeconds: number;
   public readonly storageSize: string;
   public readonly storageClassName: string;
-  public readonly resources: ContainerResources;
-  public readonly image: ImagePin;
   public readonly url: string;
   public readonly rulesText: string;
-  public readonly identity: ComponentIdentity;
   public readonly scrapeName = 'prometheus';
   public readonly metricsPorts = [Port.tcp(Prometheus.PORT)];
 
@@ -87,14 +77,11 @@ export class Prometheus extends Construct implements IScrapeTarget {
   private readonly flowIds = new Set<string>();
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
-    super(scope, id);
-    this.namespace = props.namespace ?? OBSERVABILITY_NAMESPACES.monitoring;
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.prometheus, image: PROMETHEUS_IMAGE, name: Prometheus.NAME, component: 'metrics-store' });
     this.retention = props.retention ?? DEFAULT_PROMETHEUS.retention;
     this.storageSize = props.storageSize ?? DEFAULT_STORAGE.prometheus.size;
     this.storageClassName = props.storageClassName ?? LOCAL_STORAGE_CLASS;
     this.scrapeIntervalSeconds = props.scrapeIntervalSeconds ?? DEFAULT_PROMETHEUS.scrapeIntervalSeconds;
-    this.resources = props.resources ?? DEFAULT_RESOURCES.prometheus;
-    this.image = props.image ?? PROMETHEUS_IMAGE;
     this.componentNamespaces = props.componentNamespaces ?? {};
     this.extraAlloyNamespaces = props.extraAlloyNamespaces ?? [];
     this.clusterName = props.clusterName;
@@ -115,7 +102,6 @@ export class Prometheus extends Construct implements IScrapeTarget {
     // Prometheus reads this flag in base-2 units: "MB" is MiB.
     this.retentionSize = `${Math.floor(retentionBytes / 2 ** 20)}MB`;
 
-    this.identity = new ComponentIdentity({ name: Prometheus.NAME, component: 'metrics-store', version: this.image.tag });
     const labels = this.identity.labels;
     const name = Prometheus.NAME;
     this.rulesText = alertRulesYaml();
@@ -262,9 +248,6 @@ export class Prometheus extends Construct implements IScrapeTarget {
       `Prometheus scrapes pods annotated prometheus.io/scrape in ${namespace} on their metrics ports`);
   }
 
-  toPeer(): Peer {
-    return Peers.pods(this.namespace, this.identity.selector, Prometheus.NAME);
-  }
 
   private flow(id: string, name: string, to: Peer | IPeerable, ports: readonly FlowPort[], description: string): Flow {
     if (this.flowIds.has(id)) throw new Error(`Prometheus: a flow ${show(id)} is declared twice; declare each target once.`);
