@@ -82,26 +82,16 @@ export class Flow extends Construct {
     });
     const ports = this.ports?.map(toPolicyPort);
 
-    if (this.sides !== 'ingress' && this.writesInto(this.from)) {
-      new k8s.KubeNetworkPolicy(this, 'Egress', {
-        metadata: metadata(this.from.namespace, 'egress'),
-        spec: {
-          podSelector: selectorOf(this.from),
-          policyTypes: ['Egress'],
-          egress: [{ to: [policyPeer(this.to)], ...(ports ? { ports } : {}) }],
-        },
+    const side = (id: 'Egress' | 'Ingress', owner: Exclude<Peer, { kind: 'cidr' }>, other: Peer) => {
+      const direction = id === 'Egress' ? 'egress' : 'ingress';
+      const rule = { [id === 'Egress' ? 'to' : 'from']: [policyPeer(other)], ...(ports ? { ports } : {}) };
+      new k8s.KubeNetworkPolicy(this, id, {
+        metadata: metadata(owner.namespace, direction),
+        spec: { podSelector: selectorOf(owner), policyTypes: [id], [direction]: [rule] },
       });
-    }
-    if (this.sides !== 'egress' && this.writesInto(this.to)) {
-      new k8s.KubeNetworkPolicy(this, 'Ingress', {
-        metadata: metadata(this.to.namespace, 'ingress'),
-        spec: {
-          podSelector: selectorOf(this.to),
-          policyTypes: ['Ingress'],
-          ingress: [{ from: [policyPeer(this.from)], ...(ports ? { ports } : {}) }],
-        },
-      });
-    }
+    };
+    if (this.sides !== 'ingress' && this.writesInto(this.from)) side('Egress', this.from, this.to);
+    if (this.sides !== 'egress' && this.writesInto(this.to)) side('Ingress', this.to, this.from);
   }
 
   private writesInto(peer: Peer): peer is Exclude<Peer, { kind: 'cidr' }> {

@@ -4,7 +4,7 @@ import { ComponentProps, ObservabilityComponent } from './component';
 import { hardenedPodSpec } from '../core/hardened-pod';
 import { Flow } from '../network/flow';
 import { Peers, Port } from '../network/peer';
-import { clusterService, flowName, httpProbe, IScrapeTarget, serviceAccount, serviceUrl } from './common';
+import { clusterService, flowName, httpProbe, IScrapeTarget, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { emptyDir } from '../core/volumes';
 import { ALERTMANAGER_IMAGE, alertmanagerConfig, imageRef } from './config-files';
@@ -41,11 +41,9 @@ export class Alertmanager extends ObservabilityComponent implements IScrapeTarge
   public readonly webhook: AlertmanagerWebhook | undefined;
   public readonly url: string;
   public readonly configText: string;
-  public readonly scrapeName = 'alertmanager';
-  public readonly metricsPorts = [Port.tcp(Alertmanager.PORT)];
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
-    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.alertmanager, image: ALERTMANAGER_IMAGE, name: Alertmanager.NAME, component: 'alerting' });
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.alertmanager, image: ALERTMANAGER_IMAGE, name: Alertmanager.NAME, component: 'alerting', metricsPorts: [Port.tcp(Alertmanager.PORT)] });
     this.webhook = props.webhook;
     this.url = serviceUrl(Alertmanager.NAME, this.namespace, Alertmanager.PORT);
     const labels = this.identity.labels;
@@ -62,11 +60,8 @@ export class Alertmanager extends ObservabilityComponent implements IScrapeTarge
       w?.url !== undefined ? { webhookUrl: w.url } : w?.urlSecretName !== undefined ? { webhookUrlFile: `${secretDir}/${ALERTMANAGER_WEBHOOK_SECRET_KEY}` } : {},
     );
 
-    serviceAccount(this, name, this.namespace, labels, false);
-    new k8s.KubeConfigMap(this, 'Config', {
-      metadata: { name: 'alertmanager-config', namespace: this.namespace, labels },
-      data: { 'alertmanager.yml': this.configText },
-    });
+    this.addServiceAccount(false);
+    this.configMap('Config', 'alertmanager-config', { 'alertmanager.yml': this.configText });
     clusterService(this, name, this.namespace, this.identity, [{ name: 'http', port: Alertmanager.PORT }]);
 
     const secretMounts = w?.urlSecretName !== undefined ? [{ name: 'webhook', mountPath: secretDir, readOnly: true }] : [];

@@ -3,9 +3,8 @@ import { Construct } from 'constructs';
 import { ComponentProps, ObservabilityComponent } from './component';
 import { SECURITY_EXEMPTION } from '../core/security';
 import { hardenedPodSpec } from '../core/hardened-pod';
-import { Flow } from '../network/flow';
 import { Port } from '../network/peer';
-import { allowApiServer, ApiServerEndpoints, clusterReader, flowName, goMemLimit, httpProbe, IScrapeTarget, serviceAccount } from './common';
+import { allowApiServer, ApiServerEndpoints, clusterReader, goMemLimit, httpProbe, IScrapeTarget } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { emptyDir } from '../core/volumes';
 import { ALLOY_IMAGE, alloyConfig, imageRef } from './config-files';
@@ -50,11 +49,9 @@ export class Alloy extends ObservabilityComponent implements IScrapeTarget {
   public readonly podLogsPath: string;
   public readonly positionsHostPath: string;
   public readonly configText: string;
-  public readonly scrapeName = 'alloy';
-  public readonly metricsPorts = [Port.tcp(ALLOY_HTTP_PORT)];
 
   constructor(scope: Construct, id: string, props: AlloyProps) {
-    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.nodeAgents, resources: DEFAULT_RESOURCES.alloy, image: ALLOY_IMAGE, name: Alloy.NAME, component: 'log-collector' });
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.nodeAgents, resources: DEFAULT_RESOURCES.alloy, image: ALLOY_IMAGE, name: Alloy.NAME, component: 'log-collector', metricsPorts: [Port.tcp(ALLOY_HTTP_PORT)] });
     this.podLogsPath = props.podLogsPath ?? '/var/log/pods';
     this.positionsHostPath = props.positionsHostPath ?? '/var/lib/platform-kit/alloy';
     const labels = this.identity.labels;
@@ -67,15 +64,12 @@ export class Alloy extends ObservabilityComponent implements IScrapeTarget {
       ...(props.clusterName ? { clusterName: props.clusterName } : {}),
     });
 
-    serviceAccount(this, Alloy.NAME, this.namespace, labels, true);
+    this.addServiceAccount(true);
     clusterReader(this, 'platform-kit-alloy', labels, [
       // discovery.kubernetes (role pod, field selector spec.nodeName): the pods of this node and their labels.
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
     ], { name: Alloy.NAME, namespace: this.namespace });
-    new k8s.KubeConfigMap(this, 'Config', {
-      metadata: { name: 'alloy-config', namespace: this.namespace, labels },
-      data: { 'config.alloy': this.configText },
-    });
+    this.configMap('Config', 'alloy-config', { 'config.alloy': this.configText });
 
     new k8s.KubeDaemonSet(this, 'Resource', {
       metadata: { name: Alloy.NAME, namespace: this.namespace, labels },
@@ -131,13 +125,7 @@ export class Alloy extends ObservabilityComponent implements IScrapeTarget {
       },
     });
 
-    new Flow(this, 'ToLoki', {
-      name: flowName('alloy', 'to', 'loki'),
-      from: this,
-      to: props.loki,
-      ports: [Port.tcp(Loki.HTTP_PORT)],
-      description: 'Alloy pushes the pod logs of its node to Loki',
-    });
+    this.flowTo('ToLoki', props.loki, [Port.tcp(Loki.HTTP_PORT)], 'Alloy pushes the pod logs of its node to Loki');
     allowApiServer(this, this, 'alloy', props.apiServer, 'Alloy discovers the pods of its node (labels for the log streams)');
   }
 
@@ -164,11 +152,9 @@ export class AlloyEvents extends ObservabilityComponent implements IScrapeTarget
   static readonly UID = 473;
 
   public readonly configText: string;
-  public readonly scrapeName = 'alloy-events';
-  public readonly metricsPorts = [Port.tcp(ALLOY_HTTP_PORT)];
 
   constructor(scope: Construct, id: string, props: AlloyEventsProps) {
-    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.logging, resources: DEFAULT_RESOURCES.alloyEvents, image: ALLOY_IMAGE, name: Alloy.NAME, instance: AlloyEvents.NAME, component: 'event-collector' });
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.logging, resources: DEFAULT_RESOURCES.alloyEvents, image: ALLOY_IMAGE, name: Alloy.NAME, instance: AlloyEvents.NAME, component: 'event-collector', metricsPorts: [Port.tcp(ALLOY_HTTP_PORT)] });
     const labels = this.identity.labels;
     this.configText = alloyConfig({
       lokiUrl: props.loki.url,
@@ -177,14 +163,11 @@ export class AlloyEvents extends ObservabilityComponent implements IScrapeTarget
       ...(props.clusterName ? { clusterName: props.clusterName } : {}),
     });
 
-    serviceAccount(this, AlloyEvents.NAME, this.namespace, labels, true);
+    this.addServiceAccount(true);
     clusterReader(this, 'platform-kit-alloy-events', labels, [
       { apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] },
     ], { name: AlloyEvents.NAME, namespace: this.namespace });
-    new k8s.KubeConfigMap(this, 'Config', {
-      metadata: { name: 'alloy-events-config', namespace: this.namespace, labels },
-      data: { 'config.alloy': this.configText },
-    });
+    this.configMap('Config', 'alloy-events-config', { 'config.alloy': this.configText });
 
     new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name: AlloyEvents.NAME, namespace: this.namespace, labels },
@@ -220,13 +203,7 @@ export class AlloyEvents extends ObservabilityComponent implements IScrapeTarget
       },
     });
 
-    new Flow(this, 'ToLoki', {
-      name: flowName('alloy-events', 'to', 'loki'),
-      from: this,
-      to: props.loki,
-      ports: [Port.tcp(Loki.HTTP_PORT)],
-      description: 'the events collector pushes Kubernetes events to Loki',
-    });
+    this.flowTo('ToLoki', props.loki, [Port.tcp(Loki.HTTP_PORT)], 'the events collector pushes Kubernetes events to Loki');
     allowApiServer(this, this, 'alloy-events', props.apiServer, 'the events collector watches Kubernetes events');
   }
 

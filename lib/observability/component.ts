@@ -1,8 +1,10 @@
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ContainerResources } from '../core/security';
-import { IPeerable, Peer, Peers } from '../network/peer';
+import { Flow } from '../network/flow';
+import { FlowPort, IPeerable, Peer, Peers } from '../network/peer';
 import { ImagePin } from './config-files';
-import { ComponentIdentity } from './common';
+import { ComponentIdentity, flowName, serviceAccount } from './common';
 
 /** What every observability component lets its user change besides its own settings. */
 export interface ComponentProps {
@@ -25,6 +27,8 @@ export interface ComponentDefaults {
   readonly instance?: string;
   /** `app.kubernetes.io/component`. */
   readonly component: string;
+  /** Container ports its metrics are served on (what Prometheus' flow opens). @default - none */
+  readonly metricsPorts?: readonly FlowPort[];
 }
 
 /**
@@ -36,7 +40,9 @@ export abstract class ObservabilityComponent extends Construct implements IPeera
   public readonly resources: ContainerResources;
   public readonly image: ImagePin;
   public readonly identity: ComponentIdentity;
-  private readonly peerName: string;
+  /** Short name for flow names and scrape jobs: the instance (`alloy-events`), else the name. */
+  public readonly scrapeName: string;
+  public readonly metricsPorts: readonly FlowPort[];
 
   protected constructor(scope: Construct, id: string, props: ComponentProps, defaults: ComponentDefaults) {
     super(scope, id);
@@ -46,11 +52,27 @@ export abstract class ObservabilityComponent extends Construct implements IPeera
     this.identity = new ComponentIdentity({
       name: defaults.name, ...(defaults.instance !== undefined ? { instance: defaults.instance } : {}), component: defaults.component, version: this.image.tag,
     });
-    this.peerName = defaults.instance ?? defaults.name;
+    this.scrapeName = defaults.instance ?? defaults.name;
+    this.metricsPorts = defaults.metricsPorts ?? [];
   }
 
   /** The component's pods, as a flow peer. */
   toPeer(): Peer {
-    return Peers.pods(this.namespace, this.identity.selector, this.peerName);
+    return Peers.pods(this.namespace, this.identity.selector, this.scrapeName);
+  }
+
+  /** Opens this component → another one on `ports`: one flow, `allow-<this>-to-<target>`. */
+  protected flowTo(id: string, target: IPeerable & { readonly scrapeName: string }, ports: readonly FlowPort[], description: string): Flow {
+    return new Flow(this, id, { name: flowName(this.scrapeName, 'to', target.scrapeName), from: this, to: target, ports, description });
+  }
+
+  /** The component's ServiceAccount (named like it); the API token is mounted only when it calls the API. */
+  protected addServiceAccount(usesApi: boolean): k8s.KubeServiceAccount {
+    return serviceAccount(this, this.scrapeName, this.namespace, this.identity.labels, usesApi);
+  }
+
+  /** A ConfigMap in the component's namespace, with its labels. */
+  protected configMap(id: string, name: string, data: Record<string, string>): k8s.KubeConfigMap {
+    return new k8s.KubeConfigMap(this, id, { metadata: { name, namespace: this.namespace, labels: this.identity.labels }, data });
   }
 }

@@ -5,10 +5,9 @@ import { ComponentProps, ObservabilityComponent } from './component';
 import { tcpLivenessProbe } from '../core/probes';
 import { show } from '../core/errors';
 import { hardenedPodSpec } from '../core/hardened-pod';
-import { Flow } from '../network/flow';
 import { IngressRoute } from '../network/ingress-route';
 import { Port } from '../network/peer';
-import { clusterService, flowName, httpProbe, IScrapeTarget, serviceAccount } from './common';
+import { clusterService, httpProbe, IScrapeTarget } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { emptyDir } from '../core/volumes';
 import {
@@ -71,8 +70,6 @@ export class Grafana extends ObservabilityComponent implements IScrapeTarget {
   public readonly adminSecretName: string;
   public readonly iniText: string;
   public readonly datasourcesText: string;
-  public readonly scrapeName = 'grafana';
-  public readonly metricsPorts = [Port.tcp(Grafana.PORT)];
   /** Names of the dashboard ConfigMaps, in the order added. */
   public readonly dashboardConfigMaps: string[] = [];
 
@@ -80,7 +77,7 @@ export class Grafana extends ObservabilityComponent implements IScrapeTarget {
   private readonly labels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
-    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.grafana, image: GRAFANA_IMAGE, name: Grafana.NAME, component: 'dashboards' });
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.grafana, image: GRAFANA_IMAGE, name: Grafana.NAME, component: 'dashboards', metricsPorts: [Port.tcp(Grafana.PORT)] });
     this.host = props.ingress?.host ?? DEFAULT_GRAFANA.host;
     this.tlsSecretName = props.ingress?.tlsSecretName ?? DEFAULT_GRAFANA.tlsSecretName;
     this.adminSecretName = props.adminSecretName ?? DEFAULT_GRAFANA.adminSecretName;
@@ -102,19 +99,10 @@ export class Grafana extends ObservabilityComponent implements IScrapeTarget {
     });
     const providerText = grafanaDashboardProvider({ path: DASHBOARDS_DIR });
 
-    serviceAccount(this, name, this.namespace, labels, false);
-    new k8s.KubeConfigMap(this, 'Config', {
-      metadata: { name: 'grafana-config', namespace: this.namespace, labels },
-      data: { 'grafana.ini': this.iniText },
-    });
-    new k8s.KubeConfigMap(this, 'Datasources', {
-      metadata: { name: 'grafana-datasources', namespace: this.namespace, labels },
-      data: { 'datasources.yaml': this.datasourcesText },
-    });
-    new k8s.KubeConfigMap(this, 'DashboardProvider', {
-      metadata: { name: 'grafana-dashboard-provider', namespace: this.namespace, labels },
-      data: { 'dashboards.yaml': providerText },
-    });
+    this.addServiceAccount(false);
+    this.configMap('Config', 'grafana-config', { 'grafana.ini': this.iniText });
+    this.configMap('Datasources', 'grafana-datasources', { 'datasources.yaml': this.datasourcesText });
+    this.configMap('DashboardProvider', 'grafana-dashboard-provider', { 'dashboards.yaml': providerText });
     for (const [file, dashboard] of Object.entries(props.dashboards ?? platformDashboards())) this.addDashboard(file, dashboard);
     clusterService(this, name, this.namespace, this.identity, [{ name: 'http', port: Grafana.PORT }]);
 
@@ -184,20 +172,8 @@ export class Grafana extends ObservabilityComponent implements IScrapeTarget {
       },
     });
 
-    new Flow(this, 'ToPrometheus', {
-      name: flowName('grafana', 'to', 'prometheus'),
-      from: this,
-      to: props.prometheus,
-      ports: [Port.tcp(Prometheus.PORT)],
-      description: 'Grafana queries Prometheus (datasource)',
-    });
-    new Flow(this, 'ToLoki', {
-      name: flowName('grafana', 'to', 'loki'),
-      from: this,
-      to: props.loki,
-      ports: [Port.tcp(Loki.HTTP_PORT)],
-      description: 'Grafana queries Loki (datasource)',
-    });
+    this.flowTo('ToPrometheus', props.prometheus, [Port.tcp(Prometheus.PORT)], 'Grafana queries Prometheus (datasource)');
+    this.flowTo('ToLoki', props.loki, [Port.tcp(Loki.HTTP_PORT)], 'Grafana queries Loki (datasource)');
     new IngressRoute(this, 'Ingress', {
       name,
       namespace: this.namespace,

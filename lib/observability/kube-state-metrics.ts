@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ComponentProps, ObservabilityComponent } from './component';
 import { hardenedPodSpec } from '../core/hardened-pod';
 import { Port } from '../network/peer';
-import { allowApiServer, ApiServerEndpoints, clusterReader, httpProbe, IScrapeTarget, serviceAccount } from './common';
+import { allowApiServer, ApiServerEndpoints, clusterReader, httpProbe, IScrapeTarget } from './common';
 import { imageRef, KUBE_STATE_METRICS_IMAGE } from './config-files';
 import { DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
 
@@ -35,15 +35,13 @@ export class KubeStateMetrics extends ObservabilityComponent implements IScrapeT
   static readonly TELEMETRY_PORT = 8081;
   static readonly UID = 65534;
 
-  public readonly scrapeName = 'kube-state-metrics';
-  public readonly metricsPorts = [Port.tcp(KubeStateMetrics.METRICS_PORT), Port.tcp(KubeStateMetrics.TELEMETRY_PORT)];
 
   constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
-    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.kubeStateMetrics, image: KUBE_STATE_METRICS_IMAGE, name: KubeStateMetrics.NAME, component: 'cluster-metrics' });
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.kubeStateMetrics, image: KUBE_STATE_METRICS_IMAGE, name: KubeStateMetrics.NAME, component: 'cluster-metrics', metricsPorts: [Port.tcp(KubeStateMetrics.METRICS_PORT), Port.tcp(KubeStateMetrics.TELEMETRY_PORT)] });
     const labels = this.identity.labels;
     const name = KubeStateMetrics.NAME;
 
-    serviceAccount(this, name, this.namespace, labels, true);
+    this.addServiceAccount(true);
     const groups = [...new Set(KUBE_STATE_METRICS_RESOURCES.map((r) => r.apiGroup))];
     clusterReader(this, `platform-kit-${name}`, labels, groups.map((apiGroup) => ({
       apiGroups: [apiGroup],

@@ -5,7 +5,7 @@ import { tcpLivenessProbe } from '../core/probes';
 import { hardenedPodSpec } from '../core/hardened-pod';
 import { Port } from '../network/peer';
 import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
-import { clusterService, goMemLimit, governingService, httpProbe, IScrapeTarget, serviceAccount, serviceUrl } from './common';
+import { clusterService, goMemLimit, governingService, httpProbe, IScrapeTarget, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { imageRef, LOKI_IMAGE, lokiConfig } from './config-files';
 import { DEFAULT_LOKI, DEFAULT_RESOURCES, DEFAULT_STORAGE, OBSERVABILITY_NAMESPACES } from './defaults';
@@ -54,11 +54,9 @@ export class Loki extends ObservabilityComponent implements IScrapeTarget {
   public readonly url: string;
   /** The generated Loki configuration file. */
   public readonly configText: string;
-  public readonly scrapeName = 'loki';
-  public readonly metricsPorts = [Port.tcp(Loki.HTTP_PORT)];
 
   constructor(scope: Construct, id: string, props: LokiProps = {}) {
-    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.logging, resources: DEFAULT_RESOURCES.loki, image: LOKI_IMAGE, name: Loki.NAME, component: 'log-store' });
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.logging, resources: DEFAULT_RESOURCES.loki, image: LOKI_IMAGE, name: Loki.NAME, component: 'log-store', metricsPorts: [Port.tcp(Loki.HTTP_PORT)] });
     this.retentionDays = props.retentionDays ?? DEFAULT_LOKI.retentionDays;
     this.ingestionRateMb = props.ingestionRateMb ?? DEFAULT_LOKI.ingestionRateMb;
     this.ingestionBurstSizeMb = props.ingestionBurstSizeMb ?? DEFAULT_LOKI.ingestionBurstSizeMb;
@@ -80,11 +78,8 @@ export class Loki extends ObservabilityComponent implements IScrapeTarget {
       grpcPort: Loki.GRPC_PORT,
     });
 
-    serviceAccount(this, Loki.NAME, this.namespace, labels, false);
-    new k8s.KubeConfigMap(this, 'Config', {
-      metadata: { name: 'loki-config', namespace: this.namespace, labels },
-      data: { 'loki.yaml': this.configText },
-    });
+    this.addServiceAccount(false);
+    this.configMap('Config', 'loki-config', { 'loki.yaml': this.configText });
     clusterService(this, Loki.NAME, this.namespace, this.identity, [{ name: 'http', port: Loki.HTTP_PORT }]);
     const serviceName = governingService(this, Loki.NAME, this.namespace, this.identity, [{ name: 'http', port: Loki.HTTP_PORT }]);
 

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ComponentProps, ObservabilityComponent } from './component';
 import { tcpLivenessProbe } from '../core/probes';
 import { hardenedPodSpec } from '../core/hardened-pod';
-import { httpProbe, serviceAccount } from './common';
+import { httpProbe } from './common';
 import { imageRef, NODE_EXPORTER_IMAGE } from './config-files';
 import { DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
 
@@ -35,7 +35,7 @@ export class NodeExporter extends ObservabilityComponent {
     super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.nodeAgents, resources: DEFAULT_RESOURCES.nodeExporter, image: NODE_EXPORTER_IMAGE, name: NodeExporter.NAME, component: 'node-metrics' });
     const labels = this.identity.labels;
 
-    serviceAccount(this, NodeExporter.NAME, this.namespace, labels, false);
+    this.addServiceAccount(false);
 
     new k8s.KubeDaemonSet(this, 'Resource', {
       metadata: { name: NodeExporter.NAME, namespace: this.namespace, labels },

@@ -9,7 +9,7 @@ import { Flow } from '../network/flow';
 import { FlowPort, IPeerable, Peer, Peers, PodsPeer, Port } from '../network/peer';
 import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
 import { Alertmanager } from './alertmanager';
-import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, flowName, goMemLimit, governingService, httpProbe, IScrapeTarget, NodeAddress, serviceAccount, serviceUrl } from './common';
+import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, flowName, goMemLimit, governingService, httpProbe, IScrapeTarget, NodeAddress, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { alertRulesYaml, imageRef, OfferedScrapeJob, PlatformNamespaces, PROMETHEUS_IMAGE, prometheusConfig } from './config-files';
 import { DEFAULT_PROMETHEUS, DEFAULT_RESOURCES, DEFAULT_STORAGE, OBSERVABILITY_NAMESPACES } from './defaults';
@@ -64,8 +64,6 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
   public readonly storageClassName: string;
   public readonly url: string;
   public readonly rulesText: string;
-  public readonly scrapeName = 'prometheus';
-  public readonly metricsPorts = [Port.tcp(Prometheus.PORT)];
 
   private readonly alertmanagerUrl: string;
   private readonly componentNamespaces: Partial<PlatformNamespaces>;
@@ -77,7 +75,7 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
   private readonly flowIds = new Set<string>();
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
-    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.prometheus, image: PROMETHEUS_IMAGE, name: Prometheus.NAME, component: 'metrics-store' });
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.prometheus, image: PROMETHEUS_IMAGE, name: Prometheus.NAME, component: 'metrics-store', metricsPorts: [Port.tcp(Prometheus.PORT)] });
     this.retention = props.retention ?? DEFAULT_PROMETHEUS.retention;
     this.storageSize = props.storageSize ?? DEFAULT_STORAGE.prometheus.size;
     this.storageClassName = props.storageClassName ?? LOCAL_STORAGE_CLASS;
@@ -106,7 +104,7 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
     const name = Prometheus.NAME;
     this.rulesText = alertRulesYaml();
 
-    serviceAccount(this, name, this.namespace, labels, true);
+    this.addServiceAccount(true);
     clusterReader(this, `platform-kit-${name}`, labels, [
       // Service discovery (node, pod, endpointslice roles) and the kubelet's /metrics and /metrics/cadvisor.
       { apiGroups: [''], resources: ['nodes', 'nodes/metrics', 'pods', 'services'], verbs: ['get', 'list', 'watch'] },
@@ -115,14 +113,8 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
       { nonResourceUrLs: ['/metrics'], verbs: ['get'] },
     ], { name, namespace: this.namespace });
 
-    new k8s.KubeConfigMap(this, 'Config', {
-      metadata: { name: 'prometheus-config', namespace: this.namespace, labels },
-      data: { 'prometheus.yml': Lazy.any({ produce: () => this.configText }) },
-    });
-    new k8s.KubeConfigMap(this, 'Rules', {
-      metadata: { name: 'prometheus-rules', namespace: this.namespace, labels },
-      data: { 'platform-kit.yaml': this.rulesText },
-    });
+    this.configMap('Config', 'prometheus-config', { 'prometheus.yml': Lazy.any({ produce: () => this.configText }) });
+    this.configMap('Rules', 'prometheus-rules', { 'platform-kit.yaml': this.rulesText });
     clusterService(this, name, this.namespace, this.identity, [{ name: 'http', port: Prometheus.PORT }]);
     const serviceName = governingService(this, name, this.namespace, this.identity, [{ name: 'http', port: Prometheus.PORT }]);
 
