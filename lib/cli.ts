@@ -2,7 +2,7 @@ import { loadConfigFile } from './config/load';
 import { UserError } from './core/errors';
 import { gitopsWarnings } from './gitops/config';
 import { synthesize } from './output/synth';
-import { writeAtomically } from './output/write';
+import { writeOutput } from './output/write';
 
 export const USAGE = 'usage: npm run synth -- [--config platform.yaml] [--out dist]';
 
@@ -26,10 +26,11 @@ export function runCli(argv: readonly string[], io: CliIo = consoleIo): number {
     }
     const config = loadConfigFile(args.config);
     const result = synthesize(config);
-    writeAtomically(args.out, result.files);
+    const written = writeOutput(args.out, result.files, { configFile: args.config });
     for (const line of result.report) io.out(line);
+    for (const line of written.warnings) io.out(`warning: ${line}`);
     for (const line of gitopsWarnings(config)) io.out(line);
-    io.out(`Platform Kit: ${result.objectCount} objects in ${result.files.length} files written to ${args.out}/ from ${args.config}`);
+    io.out(`Platform Kit: ${result.objectCount} objects in ${result.files.filter((f) => f.path.endsWith('.yaml')).length} files written to ${args.out}/ from ${args.config}`);
     return 0;
   } catch (e) {
     if (e instanceof UserError) {

@@ -4,6 +4,7 @@ import { PlatformConfig } from '../config/platform-config';
 import { Flow } from '../network/flow';
 import { buildPlatform } from '../platform';
 import { layoutFiles, OutputFile } from './layout';
+import { markerFile } from './marker';
 import { synthesizeObjects } from './synthesized';
 
 export interface SynthResult {
@@ -18,5 +19,5 @@ export function synthesize(config: PlatformConfig): SynthResult {
   const app: App = buildPlatform(config);
   const objects = synthesizeObjects(app);
   const report = runChecks({ config, objects, flows: Flow.all(app) });
-  return { files: layoutFiles(objects), objectCount: objects.length, report };
+  return { files: [...layoutFiles(objects), markerFile()], objectCount: objects.length, report };
 }
