@@ -1,10 +1,43 @@
 import { loadConfigFile } from './config/load';
 import { UserError } from './core/errors';
 import { gitopsWarnings } from './gitops/config';
+import { checkOwnership } from './output/ownership';
+import { planChanges, readTree, renderPlan } from './output/plan';
 import { synthesize } from './output/synth';
-import { writeOutput } from './output/write';
+import { PhaseTimings } from './output/timings';
+import { currentOutputDir, writeOutput } from './output/write';
 
-export const USAGE = 'usage: npm run synth -- [--config platform.yaml] [--out dist]';
+export const USAGE = 'usage: npm run synth -- [--config FILE] [--out DIR] [--plan | --check]';
+
+/** Exit code of `--plan` when the output would change (0: no change; 1: a config or check problem; 2: a bug). */
+export const EXIT_PLAN_CHANGES = 3;
+
+/** `--help`: every flag and command, one line each. A test keeps it in step with the flags parseArgs accepts. */
+export const HELP = [
+  USAGE,
+  '',
+  'Synthesizes the platform description into Kubernetes YAML, after every check passed; writes nothing on any error.',
+  '',
+  'Flags:',
+  '  --config FILE   platform description to read (default: platform.yaml)',
+  '  --out DIR       output directory (default: dist); only a missing, empty or Platform Kit-marked directory is replaced',
+  `  --plan          print per unit the objects a synth would add, change and remove; write nothing; exit 0 = no change, ${EXIT_PLAN_CHANGES} = changes`,
+  '  --check         validate the config and run every check; write nothing',
+  '  --help, -h      print this help',
+  '',
+  'Commands:',
+  '  npm run synth   synthesize platform.yaml into dist/ (compiles only the .ts files that changed)',
+  '  npm run plan    the same as npm run synth -- --plan',
+  '  npm run check   the same as npm run synth -- --check',
+  '  npm test        type-check everything, then run the tests',
+  '  npm run bench   time whole synth commands on generated platforms (figures only; never fails on time)',
+  '  npm run schema  regenerate platform.schema.json from the code',
+  '  npm run build   full tsc build of build/ (synth does not need it)',
+  '',
+  'Exit codes: 0 done (plan: nothing would change), 1 a problem in the config or a failed check, 2 a bug in Platform Kit,',
+  `  ${EXIT_PLAN_CHANGES} (--plan only) the output would change.`,
+  'Environment: PLATFORM_KIT_TIMINGS=1 prints the time of each phase (json: as JSON); PLATFORM_KIT_DEBUG=1 shows stack traces.',
+];
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -13,25 +46,52 @@ export interface CliIo {
 
 const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
+type Mode = 'synth' | 'plan' | 'check';
+
+interface Args {
+  readonly config: string;
+  readonly out: string;
+  readonly mode: Mode;
+}
+
 /**
  * `npm run synth`: load platform.yaml, synthesize and check everything in memory, then replace the output directory
- * at once. Returns the exit code; a user mistake is one clear message and exit 1, never a stack trace.
+ * at once (or, with --plan/--check, only report). Returns the exit code; a user mistake is one clear message and
+ * exit 1, never a stack trace.
  */
 export function runCli(argv: readonly string[], io: CliIo = consoleIo): number {
+  const timings = new PhaseTimings();
   try {
     const args = parseArgs(argv);
     if (args === 'help') {
-      io.out(USAGE);
+      for (const line of HELP) io.out(line);
       return 0;
     }
-    const config = loadConfigFile(args.config);
-    const result = synthesize(config);
-    const written = writeOutput(args.out, result.files, { configFile: args.config });
-    for (const line of result.report) io.out(line);
-    for (const line of written.warnings) io.out(`warning: ${line}`);
-    for (const line of gitopsWarnings(config)) io.out(line);
-    io.out(`Platform Kit: ${result.objectCount} objects in ${result.files.filter((f) => f.path.endsWith('.yaml')).length} files written to ${args.out}/ from ${args.config}`);
-    return 0;
+    const config = timings.time('load', () => loadConfigFile(args.config));
+    const result = synthesize(config, timings);
+    const ownership = { configFile: args.config };
+    let code = 0;
+    if (args.mode === 'synth') {
+      const written = timings.time('write', () => writeOutput(args.out, result.files, ownership));
+      for (const line of result.report) io.out(line);
+      for (const line of written.warnings) io.out(`warning: ${line}`);
+      for (const line of gitopsWarnings(config)) io.out(line);
+      io.out(`Platform Kit: ${result.objectCount} objects in ${result.files.filter((f) => f.path.endsWith('.yaml')).length} files written to ${args.out}/ from ${args.config}`);
+    } else if (args.mode === 'plan') {
+      checkOwnership(args.out, ownership);
+      const plan = timings.time('plan', () => planChanges(readTree(currentOutputDir(args.out)), result.files));
+      for (const line of gitopsWarnings(config)) io.out(line);
+      for (const line of renderPlan(plan, args.out, { argoCd: config.gitops.enabled })) io.out(line);
+      code = plan.hasChanges ? EXIT_PLAN_CHANGES : 0;
+    } else {
+      checkOwnership(args.out, ownership);
+      for (const line of result.report) io.out(line);
+      for (const line of gitopsWarnings(config)) io.out(line);
+      io.out(`Platform Kit: check passed: ${result.objectCount} objects from ${args.config} pass every check; nothing was written.`);
+    }
+    const timing = timings.report();
+    if (timing) io.err(timing);
+    return code;
   } catch (e) {
     if (e instanceof UserError) {
       io.err(`error: ${e.message}`);
@@ -46,19 +106,25 @@ export function runCli(argv: readonly string[], io: CliIo = consoleIo): number {
   }
 }
 
-function parseArgs(argv: readonly string[]): { config: string; out: string } | 'help' {
-  const args = { config: 'platform.yaml', out: 'dist' };
+function parseArgs(argv: readonly string[]): Args | 'help' {
+  let config = 'platform.yaml';
+  let out = 'dist';
+  const modes = new Set<Mode>();
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
     if (flag === '--help' || flag === '-h') return 'help';
-    if ((flag === '--config' || flag === '--out') && value !== undefined && !value.startsWith('--')) {
-      args[flag === '--config' ? 'config' : 'out'] = value;
+    if (flag === '--plan' || flag === '--check') {
+      modes.add(flag === '--plan' ? 'plan' : 'check');
+    } else if ((flag === '--config' || flag === '--out') && value !== undefined && !value.startsWith('--')) {
+      if (flag === '--config') config = value;
+      else out = value;
       i++;
     } else {
       const why = flag === '--config' || flag === '--out' ? `${flag} needs a value` : `${JSON.stringify(flag)} is not an option`;
-      throw new UserError('bad arguments', [`${why}; ${USAGE}`]);
+      throw new UserError('bad arguments', [`${why}; ${USAGE} (--help lists every flag)`]);
     }
   }
-  return args;
+  if (modes.size > 1) throw new UserError('bad arguments', [`--plan and --check are two different runs; pass one. ${USAGE}`]);
+  return { config, out, mode: [...modes][0] ?? 'synth' };
 }

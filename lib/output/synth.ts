@@ -6,6 +6,7 @@ import { buildPlatform } from '../platform';
 import { layoutFiles, OutputFile } from './layout';
 import { markerFile } from './marker';
 import { synthesizeObjects } from './synthesized';
+import { PhaseTimings } from './timings';
 
 export interface SynthResult {
   readonly files: OutputFile[];
@@ -15,9 +16,12 @@ export interface SynthResult {
 }
 
 /** Config → constructs → objects → checks → files, all in memory; nothing is written here. */
-export function synthesize(config: PlatformConfig): SynthResult {
-  const app: App = buildPlatform(config);
-  const objects = synthesizeObjects(app);
-  const report = runChecks({ config, objects, flows: Flow.all(app) });
-  return { files: [...layoutFiles(objects), markerFile()], objectCount: objects.length, report };
+export function synthesize(config: PlatformConfig, timings: PhaseTimings = new PhaseTimings()): SynthResult {
+  const { app, objects } = timings.time('build', () => {
+    const built: App = buildPlatform(config);
+    return { app: built, objects: synthesizeObjects(built) };
+  });
+  const report = timings.time('checks', () => runChecks({ config, objects, flows: Flow.all(app) }));
+  const files = timings.time('render', () => [...layoutFiles(objects), markerFile()]);
+  return { files, objectCount: objects.length, report };
 }
