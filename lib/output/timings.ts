@@ -26,6 +26,9 @@ export class PhaseTimings {
     if (Number.isFinite(compile)) result.compile = round(compile);
     for (const [phase, ms] of this.phases) result[phase] = round(ms);
     result.total = round(performance.now());
+    // CPU time of this process: on a busy machine the wall time includes waiting for a core, CPU time does not.
+    const cpu = process.cpuUsage();
+    result.cpu = round((cpu.user + cpu.system) / 1000);
     result.peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
     return result;
   }
