@@ -7,7 +7,7 @@ import { synthesize } from './output/synth';
 import { PhaseTimings } from './output/timings';
 import { currentOutputDir, writeOutput } from './output/write';
 
-export const USAGE = 'usage: npm run synth -- [--config FILE] [--out DIR] [--plan | --check]';
+export const USAGE = 'usage: npm run synth -- [--config platform.yaml] [--out dist] [--plan | --check]';
 
 /** Exit code of `--plan` when the output would change (0: no change; 1: a config or check problem; 2: a bug). */
 export const EXIT_PLAN_CHANGES = 3;
@@ -30,6 +30,7 @@ export const HELP = [
   '  npm run plan    the same as npm run synth -- --plan',
   '  npm run check   the same as npm run synth -- --check',
   '  npm test        type-check everything, then run the tests',
+  '  npm run typecheck  only the type-check (tsc --noEmit over lib, tests, bench, scripts)',
   '  npm run bench   time whole synth commands on generated platforms (figures only; never fails on time)',
   '  npm run schema  regenerate platform.schema.json from the code',
   '  npm run build   full tsc build of build/ (synth does not need it)',

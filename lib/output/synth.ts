@@ -3,8 +3,10 @@ import { runChecks } from '../checks/run-checks';
 import { PlatformConfig } from '../config/platform-config';
 import { Flow } from '../network/flow';
 import { buildPlatform } from '../platform';
+import { firstTimeSecretsStub } from './first-time-secrets';
 import { layoutFiles, OutputFile } from './layout';
 import { markerFile } from './marker';
+import { readmeFile } from './readme';
 import { synthesizeObjects } from './synthesized';
 import { PhaseTimings } from './timings';
 
@@ -21,7 +23,12 @@ export function synthesize(config: PlatformConfig, timings: PhaseTimings = new P
     const built: App = buildPlatform(config);
     return { app: built, objects: synthesizeObjects(built) };
   });
-  const report = timings.time('checks', () => runChecks({ config, objects, flows: Flow.all(app) }));
-  const files = timings.time('render', () => [...layoutFiles(objects), markerFile()]);
+  const flows = Flow.all(app);
+  const report = timings.time('checks', () => runChecks({ config, objects, flows }));
+  const files = timings.time('render', () => {
+    const manifests = layoutFiles(objects);
+    const readme = readmeFile({ files: manifests, flows, capacity: report, secrets: firstTimeSecretsStub(app, config) });
+    return [...manifests, readme, markerFile()];
+  });
   return { files, objectCount: objects.length, report };
 }

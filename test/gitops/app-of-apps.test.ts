@@ -22,7 +22,8 @@ const argoObjects = () => defaultOutput().filter((o) => o.path.startsWith('argoc
 const platformObjects = () => defaultOutput().filter((o) => !o.path.startsWith('argocd/')).map((o) => o.manifest);
 const children = (argo: any[]) => argo.filter((m) => m.kind === 'Application' && m.metadata.name !== ROOT);
 /** Folders of dist/ other than argocd/, e.g. `platform/10-tenancy`. */
-const unitFolders = () => [...new Set(synthDefault().files.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))))].filter((d) => d !== 'argocd');
+// Files at the top of dist/ (README.md, the ownership marker) belong to no unit.
+const unitFolders = () => [...new Set(synthDefault().files.filter((f) => f.path.includes('/')).map((f) => f.path.slice(0, f.path.lastIndexOf('/'))))].filter((d) => d !== 'argocd');
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 const kindKeys = (list: Array<{ group: string; kind: string }>) => list.map((k) => `${k.group}/${k.kind}`).sort(byteOrder);
