@@ -40,6 +40,22 @@ describe('scripts/run.js: compile only what changed, then run', () => {
     expect(launch(dir).stdout).toBe('hi  compiled=1\n');
   });
 
+  test('modules run from the V8 code cache give the same results, an edited module is compiled afresh, and =0 turns it off', () => {
+    const dir = project();
+    const cache = path.join(dir, 'build', '.code-cache');
+    expect(launch(dir, 'x').stdout).toBe('hello x compiled=2\n');
+    const entries = fs.readdirSync(cache).length;
+    expect(entries).toBe(2); // main.js and greeting.js (the compiler loads before the cache is installed)
+    expect(launch(dir, 'x').stdout).toBe('hello x compiled=0\n');
+    edit(path.join(dir, 'lib', 'greeting.ts'), "export const greeting: string = 'hey';\n");
+    expect(launch(dir, 'x').stdout).toBe('hey x compiled=1\n');
+    expect(fs.readdirSync(cache).length).toBe(entries); // one file per module path: replaced, not added
+    fs.rmSync(cache, { recursive: true });
+    const off = spawnSync(process.execPath, [path.join(dir, 'scripts', 'run.js'), 'main.js'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PLATFORM_KIT_CODE_CACHE: '0' } });
+    expect(off.stdout).toBe('hey  compiled=0\n');
+    expect(fs.existsSync(cache)).toBe(false);
+  });
+
   test('a syntax error stops the run with the file and line, and runs nothing', () => {
     const dir = project();
     launch(dir);
