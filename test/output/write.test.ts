@@ -81,6 +81,17 @@ describe('recovery from an interrupted synth', () => {
     expect(listing(out)).toEqual([MARKER_NAME, 'b.yaml'].sort());
   });
 
+  test('an empty lock (its creator was killed before writing its pid) is taken over once it is a few seconds old', () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'dist');
+    const lock = path.join(dir, '.synth-dist.lock');
+    fs.writeFileSync(lock, '');
+    const old = new Date(Date.now() - 10_000);
+    fs.utimesSync(lock, old, old);
+    writeOutput(out, [file('a.yaml')], { lockTimeoutMs: 2_000 });
+    expect(fs.readdirSync(dir)).toEqual(['dist']);
+  });
+
   test('a lock held by a live process is waited for, then refused with the lock file named', () => {
     const dir = tempDir();
     const out = path.join(dir, 'dist');
