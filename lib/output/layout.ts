@@ -1,7 +1,7 @@
-import { stringify } from 'yaml';
 import { kebab } from '../network/flow';
 import { GENERATED_BY } from './marker';
 import { SynthesizedObject } from './synthesized';
+import { renderYaml } from './yaml-render';
 
 /**
  * Apply order of kinds inside one file (the order Helm installs in): Namespaces and the policies that must exist
@@ -73,6 +73,6 @@ function render(path: string, title: string, objects: SynthesizedObject[]): Outp
     .map((o, i) => ({ o, i }))
     .sort((a, b) => kindRank(a.o.manifest.kind) - kindRank(b.o.manifest.kind) || a.i - b.i)
     .map(({ o }) => o);
-  const docs = sorted.map((o) => stringify(o.manifest, { lineWidth: 0, aliasDuplicateObjects: false }).trimEnd());
+  const docs = sorted.map((o) => renderYaml(o.manifest).trimEnd());
   return { path, content: `${HEADER}\n# ${title}\n---\n${docs.join('\n---\n')}\n`, objects: sorted };
 }
