@@ -17,9 +17,9 @@ import { checkOwnership, OwnershipContext } from './ownership';
  *   3. renames the output to `.synth-<name>.old`, and at once `.ready` to the output;
  *   4. deletes `.old` (a failure there is a warning: the new tree is already in place).
  * A kill leaves the old tree (before 3) or the new one (after 3) at the path; the only other state is the gap between
- * the two renames of step 3, where the path is missing and the complete new tree waits in `.ready`. Every later run
- * (synth, --plan, --check) starts by recovering: `.ready` without an output is moved into place (plan and check only
- * read it there), and every other leftover is deleted.
+ * the two renames of step 3, where the path is missing and the complete new tree waits in `.ready`. The next synth
+ * starts by recovering: `.ready` without an output is moved into place and every other leftover is deleted (--plan
+ * and --check write nothing, so they read the tree from `.ready`: see currentOutputDir).
  */
 export interface WriteOptions extends OwnershipContext {
   /** How long to wait for a concurrent synth into the same directory. @default 60_000 */
