@@ -52,6 +52,7 @@ describe('an output directory is Platform Kit\'s or it is refused, with nothing 
     expect(run.code).toBe(1);
     expect(run.text).toMatch(/it holds the config file .*platform\.yaml\. Nothing was written/);
     expect(treeHash(dir)).toBe(before);
+    expect(fs.readdirSync(dir).sort()).toEqual(['notes', 'platform.yaml']); // no lock or staging directory either
   });
 
   test('a directory containing the config file further down is refused', () => {
