@@ -62,6 +62,7 @@ interface Args {
  */
 export function runCli(argv: readonly string[], io: CliIo = consoleIo): number {
   const timings = new PhaseTimings();
+  let wrote: string | undefined; // set once the new tree is in place: an error after that must not say "nothing was written"
   try {
     const args = parseArgs(argv);
     if (args === 'help') {
@@ -74,6 +75,7 @@ export function runCli(argv: readonly string[], io: CliIo = consoleIo): number {
     let code = 0;
     if (args.mode === 'synth') {
       const written = timings.time('write', () => writeOutput(args.out, result.files, ownership));
+      wrote = args.out;
       for (const line of result.report) io.out(line);
       for (const line of written.warnings) io.out(`warning: ${line}`);
       for (const line of gitopsWarnings(config)) io.out(line);
@@ -96,13 +98,15 @@ export function runCli(argv: readonly string[], io: CliIo = consoleIo): number {
   } catch (e) {
     if (e instanceof UserError) {
       io.err(`error: ${e.message}`);
+      if (wrote) io.err(`(the new output was written to ${wrote}/ before this error)`);
       return 1;
     }
     // Construct validations throw plain Errors whose message already names the prop, the value and the fix; a
     // stack trace would bury it. PLATFORM_KIT_DEBUG=1 shows the trace when it looks like a bug in Platform Kit.
     if (process.env.PLATFORM_KIT_DEBUG) throw e;
     io.err(`error: ${(e as Error).message ?? String(e)}`);
-    io.err('(nothing was written; if this looks like a bug in Platform Kit rather than in platform.yaml, run again with PLATFORM_KIT_DEBUG=1 for the stack trace)');
+    const state = wrote ? `the new output was written to ${wrote}/ before this error` : 'nothing was written';
+    io.err(`(${state}; if this looks like a bug in Platform Kit rather than in platform.yaml, run again with PLATFORM_KIT_DEBUG=1 for the stack trace)`);
     return 2;
   }
 }

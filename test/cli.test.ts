@@ -61,3 +61,22 @@ describe('npm run synth -- --config <file> --out <dir>', () => {
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
   });
 });
+
+describe('an error after the new tree is in place', () => {
+  test('says the output was written, never "nothing was written"', () => {
+    // GIVEN a synth whose write succeeds and whose reporting afterwards fails
+    const dir = tempDir();
+    const config = path.join(dir, 'p.yaml');
+    fs.writeFileSync(config, `${MINIMAL_CLUSTER}tenants:\n  - name: team-a\nmysql: { enabled: false }\nobservability: { enabled: false }\ngitops: { enabled: false }\n`);
+    const spy = jest.spyOn(require('../lib/gitops/config'), 'gitopsWarnings').mockImplementation(() => { throw new Error('boom'); });
+    const err: string[] = [];
+    // WHEN
+    const code = runCli(['--config', config, '--out', path.join(dir, 'out')], { out: () => undefined, err: (l) => err.push(l) });
+    spy.mockRestore();
+    // THEN
+    expect(code).toBe(2);
+    expect(fs.existsSync(path.join(dir, 'out', 'platform', '10-tenancy', '10-team-a.yaml'))).toBe(true);
+    expect(err.join('\n')).toMatch(/\(the new output was written to .*out\/ before this error;/);
+    expect(err.join('\n')).not.toMatch(/nothing was written/);
+  });
+});
