@@ -9,7 +9,7 @@ import { currentOutputDir, writeOutput } from './output/write';
 
 export const USAGE = 'usage: npm run synth -- [--config platform.yaml] [--out dist] [--plan | --check]';
 
-/** Exit code of `--plan` when the output would change (0: no change; 1: a config or check problem; 2: a bug). */
+/** Exit code of `--plan` when the output would change (0: no change; 1: a config or check problem; 2: any other error). */
 export const EXIT_PLAN_CHANGES = 3;
 
 /** `--help`: every flag and command, one line each. A test keeps it in step with the flags parseArgs accepts. */
@@ -35,8 +35,8 @@ export const HELP = [
   '  npm run schema  regenerate platform.schema.json from the code',
   '  npm run build   full tsc build of build/ (synth does not need it)',
   '',
-  'Exit codes: 0 done (plan: nothing would change), 1 a problem in the config or a failed check, 2 a bug in Platform Kit,',
-  `  ${EXIT_PLAN_CHANGES} (--plan only) the output would change.`,
+  'Exit codes: 0 done (plan: nothing would change), 1 a problem in the config or a failed check, 2 any other error',
+  `  (a construct refused a value, or a bug in Platform Kit), ${EXIT_PLAN_CHANGES} (--plan only) the output would change.`,
   'Environment: PLATFORM_KIT_TIMINGS=1 prints the time of each phase (json: as JSON); PLATFORM_KIT_DEBUG=1 shows stack traces.',
 ];
 
