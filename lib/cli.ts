@@ -1,10 +1,48 @@
 import { loadConfigFile } from './config/load';
 import { UserError } from './core/errors';
-import { BuildOptions } from './pipeline/build-platform';
+import { checkOwnership } from './output/ownership';
+import { planChanges, readTree, renderPlan } from './output/plan';
+import { PhaseTimings } from './output/timings';
+import { currentOutputDir, writeOutput } from './output/write';
+import { BuildOptions, partNotices } from './pipeline/build-platform';
 import { synthesize } from './pipeline/synthesize';
-import { writeAtomically } from './output/write';
 
-export const USAGE = 'usage: npm run synth -- [--config platform.yaml] [--out dist]';
+export const USAGE = 'usage: npm run synth -- [--config platform.yaml] [--out dist] [--plan | --check]';
+
+/** Exit code of `--plan` when the output would change (0: no change; 1: a config or check problem; 2: any other error). */
+export const EXIT_PLAN_CHANGES = 3;
+
+/** `--help`: every flag and command, one line each. A test keeps it in step with the flags parseArgs accepts. */
+export const HELP = [
+  USAGE,
+  '',
+  'Synthesizes the platform description into Kubernetes YAML, after every check passed; writes nothing on any error.',
+  '',
+  'Flags:',
+  '  --config FILE   platform description to read (default: platform.yaml)',
+  '  --out DIR       output directory (default: dist); only a missing, empty or Platform Kit-marked directory is replaced',
+  `  --plan          print per unit the objects a synth would add, change and remove; write nothing; exit 0 = no change, ${EXIT_PLAN_CHANGES} = changes`,
+  '  --check         validate the config and run every check; write nothing',
+  '  --help, -h      print this help',
+  '',
+  'Commands:',
+  '  npm run synth   synthesize platform.yaml into dist/ (compiles only the .ts files that changed)',
+  '  npm run plan    the same as npm run synth -- --plan',
+  '  npm run check   the same as npm run synth -- --check',
+  '  npm run secrets the first-time Secrets the config expects (-- --kubectl: the commands that create them)',
+  '  npm run versions  every pinned image, its release line and whether its support has ended',
+  '  npm test        type-check everything, then run the tests',
+  '  npm run typecheck  only the type-check (tsc --noEmit over lib, tests, bench, scripts)',
+  '  npm run bench   time whole synth commands on generated platforms (figures only; never fails on time)',
+  '  npm run schema  regenerate platform.schema.json, the CRD schema index and the docs\' Secret table from the code',
+  '  npm run test:validators  promtool, amtool, kubeconform and kube-score on dist/ (needs Go; builds them once)',
+  '  npm run test:cluster  dist/ on a real kube-apiserver, scheduler and kwok nodes (needs Go; builds them once)',
+  '  npm run build   full tsc build of build/ (synth does not need it)',
+  '',
+  'Exit codes: 0 done (plan: nothing would change), 1 a problem in the config or a failed check, 2 any other error',
+  `  (a construct refused a value, or a bug in Platform Kit), ${EXIT_PLAN_CHANGES} (--plan only) the output would change.`,
+  'Environment: PLATFORM_KIT_TIMINGS=1 prints the time of each phase (json: as JSON); PLATFORM_KIT_DEBUG=1 shows stack traces.',
+];
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -13,50 +51,87 @@ export interface CliIo {
 
 const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
+type Mode = 'synth' | 'plan' | 'check';
+
+interface Args {
+  readonly config: string;
+  readonly out: string;
+  readonly mode: Mode;
+}
+
 /**
  * `npm run synth`: load platform.yaml, synthesize and check everything in memory, then replace the output directory
- * at once. Returns the exit code; a user mistake is one clear message and exit 1, never a stack trace.
+ * at once (or, with --plan/--check, only report). Returns the exit code; a user mistake is one clear message and
+ * exit 1, never a stack trace.
  */
 export function runCli(argv: readonly string[], io: CliIo = consoleIo, build: BuildOptions = {}): number {
+  const timings = new PhaseTimings();
+  let wrote: string | undefined; // set once the new tree is in place: an error after that must not say "nothing was written"
   try {
     const args = parseArgs(argv);
     if (args === 'help') {
-      io.out(USAGE);
+      for (const line of HELP) io.out(line);
       return 0;
     }
-    const config = loadConfigFile(args.config, { parts: build.parts });
-    const result = synthesize(config, build);
-    writeAtomically(args.out, result.files);
-    for (const line of result.report) io.out(line);
-    io.out(`Platform Kit: ${result.objectCount} objects in ${result.files.length} files written to ${args.out}/ from ${args.config}`);
-    return 0;
+    const config = timings.time('load', () => loadConfigFile(args.config, { parts: build.parts }));
+    const result = synthesize(config, { ...build, timings });
+    const ownership = { configFile: args.config };
+    let code = 0;
+    if (args.mode === 'synth') {
+      const written = timings.time('write', () => writeOutput(args.out, result.files, ownership));
+      wrote = args.out;
+      for (const line of result.report) io.out(line);
+      for (const line of written.warnings) io.out(`warning: ${line}`);
+      io.out(`Platform Kit: ${result.objectCount} objects in ${result.files.filter((f) => f.path.endsWith('.yaml')).length} files written to ${args.out}/ from ${args.config}`);
+    } else if (args.mode === 'plan') {
+      checkOwnership(args.out, ownership);
+      const plan = timings.time('plan', () => planChanges(readTree(currentOutputDir(args.out)), result.files));
+      for (const line of partNotices(config, build.parts)) io.out(line);
+      for (const line of renderPlan(plan, args.out, { argoCd: config.gitops.enabled })) io.out(line);
+      code = plan.hasChanges ? EXIT_PLAN_CHANGES : 0;
+    } else {
+      checkOwnership(args.out, ownership);
+      for (const line of result.report) io.out(line);
+      io.out(`Platform Kit: check passed: ${result.objectCount} objects from ${args.config} pass every check; nothing was written.`);
+    }
+    const timing = timings.report();
+    if (timing) io.err(timing);
+    return code;
   } catch (e) {
     if (e instanceof UserError) {
       io.err(`error: ${e.message}`);
+      if (wrote) io.err(`(the new output was written to ${wrote}/ before this error)`);
       return 1;
     }
     // Construct validations throw plain Errors whose message already names the prop, the value and the fix; a
     // stack trace would bury it. PLATFORM_KIT_DEBUG=1 shows the trace when it looks like a bug in Platform Kit.
     if (process.env.PLATFORM_KIT_DEBUG) throw e;
     io.err(`error: ${(e as Error).message ?? String(e)}`);
-    io.err('(nothing was written; if this looks like a bug in Platform Kit rather than in platform.yaml, run again with PLATFORM_KIT_DEBUG=1 for the stack trace)');
+    const state = wrote ? `the new output was written to ${wrote}/ before this error` : 'nothing was written';
+    io.err(`(${state}; if this looks like a bug in Platform Kit rather than in platform.yaml, run again with PLATFORM_KIT_DEBUG=1 for the stack trace)`);
     return 2;
   }
 }
 
-function parseArgs(argv: readonly string[]): { config: string; out: string } | 'help' {
-  const args = { config: 'platform.yaml', out: 'dist' };
+function parseArgs(argv: readonly string[]): Args | 'help' {
+  let config = 'platform.yaml';
+  let out = 'dist';
+  const modes = new Set<Mode>();
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
     if (flag === '--help' || flag === '-h') return 'help';
-    if ((flag === '--config' || flag === '--out') && value !== undefined && !value.startsWith('--')) {
-      args[flag === '--config' ? 'config' : 'out'] = value;
+    if (flag === '--plan' || flag === '--check') {
+      modes.add(flag === '--plan' ? 'plan' : 'check');
+    } else if ((flag === '--config' || flag === '--out') && value !== undefined && !value.startsWith('--')) {
+      if (flag === '--config') config = value;
+      else out = value;
       i++;
     } else {
       const why = flag === '--config' || flag === '--out' ? `${flag} needs a value` : `${JSON.stringify(flag)} is not an option`;
-      throw new UserError('bad arguments', [`${why}; ${USAGE}`]);
+      throw new UserError('bad arguments', [`${why}; ${USAGE} (--help lists every flag)`]);
     }
   }
-  return args;
+  if (modes.size > 1) throw new UserError('bad arguments', [`--plan and --check are two different runs; pass one. ${USAGE}`]);
+  return { config, out, mode: [...modes][0] ?? 'synth' };
 }

@@ -15,7 +15,7 @@ export type { BuildOptions, BuiltPlatform } from './pipeline/build-platform';
 export { attachPlatformChecks } from './pipeline/platform-checks';
 export { synthesize } from './pipeline/synthesize';
 export type { SynthResult } from './pipeline/synthesize';
-export { writeAtomically } from './output/write';
+export { writeOutput } from './output/write';
 export { layoutFiles } from './output/layout';
 export type { OutputFile } from './output/layout';
 export { UserError } from './core/errors';

@@ -1,33 +1,170 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { UserError } from '../core/errors';
 import { OutputFile } from './layout';
+import { acquireLock, isProcessAlive } from './lock';
+import { MARKER_NAME, markerFile } from './marker';
+import { checkOwnership, OwnershipContext } from './ownership';
 
 /**
- * Replaces `outDir` with exactly `files`, all or nothing: everything is written into a sibling temporary directory
- * first and swapped in with renames, so a failure at any point leaves the previous output byte-for-byte intact.
- * Nothing else is ever written to `outDir`.
+ * Why the swap looks like this. dist/ is committed to git and read by `kubectl apply -R` and Argo CD, so it must be a
+ * real directory (a symlink would be committed as a symlink). POSIX rename(2) replaces a directory only when the
+ * destination is empty, and Node has no renameat2(RENAME_EXCHANGE); so no portable program can swap two non-empty
+ * directories in one step. Instead every run, under a lock:
+ *   1. writes the whole new tree into `.synth-<name>.new-<pid>-<random>` beside the output (ordinary permissions);
+ *   2. renames it to `.synth-<name>.ready` — from here on the new tree is complete and will be used;
+ *   3. renames the output to `.synth-<name>.old`, and at once `.ready` to the output;
+ *   4. deletes `.old` (a failure there is a warning: the new tree is already in place).
+ * A kill leaves the old tree (before 3) or the new one (after 3) at the path; the only other state is the gap between
+ * the two renames of step 3, where the path is missing and the complete new tree waits in `.ready`. The next synth
+ * starts by recovering: `.ready` without an output is moved into place and every other leftover is deleted (--plan
+ * and --check write nothing, so they read the tree from `.ready`: see currentOutputDir).
  */
-export function writeAtomically(outDir: string, files: readonly OutputFile[]): void {
-  const target = path.resolve(outDir);
+export interface WriteOptions extends OwnershipContext {
+  /** How long to wait for a concurrent synth into the same directory. @default 60_000 */
+  readonly lockTimeoutMs?: number;
+}
+
+export interface WriteResult {
+  /** Problems that did not stop the write (the new tree is in place), e.g. a previous tree that could not be deleted. */
+  readonly warnings: string[];
+}
+
+/** Sibling paths the writer uses for `target`. */
+export function workPaths(target: string) {
   const parent = path.dirname(target);
-  fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.synth-${path.basename(target)}-`));
+  const base = `.synth-${path.basename(target)}`;
+  return {
+    parent,
+    lock: path.join(parent, `${base}.lock`),
+    ready: path.join(parent, `${base}.ready`),
+    old: path.join(parent, `${base}.old`),
+    newPrefix: `${base}.new-`,
+    /** Entries of `parent` that belong to this writer (including what earlier versions left: `.synth-<name>-XXXXXX`). */
+    isLeftover: (name: string) =>
+      name === `${base}.ready` || name === `${base}.old` || name.startsWith(`${base}.new-`) || name.startsWith(`${base}.lock.stale-`) ||
+      new RegExp(`^${escapeRegExp(base)}-[A-Za-z0-9]{6}(\\.previous)?$`).test(name),
+  };
+}
+
+/**
+ * Replaces `outDir` with exactly `files` plus the marker, all or nothing, after checking that the directory is
+ * Platform Kit's (see checkOwnership: refused cases touch nothing, not even a lock file).
+ */
+export function writeOutput(outDir: string, files: readonly OutputFile[], options: WriteOptions = {}): WriteResult {
+  const target = path.resolve(outDir);
+  checkOwnership(target, options);
+  const work = workPaths(target);
+  fs.mkdirSync(work.parent, { recursive: true });
+  const release = acquireLock(work.lock, { timeoutMs: options.lockTimeoutMs });
+  const warnings: string[] = [];
   try {
-    for (const file of files) {
-      const dest = path.join(staging, file.path);
-      fs.mkdirSync(path.dirname(dest), { recursive: true });
-      fs.writeFileSync(dest, file.content);
-    }
-    const previous = fs.existsSync(target) ? `${staging}.previous` : undefined;
-    if (previous) fs.renameSync(target, previous);
+    recoverLeftovers(target, warnings);
+    checkOwnership(target, options); // again under the lock: the tree may have been recovered or changed meanwhile
+    const staging = path.join(work.parent, `${work.newPrefix}${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
     try {
-      fs.renameSync(staging, target);
+      fs.mkdirSync(staging);
+      for (const file of withMarker(files)) {
+        const dest = path.join(staging, file.path);
+        fs.mkdirSync(path.dirname(dest), { recursive: true });
+        fs.writeFileSync(dest, file.content);
+      }
+      fs.renameSync(staging, work.ready);
+      swapIn(target, work);
     } catch (e) {
-      if (previous) fs.renameSync(previous, target);
-      throw e;
+      removeQuietly(staging);
+      removeQuietly(work.ready);
+      throw writeFailed(target, e);
     }
-    if (previous) fs.rmSync(previous, { recursive: true, force: true });
+    try {
+      fs.rmSync(work.old, { recursive: true, force: true });
+    } catch (e) {
+      warnings.push(`the new output is in place, but the previous tree ${work.old} could not be deleted (${describe(e)}); the next synth deletes it, or delete it yourself.`);
+    }
   } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
+    release();
   }
+  return { warnings };
+}
+
+/** Step 3: the output moves aside and the complete new tree takes its place; on an error the old tree goes back. */
+function swapIn(target: string, work: ReturnType<typeof workPaths>): void {
+  const hadOutput = fs.existsSync(target);
+  if (hadOutput) fs.renameSync(target, work.old);
+  try {
+    fs.renameSync(work.ready, target);
+  } catch (e) {
+    if (hadOutput) fs.renameSync(work.old, target);
+    throw e;
+  }
+}
+
+/**
+ * Finishes or undoes what a killed run left beside `target`: a complete `.ready` tree with no output is moved into
+ * place (the run was killed between the two renames), an `.old` tree with no output goes back, the rest is deleted.
+ * Call it holding the lock. Problems deleting are warnings; the next run tries again.
+ */
+export function recoverLeftovers(target: string, warnings: string[] = []): void {
+  const work = workPaths(target);
+  if (!fs.existsSync(target)) {
+    if (fs.existsSync(work.ready)) fs.renameSync(work.ready, target);
+    else if (fs.existsSync(work.old)) fs.renameSync(work.old, target);
+  }
+  let names: string[];
+  try {
+    names = fs.readdirSync(work.parent);
+  } catch {
+    return;
+  }
+  for (const name of names.filter(work.isLeftover)) {
+    const pid = name.startsWith(work.newPrefix) ? Number(name.slice(work.newPrefix.length).split('-')[0]) : undefined;
+    if (pid !== undefined && pid !== process.pid && isProcessAlive(pid)) continue; // a live synth's staging tree
+    try {
+      fs.rmSync(path.join(work.parent, name), { recursive: true, force: true });
+    } catch (e) {
+      warnings.push(`could not delete ${path.join(work.parent, name)}, left by an interrupted synth (${describe(e)}); delete it yourself.`);
+    }
+  }
+}
+
+/** The directory that holds the current output for reading (plan, check): the output, or a complete `.ready` tree a killed run left. */
+export function currentOutputDir(outDir: string): string | undefined {
+  const target = path.resolve(outDir);
+  if (fs.existsSync(target)) return target;
+  const { ready } = workPaths(target);
+  return fs.existsSync(ready) ? ready : undefined;
+}
+
+function withMarker(files: readonly OutputFile[]): readonly OutputFile[] {
+  return files.some((f) => f.path === MARKER_NAME) ? files : [...files, markerFile()];
+}
+
+function writeFailed(target: string, e: unknown): UserError {
+  return new UserError(`could not write the output to ${target}`, [`${describe(e)}. Nothing was written: the previous output is unchanged.`]);
+}
+
+/** A filesystem error in plain words, keeping the code and path for searching. */
+function describe(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const plain: Record<string, string> = {
+    EACCES: 'permission denied', EPERM: 'operation not permitted', ENOSPC: 'no space left on the device',
+    EROFS: 'the filesystem is read-only', EBUSY: 'the path is busy (a mount point or open elsewhere)',
+    EEXIST: 'a file is in the way', ENOTDIR: 'a file is in the way of a folder', EISDIR: 'a folder is in the way of a file',
+    EDQUOT: 'disk quota exceeded', EXDEV: 'the temporary tree is on another filesystem',
+  };
+  const words = err?.code ? plain[err.code] : undefined;
+  return words ? `${words} (${err.code}${err.path ? ` at ${err.path}` : ''})` : String(err?.message ?? e);
+}
+
+function removeQuietly(p: string): void {
+  try {
+    fs.rmSync(p, { recursive: true, force: true });
+  } catch {
+    // the next run's recovery deletes it
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

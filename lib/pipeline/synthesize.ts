@@ -1,10 +1,14 @@
 import { checkFailure } from '../checks/run-checks';
 import { PlatformConfig } from '../config/platform-config';
+import { Flow } from '../network/flow';
 import { layoutFiles, OutputFile } from '../output/layout';
+import { markerFile } from '../output/marker';
+import { readmeFile } from '../output/readme';
 import { collectObjects, validateTree } from '../output/synthesized';
+import { PhaseTimings } from '../output/timings';
+import { GatheredOffers } from '../parts/platform-part';
 import { BuildOptions, buildPlatformWith, partNotices } from './build-platform';
 import { checkReport } from './platform-checks';
-import { GatheredOffers } from '../parts/platform-part';
 
 export interface SynthResult {
   readonly files: OutputFile[];
@@ -15,19 +19,27 @@ export interface SynthResult {
   readonly offers: GatheredOffers;
 }
 
+export interface SynthOptions extends BuildOptions {
+  /** Where each phase's time is recorded (PLATFORM_KIT_TIMINGS). @default - a fresh, unreported one */
+  readonly timings?: PhaseTimings;
+}
+
 /**
  * The pipeline, in memory: build (config → constructs) → check (every construct validation, the whole-tree checks
- * included) → lay out files. Nothing is written here; `writeAtomically` does that once this returned.
+ * included) → lay out files (the manifests, dist/README.md and the ownership marker). Nothing is written here;
+ * `writeOutput` does that once this returned.
  */
-export function synthesize(config: PlatformConfig, options: BuildOptions = {}): SynthResult {
-  const built = buildPlatformWith(config, options);
-  const problems = validateTree(built.app);
+export function synthesize(config: PlatformConfig, options: SynthOptions = {}): SynthResult {
+  const timings = options.timings ?? new PhaseTimings();
+  const built = timings.time('build', () => buildPlatformWith(config, options));
+  const problems = timings.time('checks', () => validateTree(built.app));
   if (problems.length > 0) throw checkFailure(problems, checkReport(built.app));
+  const report = checkReport(built.app);
   const objects = collectObjects(built.app);
-  return {
-    files: layoutFiles(objects),
-    objectCount: objects.length,
-    report: [...checkReport(built.app), ...partNotices(config, options.parts)],
-    offers: built.offers,
-  };
+  const files = timings.time('render', () => {
+    const manifests = layoutFiles(objects);
+    const readme = readmeFile({ files: manifests, flows: Flow.all(built.app), capacity: report, secrets: built.offers.firstTimeSecrets });
+    return [...manifests, readme, markerFile()];
+  });
+  return { files, objectCount: objects.length, report: [...report, ...partNotices(config, options.parts)], offers: built.offers };
 }

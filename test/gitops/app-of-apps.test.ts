@@ -23,7 +23,8 @@ const argoObjects = () => defaultOutput().filter((o) => o.path.startsWith(ARGO))
 const platformObjects = () => defaultOutput().filter((o) => !o.path.startsWith(ARGO)).map((o) => o.manifest);
 const children = (argo: any[]) => argo.filter((m) => m.kind === 'Application' && m.metadata.name !== ROOT);
 /** The repository's files, with dist/ at `dist` (gitops.path's default). */
-const repoFiles = () => synthDefault().files.map((f) => `dist/${f.path}`);
+// The manifests (README.md and the ownership marker are not YAML: neither kubectl nor Argo CD reads them).
+const repoFiles = () => synthDefault().files.filter((f) => f.objects.length > 0).map((f) => `dist/${f.path}`);
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 const kindKeys = (list: Array<{ group: string; kind: string }>) => list.map((k) => `${k.group}/${k.kind}`).sort(byteOrder);
@@ -54,8 +55,8 @@ describe('Argo CD app-of-apps (default platform)', () => {
   });
 
   test('each child Application reads exactly its unit\'s files, and every file of dist/ is read by one Application', () => {
-    // GIVEN the files of each unit, and the Applications read as Argo CD's repo server reads a directory source
-    const files = synthDefault().files;
+    // GIVEN the manifest files of each unit, and the Applications read as Argo CD's repo server reads a directory source
+    const files = synthDefault().files.filter((f) => f.objects.length > 0);
     const unitFiles = (folder: string) => files.filter((f) => f.objects[0].chart.folder === folder).map((f) => `dist/${f.path}`).sort(byteOrder);
     const readBy = new Map<string, string[]>();
     for (const app of argoObjects().filter((m) => m.kind === 'Application')) {
