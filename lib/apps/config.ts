@@ -1,6 +1,7 @@
 import { array, imageSchema, int, JsonSchema, map, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
+import { looksLikeCredentialName } from '../core/validate';
 import { DEFAULT_REPLICAS, DEFAULT_WAIT_IMAGE, DEFAULT_WEB_APP_RESOURCES } from './web-app';
 
 /** One entry of the `apps:` section: a {@link WebApp} in a tenant namespace. */
@@ -108,9 +109,6 @@ export interface AppsCheckInput {
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|CREDENTIAL)/i;
-/** `[registry[:port]/]path[/path…]`, lowercase path components. */
-const REPOSITORY = /^([a-zA-Z0-9.-]+(:[0-9]+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 
 /** Cross-field checks of the section, run after schema validation. */
 export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): void {
@@ -132,9 +130,6 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
     }
     if (a.mysql && mysql?.enabled && mysql.clients !== undefined && !mysql.clients.includes(a.tenant)) {
       problems.add(`${at}.mysql: tenant ${show(a.tenant)} is not in mysql.clients, the MySQL client allow-list; add it there or set mysql: false.`);
-    }
-    if (!REPOSITORY.test(a.image.repository)) {
-      problems.add(`${at}.image.repository: ${show(a.image.repository)} is not an image repository (example: "nginxinc/nginx-unprivileged"); give the tag separately in image.tag.`);
     }
     if (a.replicas !== undefined && a.autoscaling !== undefined) {
       problems.add(`${at}.replicas: ${a.replicas} is set together with autoscaling; remove replicas and set autoscaling.minReplicas.`);
@@ -162,7 +157,7 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
     if (!a.probePath.startsWith('/') || /\s/.test(a.probePath)) problems.add(`${at}.probePath: ${show(a.probePath)} must be an absolute HTTP path such as "/healthz".`);
     for (const key of Object.keys(a.config)) {
       if (!ENV_NAME.test(key)) problems.add(`${at}.config.${key}: not an environment variable name; use letters, digits and "_" (e.g. "GREETING").`);
-      else if (SECRET_LIKE.test(key)) problems.add(`${at}.config.${key}: looks like a credential, and config is committed to git; create a Secret and reference it under secretEnv.`);
+      else if (looksLikeCredentialName(key)) problems.add(`${at}.config.${key}: looks like a credential, and config is committed to git; create a Secret and reference it under secretEnv.`);
     }
     for (const envName of Object.keys(a.secretEnv)) {
       if (!ENV_NAME.test(envName)) problems.add(`${at}.secretEnv.${envName}: not an environment variable name; use letters, digits and "_" (e.g. "DB_PASSWORD").`);

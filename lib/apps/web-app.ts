@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { show } from '../core/errors';
 import { commonLabels, selectorLabels } from '../core/labels';
 import { parseQuantity } from '../core/quantity';
+import { isDnsLabel, requirePinnedImage } from '../core/validate';
 import { imageName, ImageRef, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
 import { Flow } from '../network/flow';
 import { IngressRoute } from '../network/ingress-route';
@@ -147,10 +148,8 @@ export const WAIT_INTERVAL_SECONDS = 2;
 /** Requests equal to limits: the init container never lowers the pod's QoS class. */
 const WAIT_RESOURCES: WebAppResources = { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '10m', memory: '16Mi' } };
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+\.?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /**
  * A stateless HTTP service in an existing tenant namespace, hardened and sized on purpose: Deployment, Service,
@@ -181,15 +180,13 @@ export class WebApp extends Construct implements IPeerable {
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
     const at = `WebApp ${show(props.name)}`;
-    if (!DNS_LABEL.test(props.name) || props.name.length > 40) {
+    if (!isDnsLabel(props.name) || props.name.length > 40) {
       throw new Error(`${at}: name must be a DNS label of at most 40 characters (flow names are built from it), e.g. "helloworld".`);
     }
-    if (!DNS_LABEL.test(props.namespace)) {
+    if (!isDnsLabel(props.namespace)) {
       throw new Error(`${at}: namespace ${show(props.namespace)} is not a DNS label; give the tenant's namespace, e.g. "dwayne".`);
     }
-    if (!IMAGE_TAG.test(props.image.tag) || props.image.tag === 'latest') {
-      throw new Error(`${at}: image tag ${show(props.image.tag)} is not pinned; give an exact version such as "1.27.4-alpine".`);
-    }
+    requirePinnedImage(props.image, `${at}: image`);
     this.name = props.name;
     this.namespace = props.namespace;
     this.replicas = props.replicas ?? Replicas.fixed(DEFAULT_REPLICAS);
@@ -218,9 +215,7 @@ export class WebApp extends Construct implements IPeerable {
       }
     }
     this.waitImage = props.waitImage ?? DEFAULT_WAIT_IMAGE;
-    if (!IMAGE_TAG.test(this.waitImage.tag) || this.waitImage.tag === 'latest') {
-      throw new Error(`${at}: waitImage tag ${show(this.waitImage.tag)} is not pinned; give an exact version such as "1.36.1".`);
-    }
+    requirePinnedImage(this.waitImage, `${at}: waitImage`, DEFAULT_WAIT_IMAGE);
     this.tmpSizeLimit = props.tmpSizeLimit ?? '64Mi';
     checkQuantity(at, 'tmpSizeLimit', this.tmpSizeLimit);
     const config = props.config ?? {};

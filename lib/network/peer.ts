@@ -1,4 +1,5 @@
 import { show } from '../core/errors';
+import { isIpv4Cidr } from '../core/validate';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
@@ -34,12 +35,7 @@ export interface IPeerable {
   toPeer(): Peer;
 }
 
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-
-export function isIpv4Cidr(value: string): boolean {
-  const match = CIDR.exec(value);
-  return match !== null && match.slice(1, 5).every((octet) => Number(octet) <= 255) && Number(match[5]) <= 32;
-}
+export { isIpv4Cidr } from '../core/validate';
 
 export const Peers = {
   /** Pods selected by labels in a namespace Platform Kit manages. */

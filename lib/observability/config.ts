@@ -2,8 +2,7 @@ import { ClusterConfig } from '../config/cluster';
 import { array, bool, int, JsonSchema, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show } from '../core/errors';
 import { formatBytes, parseQuantity } from '../core/quantity';
-import { cidrContains, parseCidr } from '../checks/network/cidr';
-import { isIpv4Cidr } from '../network/peer';
+import { cidrContains, isIpv4Cidr, parseCidr } from '../core/validate/ip';
 import {
   DEFAULT_GRAFANA, DEFAULT_LOKI, DEFAULT_PROMETHEUS, DEFAULT_RESOURCES, DEFAULT_STORAGE, GRAFANA_ADMIN_SECRET_KEYS,
   ALERTMANAGER_WEBHOOK_SECRET_KEY, OBSERVABILITY_NAMESPACES,

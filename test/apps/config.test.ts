@@ -82,7 +82,7 @@ describe('apps: section', () => {
       /apps\[0\]\.image\.tag: "latest" is not a pinned image tag: give an exact version/],
     ['a tag inside the repository',
       withApps('{ name: hello, image: { repository: "nginx:1.27", tag: "1.27" } }'),
-      /apps\[0\]\.image\.repository: "nginx:1\.27" is not an image repository .*give the tag separately in image\.tag/],
+      /apps\[0\]\.image\.repository: "nginx:1\.27" is not an image repository .*give the tag separately in the tag field/],
     ['min replicas above max',
       withApps(`{ name: hello, ${IMAGE}, autoscaling: { minReplicas: 5, maxReplicas: 2 } }`),
       /apps\[0\]\.autoscaling\.maxReplicas: 2 is below minReplicas 5; keep minReplicas <= maxReplicas/],

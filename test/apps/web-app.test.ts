@@ -339,7 +339,7 @@ describe('WebApp', () => {
     const cases: Array<[string, Partial<WebAppProps>, RegExp]> = [
       ['a name that is not a DNS label', { name: 'Hello_App' }, /WebApp "Hello_App": name must be a DNS label .* e\.g\. "helloworld"/],
       ['a namespace that is not a DNS label', { namespace: 'Team A' }, /namespace "Team A" is not a DNS label; give the tenant's namespace/],
-      ['an unpinned image', { image: { repository: 'nginx', tag: 'latest' } }, /image tag "latest" is not pinned; give an exact version/],
+      ['an unpinned image', { image: { repository: 'nginx', tag: 'latest' } }, /image\.tag: "latest" is not a pinned image tag: give an exact version/],
       ['zero replicas', { replicas: Replicas.fixed(0) }, /replicas 0 must be a whole number of at least 1/],
       ['autoscaling from zero', { replicas: Replicas.autoscaled({ minReplicas: 0, maxReplicas: 2 }) }, /autoscaling\.minReplicas 0 must be a whole number of at least 1/],
       ['min above max', { replicas: Replicas.autoscaled({ minReplicas: 4, maxReplicas: 2 }) }, /autoscaling\.maxReplicas 2 is below minReplicas 4; raise maxReplicas or lower minReplicas/],
@@ -350,7 +350,7 @@ describe('WebApp', () => {
       ['a relative probe path', { probePath: 'healthz' }, /probePath "healthz" must be an absolute HTTP path such as "\/healthz"/],
       ['root', { runAsUser: 0 }, /runAsUser 0 must be a uid above 0/],
       ['a dependency that is not a DNS name', { waitForDns: ['mysql primary'] }, /waitForDns entry "mysql primary" is not a fully qualified DNS name, e\.g\. "mysql-primary\.mysql\.svc\.cluster\.local"/],
-      ['an unpinned wait image', { waitImage: { repository: 'busybox', tag: 'latest' } }, /waitImage tag "latest" is not pinned/],
+      ['an unpinned wait image', { waitImage: { repository: 'busybox', tag: 'latest' } }, /waitImage\.tag: "latest" is not a pinned image tag/],
       ['a bad /tmp size', { tmpSizeLimit: 'big' }, /tmpSizeLimit "big" is not a Kubernetes quantity/],
       ['a config key that is no env name', { config: { 'my-key': 'v' } }, /config key "my-key" is not an environment variable name/],
       ['a credential in config', { config: { DB_PASSWORD: 'hunter2' } }, /config key "DB_PASSWORD" looks like a credential; .*put it in a Secret and use secretEnv/],

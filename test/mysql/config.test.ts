@@ -1,5 +1,5 @@
 import { parseConfig } from '../../lib/config/load';
-import { isCronSchedule, mysqlClients, mysqlNamespaces, mysqlNfsServer } from '../../lib/mysql/config';
+import { mysqlClients, mysqlNamespaces, mysqlNfsServer } from '../../lib/mysql/config';
 import {
   DEFAULT_BACKUP, DEFAULT_BACKUP_RESOURCES, DEFAULT_EXPORT_PATHS, DEFAULT_EXPORTER_RESOURCES, DEFAULT_MYSQLD_RESOURCES,
   MYSQL_IMAGE, MYSQLD_EXPORTER_IMAGE,
@@ -141,15 +141,5 @@ describe('mysql: section mistakes', () => {
     // GIVEN three independent mistakes THEN all three are listed, in order
     const problems = problemsOf(`${BASE}mysql:\n  replicas: 4\n  requestSize: 8Gi\n  clients: [shop]\n`);
     expect(problems.map((p) => p.split(':')[0])).toEqual(['mysql.exportPaths', 'mysql.requestSize', 'mysql.clients[0]']);
-  });
-});
-
-describe('isCronSchedule', () => {
-  test.each([
-    ['30 2 * * *', true], ['*/15 * * * 1-5', true], ['0 3 1 JAN,JUL *', true], ['@daily', true],
-    ['30 2 * *', false], ['every night', false], ['CRON_TZ=UTC 30 2 * * *', false], ['', false],
-  ])('%j → %s', (schedule, ok) => {
-    // GIVEN a schedule THEN only the shapes Kubernetes accepts pass
-    expect(isCronSchedule(schedule)).toBe(ok);
   });
 });

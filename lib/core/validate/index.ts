@@ -1,0 +1,11 @@
+/**
+ * The validators of Platform Kit, one per rule. The config loader (with the platform.yaml path of the field) and
+ * the constructs (with the prop's name) call the same ones, so a value is judged and explained the same way on both
+ * paths.
+ */
+export { Rule, problemOf, requireValid } from './rule';
+export { DNS_LABEL, DNS_SUBDOMAIN, isDnsLabel, isDnsSubdomain } from './dns';
+export { IPV4_ADDRESS, IPV4_CIDR, isIpv4, isIpv4Cidr, parseCidr, parseIp } from './ip';
+export { IMAGE_REPOSITORY, IMAGE_TAG, imageProblems, requirePinnedImage } from './image';
+export { credentialInValue, credentialProblem, looksLikeCredentialName, redactCredentials } from './secrets';
+export { CRON_SCHEDULE, isCronSchedule } from './cron';
