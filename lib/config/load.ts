@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject } from 'ajv';
+import Ajv from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
-import { ProblemList, show, UserError } from '../core/errors';
+import { ProblemList, UserError } from '../core/errors';
 import { appsNamespaces, checkAppsConfig } from '../apps/config';
 import { checkGitOpsConfig, gitopsNamespaces } from '../gitops/config';
 import { checkMySqlConfig, mysqlNamespaces } from '../mysql/config';
@@ -11,6 +11,10 @@ import { RESERVED_NAMESPACES, checkTenants } from '../tenancy/config';
 import { checkCluster, completeCluster } from './cluster';
 import { FORMATS } from './formats';
 import { PlatformConfig, platformSchema } from './platform-config';
+import { quantitiesAsStrings } from './quantities';
+import { errorKeys, explain } from './schema-errors';
+import { leadingFieldPath, parseFieldPath, PathKey, SourceLines } from './source-lines';
+import { describeYamlError } from './yaml-syntax';
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 
@@ -26,156 +30,126 @@ function compiled(): ReturnType<Ajv['compile']> {
   return validator;
 }
 
+/** Why a config file cannot be read, in words, for the errors a user can meet (never the "looks like a bug" text). */
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file; pass an existing file with --config <file>.',
+  EACCES: 'permission denied; make the file readable by you (chmod u+r) or run as its owner.',
+  EPERM: 'the operation is not permitted; check the file\'s permissions.',
+  EISDIR: 'is a directory; pass the platform.yaml file inside it with --config <dir>/platform.yaml.',
+  ENOTDIR: 'a part of the path is not a directory; check the --config path.',
+  ELOOP: 'too many symbolic links (a link loop?); pass the real file with --config.',
+  EBUSY: 'the file is busy (locked by another program); close it there and run again.',
+  ENOSPC: 'no space left on the device; free some space and run again.',
+  EMFILE: 'too many open files; close some programs and run again.',
+  EIO: 'an input/output error from the disk; check the device and run again.',
+  ERR_FS_FILE_TOO_LARGE: 'the file is far too large to be a platform description.',
+};
+
 /** Reads, validates and completes a platform.yaml; every problem is reported at once as a {@link UserError}. */
 export function loadConfigFile(file: string): PlatformConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    throw new UserError(`${file}: cannot read the platform description`, [`${reason}; pass an existing file with --config <file>.`]);
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    const reason = READ_ERRORS[code] ?? `${(e as Error).message}; check the file and the --config path.`;
+    throw new UserError(`${file}: cannot read the platform description`, [reason]);
   }
   return parseConfig(text, path.basename(file));
 }
+
+/**
+ * Cross-field checks, run after the schema. They run even when the schema found problems elsewhere, so one run
+ * reports every problem instead of one stage at a time (see {@link parseConfig}).
+ */
+const CROSS_CHECKS: ReadonlyArray<(config: PlatformConfig, problems: ProblemList) => void> = [
+  (c, p) => checkCluster(c.cluster, p),
+  (c, p) => checkMySqlConfig(c, p),
+  (c, p) => checkObservabilityConfig(c, p),
+  (c, p) => checkAppsConfig(c, p),
+  (c, p) => checkGitOpsConfig(c, p),
+  (c, p) => checkTenants(c.tenants, reservedNamespaces(c), p),
+];
 
 export function parseConfig(text: string, source = 'platform.yaml'): PlatformConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new UserError(`${source}: not valid YAML`, doc.errors.map((e) => {
-      const pos = lines.linePos(e.pos[0]);
-      return `line ${pos.line}, column ${pos.col}: ${e.message.split('\n')[0]}`;
-    }));
+    throw new UserError(`${source}: not valid YAML (${doc.errors.length} error${doc.errors.length === 1 ? '' : 's'})`, doc.errors.map((e) => describeYamlError(e, text, lines)));
   }
-  const data = doc.toJS();
-  if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
+  let parsed: unknown;
+  try {
+    // maxAliasCount: a "billion laughs" file (aliases of aliases) would expand to gigabytes.
+    parsed = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    const message = (e as Error).message;
+    const reason = /Excessive alias count/.test(message)
+      ? 'the file uses aliases ("*name") so heavily that it would expand enormously (a "billion laughs" file); write the values out, or use fewer aliases'
+      : /Unresolved alias/.test(message)
+        ? `${message.replace(/^Unresolved alias/, 'an alias refers to no anchor')}; define "&name" before using "*name"`
+        : message;
+    throw new UserError(`${source}: not valid YAML`, [reason]);
+  }
+  if (parsed === null || parsed === undefined || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new UserError(`${source}: not a platform description`, ['the file must be a YAML mapping with at least a `cluster:` section (see the embedded platform.yaml).']);
   }
+  const data = quantitiesAsStrings(platformSchema, parsed, doc) as Record<string, unknown>;
 
+  const where = new SourceLines(doc, lines);
   const problems = new ProblemList();
   const validate = compiled();
-  if (!validate(data)) {
-    const lineOf = (instancePath: string): string => {
-      const keys = instancePath.split('/').slice(1).map((k) => (/^\d+$/.test(k) ? Number(k) : k.replace(/~1/g, '/').replace(/~0/g, '~')));
-      const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
-      return node?.range ? ` (line ${lines.linePos(node.range[0]).line})` : '';
-    };
-    for (const message of dedupe((validate.errors ?? []).map((e) => explain(e, data) + lineOf(e.instancePath)))) problems.add(message);
-    problems.throwIfAny(source);
+  const schemaValid = validate(data);
+  const refused: PathKey[][] = [];
+  const seen = new Set<string>();
+  for (const e of schemaValid ? [] : validate.errors ?? []) {
+    const keys = errorKeys(e);
+    const message = explain(e, data) + where.suffix(keys);
+    if (!seen.has(message)) problems.add(message);
+    seen.add(message);
+    refused.push(keys);
   }
 
-  const config: PlatformConfig = { ...data, cluster: completeCluster(data.cluster) };
-  checkCluster(config.cluster, problems);
-  checkMySqlConfig(config, problems);
-  checkObservabilityConfig(config, problems);
-  checkAppsConfig(config, problems);
-  checkGitOpsConfig(config, problems);
-  checkTenants(config.tenants, reservedNamespaces(config), problems);
+  // The cross-field checks also run on a config the schema refused. There they may meet values of the wrong type:
+  // a check that throws on one is skipped (the schema has already reported the value), and a message about a field
+  // the schema refused (or one inside or around it) is dropped as a repeat of that problem. On a schema-valid
+  // config nothing is caught: an exception there is a bug and keeps its stack trace.
+  const config = { ...data, cluster: guarded(!schemaValid, () => completeCluster(data.cluster), data.cluster) } as unknown as PlatformConfig;
+  for (const check of CROSS_CHECKS) {
+    const found = new ProblemList();
+    guarded(!schemaValid, () => check(config, found), undefined);
+    for (const message of found.all) {
+      const field = leadingFieldPath(message);
+      const keys = field !== undefined ? parseFieldPath(field) : [];
+      if (field !== undefined && refused.some((r) => isPrefix(r, keys) || isPrefix(keys, r))) continue;
+      problems.add(field !== undefined ? message + where.suffix(keys) : message);
+    }
+  }
   problems.throwIfAny(source);
   return config;
+}
+
+/** `run()`, or — only when `tolerant` — `fallback` if it throws. */
+function guarded<T>(tolerant: boolean, run: () => T, fallback: T): T {
+  if (!tolerant) return run();
+  try {
+    return run();
+  } catch {
+    return fallback;
+  }
+}
+
+function isPrefix(prefix: readonly PathKey[], keys: readonly PathKey[]): boolean {
+  return prefix.length <= keys.length && prefix.every((k, i) => String(k) === String(keys[i]));
 }
 
 /** Namespaces tenants may not take: Kubernetes' own and those the platform sections create. */
 function reservedNamespaces(config: PlatformConfig): Map<string, string> {
   const reserved = new Map(RESERVED_NAMESPACES.map((n) => [n, 'a Kubernetes system namespace']));
-  const sections: Array<[string, string[]]> = [
-    ['mysql', mysqlNamespaces(config)], ['observability', observabilityNamespaces(config)],
-    ['apps', appsNamespaces(config)], ['gitops', gitopsNamespaces(config)],
+  const sections: Array<[string, () => string[]]> = [
+    ['mysql', () => mysqlNamespaces(config)], ['observability', () => observabilityNamespaces(config)],
+    ['apps', () => appsNamespaces(config)], ['gitops', () => gitopsNamespaces(config)],
   ];
-  for (const [section, namespaces] of sections) for (const n of namespaces) reserved.set(n, `used by the ${section} section`);
+  for (const [section, namespaces] of sections) for (const n of namespaces()) reserved.set(n, `used by the ${section} section`);
   reserved.set(config.cluster.ingress.controllerNamespace, 'the ingress controller namespace (cluster.ingress)');
   return reserved;
-}
-
-/** `/tenants/1/quota/cpu` → `tenants[1].quota.cpu` */
-function fieldPath(instancePath: string, child?: string): string {
-  const parts = instancePath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (child !== undefined) parts.push(child);
-  let out = '';
-  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out === '' ? p : `.${p}`;
-  return out === '' ? '(top level)' : out;
-}
-
-function valueAt(data: unknown, instancePath: string): unknown {
-  let cur: any = data;
-  for (const k of instancePath.split('/').slice(1)) cur = cur?.[k.replace(/~1/g, '/').replace(/~0/g, '~')];
-  return cur;
-}
-
-function explain(e: ErrorObject, data: unknown): string {
-  const value = valueAt(data, e.instancePath);
-  const at = fieldPath(e.instancePath);
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const key = String(e.params.additionalProperty);
-      const allowed = Object.keys(((e.parentSchema as any)?.properties ?? {}) as object);
-      const guess = closest(key, allowed);
-      return `${fieldPath(e.instancePath, key)}: unknown key ${show(key)}${guess ? `; did you mean ${show(guess)}?` : ''} (allowed here: ${allowed.join(', ')})`;
-    }
-    case 'required':
-      return `${fieldPath(e.instancePath, String(e.params.missingProperty))}: is required but missing; add it (${describeSchema((e.parentSchema as any)?.properties?.[e.params.missingProperty])})`;
-    case 'type':
-      return `${at}: ${show(value)} is ${kindOf(value)}, expected ${e.params.type === 'integer' ? 'a whole number' : `a${/^[aeiou]/.test(String(e.params.type)) ? 'n' : ''} ${e.params.type}`}${typeof value === 'string' && e.params.type !== 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? ` (write ${value} without quotes)` : ''}`;
-    case 'enum':
-      return `${at}: ${show(value)} is not allowed; use one of ${(e.params.allowedValues as unknown[]).map((v) => show(v)).join(', ')}`;
-    case 'format': {
-      const format = FORMATS[String(e.params.format)];
-      return `${at}: ${show(value)} ${format ? format.explain : `is not a valid ${e.params.format}`}`;
-    }
-    case 'minimum':
-    case 'maximum':
-      return `${at}: ${show(value)} must be ${e.keyword === 'minimum' ? 'at least' : 'at most'} ${e.params.limit}`;
-    case 'minItems':
-      return `${at}: needs at least ${e.params.limit} item${e.params.limit === 1 ? '' : 's'}`;
-    case 'uniqueItems':
-      return `${at}: items ${e.params.j} and ${e.params.i} are the same (${show((value as unknown[])[e.params.i as number])}); list each once`;
-    default:
-      return `${at}: ${e.message ?? 'is not valid'}`;
-  }
-}
-
-function describeSchema(schema: any): string {
-  if (!schema) return 'see platform.schema.json';
-  const format = schema.format ? FORMATS[schema.format] : undefined;
-  const example = schema.examples?.[0] ?? (format ? /example[s]?: ([^;)]*)/.exec(format.explain)?.[1] : undefined);
-  return `${schema.description ?? schema.type}${example ? ` e.g. ${typeof example === 'string' && !example.startsWith('"') ? show(example) : example}` : ''}`;
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'empty';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return `a ${typeof value}`;
-}
-
-function dedupe(items: string[]): string[] {
-  return [...new Set(items)];
-}
-
-/** Closest allowed key within edit distance 2: the usual typo (`qouta`, `replica`). */
-function closest(key: string, allowed: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of allowed) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }

@@ -1,6 +1,6 @@
 import { array, bool, cpuMemory, int, JsonSchema, object, str } from '../config/schema-helpers';
 import { ProblemList, show } from '../core/errors';
-import { parseQuantity } from '../core/quantity';
+import { isQuantity, parseQuantity } from '../core/quantity';
 import { RoleSubjects } from './rbac';
 import { DEFAULT_LIMITS, DEFAULT_POD_SECURITY_LEVEL, DEFAULT_QUOTA, LimitSettings, PodSecurityLevel, QuotaSettings } from './defaults';
 
@@ -104,7 +104,7 @@ function checkLimitOrder(t: TenantConfig, at: string, problems: ProblemList): vo
     for (let k = 1; k < chain.length; k++) {
       const [lowName, low] = chain[k - 1];
       const [highName, high] = chain[k];
-      if (parseQuantity(low) > parseQuantity(high)) {
+      if (isQuantity(low) && isQuantity(high) && parseQuantity(low) > parseQuantity(high)) {
         problems.add(`${at}.limits.${highName}.${resource}: ${show(high)} is below limits.${lowName}.${resource} (${show(low)}); keep min <= defaultRequest <= default <= max.`);
       }
     }
