@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
 import { kebab } from '../network/flow';
 import { SynthesizedObject } from './synthesized';
 
@@ -72,6 +72,27 @@ function render(path: string, title: string, objects: SynthesizedObject[]): Outp
     .map((o, i) => ({ o, i }))
     .sort((a, b) => kindRank(a.o.manifest.kind) - kindRank(b.o.manifest.kind) || a.i - b.i)
     .map(({ o }) => o);
-  const docs = sorted.map((o) => stringify(o.manifest, { lineWidth: 0, aliasDuplicateObjects: false }).trimEnd());
+  const docs = sorted.map((o) => toYaml(o.manifest));
   return { path, content: `${HEADER}\n# ${title}\n---\n${docs.join('\n---\n')}\n`, objects: sorted };
+}
+
+/**
+ * Plain scalars a YAML 1.2 reader takes for numbers but YAML 1.1 does not (so the 1.1 schema below leaves them
+ * unquoted): `0o17` is an octal int in 1.2, `=` is the 1.1 "value" key. Quoted, they stay the strings they are.
+ */
+const YAML_12_NON_STRING = /^([-+]?0o[0-7]+|=)$/;
+
+/**
+ * One manifest as YAML that every reader takes as written. kubectl (go-yaml) and PyYAML read YAML 1.1, where
+ * `yes`, `no`, `on`, `off`, `y`, `n`, `1_000`, `012`, `1:20` and dates are not strings; a string that looks like one
+ * is quoted (the yaml package's 1.1 schema decides which), and so is what only a 1.2 reader would misread.
+ */
+function toYaml(manifest: unknown): string {
+  const doc = new Document(manifest, { version: '1.1', aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && YAML_12_NON_STRING.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ lineWidth: 0 }).trimEnd();
 }
