@@ -1,8 +1,8 @@
 import { array, imageSchema, int, JsonSchema, map, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
-import { looksLikeCredentialName } from '../core/validate';
-import { DEFAULT_REPLICAS, DEFAULT_WAIT_IMAGE, DEFAULT_WEB_APP_RESOURCES } from './web-app';
+import { configMapSizeProblem, credentialProblem, looksLikeCredentialName } from '../core/validate';
+import { CONFIG_CREDENTIAL_FIX, CONFIG_SIZE_FIX, DEFAULT_REPLICAS, DEFAULT_WAIT_IMAGE, DEFAULT_WEB_APP_RESOURCES } from './web-app';
 
 /** One entry of the `apps:` section: a {@link WebApp} in a tenant namespace. */
 export interface AppConfig {
@@ -115,7 +115,6 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
   const tenants = (config.tenants ?? []).map((t) => t.name);
   const mysql = config.mysql;
   const names = new Map<string, number>();
-  const hosts = new Map<string, number>();
   const nodePorts = new Map<number, number>();
   config.apps.forEach((a, i) => {
     const at = `apps[${i}]`;
@@ -143,8 +142,6 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
     }
     if (a.ingress) {
       if (!a.ingress.host.includes('.')) problems.add(`${at}.ingress.host: ${show(a.ingress.host)} has no domain; use a full name such as "${a.ingress.host}.lab.example".`);
-      if (hosts.has(a.ingress.host)) problems.add(`${at}.ingress.host: ${show(a.ingress.host)} is already apps[${hosts.get(a.ingress.host)}]'s host; give each app its own host.`);
-      hosts.set(a.ingress.host, i);
       if (!a.ingress.path.startsWith('/')) problems.add(`${at}.ingress.path: ${show(a.ingress.path)} must start with "/" (example: "/" or "/hello").`);
     }
     for (const kind of ['cpu', 'memory'] as const) {
@@ -157,8 +154,12 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
     if (!a.probePath.startsWith('/') || /\s/.test(a.probePath)) problems.add(`${at}.probePath: ${show(a.probePath)} must be an absolute HTTP path such as "/healthz".`);
     for (const key of Object.keys(a.config)) {
       if (!ENV_NAME.test(key)) problems.add(`${at}.config.${key}: not an environment variable name; use letters, digits and "_" (e.g. "GREETING").`);
-      else if (looksLikeCredentialName(key)) problems.add(`${at}.config.${key}: looks like a credential, and config is committed to git; create a Secret and reference it under secretEnv.`);
+      else if (looksLikeCredentialName(key)) problems.add(`${at}.config.${key}: looks like a credential, and config is committed to git; ${CONFIG_CREDENTIAL_FIX}`);
+      const credential = credentialProblem(a.config[key], `${at}.config.${key}`, CONFIG_CREDENTIAL_FIX);
+      if (credential !== undefined) problems.add(credential);
     }
+    const tooLarge = configMapSizeProblem(a.config, `${at}.config`, CONFIG_SIZE_FIX);
+    if (tooLarge !== undefined) problems.add(tooLarge);
     for (const envName of Object.keys(a.secretEnv)) {
       if (!ENV_NAME.test(envName)) problems.add(`${at}.secretEnv.${envName}: not an environment variable name; use letters, digits and "_" (e.g. "DB_PASSWORD").`);
       if (envName in a.config) problems.add(`${at}.secretEnv.${envName}: is also a config key; keep one of them.`);

@@ -12,6 +12,7 @@ import { checkCluster, completeCluster } from './cluster';
 import { FORMATS } from './formats';
 import { PlatformConfig, platformSchema } from './platform-config';
 import { quantitiesAsStrings } from './quantities';
+import { checkExposedHosts, checkReferencesToDisabledParts } from './references';
 import { errorKeys, explain } from './schema-errors';
 import { leadingFieldPath, parseFieldPath, PathKey, SourceLines } from './source-lines';
 import { describeYamlError } from './yaml-syntax';
@@ -69,6 +70,8 @@ const CROSS_CHECKS: ReadonlyArray<(config: PlatformConfig, problems: ProblemList
   (c, p) => checkAppsConfig(c, p),
   (c, p) => checkGitOpsConfig(c, p),
   (c, p) => checkTenants(c.tenants, reservedNamespaces(c), p),
+  checkExposedHosts,
+  checkReferencesToDisabledParts,
 ];
 
 export function parseConfig(text: string, source = 'platform.yaml'): PlatformConfig {

@@ -3,7 +3,7 @@ import { ProblemList, show, showList } from '../core/errors';
 import { formatBytes, isQuantity, parseQuantity } from '../core/quantity';
 import { ContainerResources, ImageRef } from '../core/security';
 import { DEFAULT_NFS_MOUNT_OPTIONS } from '../storage/nfs-volume';
-import { RESERVED_NAMESPACES } from '../tenancy/config';
+import { takenNamespace } from '../tenancy/config';
 import {
   DEFAULT_BACKUP, DEFAULT_BACKUP_RESOURCES, DEFAULT_CLIENTS, DEFAULT_CREDENTIALS_SECRET, DEFAULT_EXPORT_PATHS,
   DEFAULT_EXPORTER_RESOURCES, DEFAULT_MYSQLD_RESOURCES, DEFAULT_NAMESPACE, DEFAULT_PV_SIZE, DEFAULT_REPLICAS,
@@ -152,8 +152,9 @@ export function checkMySqlConfig(config: { readonly mysql: MySqlConfig; readonly
     if (option === 'soft') problems.add(`${at}.nfsMountOptions[${i}]: "soft" returns I/O errors to mysqld when the server is slow, which corrupts InnoDB; use "hard".`);
     else if (!/^[A-Za-z0-9_]+(=[A-Za-z0-9_.,:/-]+)?$/.test(option)) problems.add(`${at}.nfsMountOptions[${i}]: ${show(option)} is not a mount option of the form "name" or "name=value" (examples: "hard", "nfsvers=4.1").`);
   });
-  if (RESERVED_NAMESPACES.includes(m.namespace)) {
-    problems.add(`${at}.namespace: ${show(m.namespace)} is a Kubernetes system namespace; keep the default ${show(DEFAULT_NAMESPACE)} or choose a new name.`);
+  const taken = takenNamespace(m.namespace);
+  if (taken !== undefined) {
+    problems.add(`${at}.namespace: ${show(m.namespace)} is ${taken}; keep the default ${show(DEFAULT_NAMESPACE)} or choose a new name.`);
   }
   const tenants = (config.tenants ?? []).map((t) => t.name);
   (m.clients ?? []).forEach((client, i) => {

@@ -2,10 +2,11 @@ import { ClusterConfig } from '../config/cluster';
 import { array, bool, int, JsonSchema, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show } from '../core/errors';
 import { formatBytes, parseQuantity } from '../core/quantity';
+import { credentialProblem } from '../core/validate';
 import { cidrContains, isIpv4Cidr, parseCidr } from '../core/validate/ip';
 import {
   DEFAULT_GRAFANA, DEFAULT_LOKI, DEFAULT_PROMETHEUS, DEFAULT_RESOURCES, DEFAULT_STORAGE, GRAFANA_ADMIN_SECRET_KEYS,
-  ALERTMANAGER_WEBHOOK_SECRET_KEY, OBSERVABILITY_NAMESPACES,
+  ALERTMANAGER_WEBHOOK_SECRET_KEY, OBSERVABILITY_NAMESPACES, WEBHOOK_CREDENTIAL_FIX,
 } from './defaults';
 
 /** Requests and limits of one container (all four are set; the schema fills each from its default). */
@@ -288,6 +289,8 @@ export function checkObservabilityConfig(config: { readonly observability: Obser
   if (am.webhookUrl !== undefined && !/^https?:\/\//.test(am.webhookUrl)) {
     problems.add(`${at}.alertmanager.webhookUrl: ${show(am.webhookUrl)} is not an http(s) URL; Alertmanager webhooks speak HTTP (e.g. "http://10.10.10.50:9000/alerts").`);
   }
+  const credential = credentialProblem(am.webhookUrl, `${at}.alertmanager.webhookUrl`, WEBHOOK_CREDENTIAL_FIX);
+  if (credential !== undefined) problems.add(credential);
   const egress = webhookEgress(am);
   if (egress !== undefined) {
     if (egress.cidrs.length === 0) {

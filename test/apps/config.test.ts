@@ -106,7 +106,7 @@ describe('apps: section', () => {
       /apps\[0\]\.ingress\.host: "hello" has no domain; use a full name such as "hello\.lab\.example"/],
     ['one host for two apps',
       withApps(`{ name: a, ${IMAGE}, ingress: { host: x.lab.example } }`, `{ name: b, ${IMAGE}, ingress: { host: x.lab.example } }`),
-      /apps\[1\]\.ingress\.host: "x\.lab\.example" is already apps\[0\]'s host/],
+      /apps\[1\]\.ingress\.host: "x\.lab\.example" is already the host of apps\[0\]\.ingress\.host; each exposed service needs its own host name/],
     ['a request above its limit',
       withApps(`{ name: hello, ${IMAGE}, resources: { requests: { memory: 1Gi } } }`),
       /apps\[0\]\.resources\.requests\.memory: "1Gi" is above limits\.memory "128Mi"; lower the request or raise the limit/],

@@ -353,7 +353,7 @@ describe('WebApp', () => {
       ['an unpinned wait image', { waitImage: { repository: 'busybox', tag: 'latest' } }, /waitImage\.tag: "latest" is not a pinned image tag/],
       ['a bad /tmp size', { tmpSizeLimit: 'big' }, /tmpSizeLimit "big" is not a Kubernetes quantity/],
       ['a config key that is no env name', { config: { 'my-key': 'v' } }, /config key "my-key" is not an environment variable name/],
-      ['a credential in config', { config: { DB_PASSWORD: 'hunter2' } }, /config key "DB_PASSWORD" looks like a credential; .*put it in a Secret and use secretEnv/],
+      ['a credential in config', { config: { DB_PASSWORD: 'hunter2' } }, /config key "DB_PASSWORD" looks like a credential; .*create a Secret and reference it under secretEnv/],
       ['a secretEnv name that is no env name', { secretEnv: { 'db-pass': { secretName: 'db', key: 'p' } } }, /secretEnv name "db-pass" is not an environment variable name/],
       ['the same name in config and secretEnv', { config: { DB_USER: 'a' }, secretEnv: { DB_USER: { secretName: 'db', key: 'user' } } }, /"DB_USER" is both a config key and a secretEnv name; keep one/],
       ['a bad Secret reference', { secretEnv: { DB_PASS: { secretName: 'Not A Secret', key: 'p' } } }, /secretEnv DB_PASS refers to .*give a Secret name/],

@@ -9,3 +9,4 @@ export { IPV4_ADDRESS, IPV4_CIDR, isIpv4, isIpv4Cidr, parseCidr, parseIp } from 
 export { IMAGE_REPOSITORY, IMAGE_TAG, imageProblems, requirePinnedImage } from './image';
 export { credentialInValue, credentialProblem, looksLikeCredentialName, redactCredentials } from './secrets';
 export { CRON_SCHEDULE, isCronSchedule } from './cron';
+export { CONFIG_MAP_MAX_BYTES, configMapDataBytes, configMapSizeProblem } from './configmap';

@@ -7,7 +7,8 @@
 const CREDENTIAL_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|CREDENTIAL|PRIVATE_?KEY)/i;
 
 /** `scheme://userinfo@` anywhere in a value (also inside `jdbc:mysql://…` or a longer string). */
-const URL_USERINFO = /([a-z][a-z0-9+.-]*):\/\/([^\s/?#@]*)@/gi;
+// Bounded repeats: a long value (a 1 MiB config) must not make the regex backtrack quadratically.
+const URL_USERINFO = /([a-z][a-z0-9+.-]{0,31}):\/\/([^\s/?#@]{0,1024})@/gi;
 /** A credential passed as a query or DSN parameter: `?password=…`, `;pwd=…`, `&token=…`. */
 const CREDENTIAL_PARAMETER = /(^|[?&;\s])(password|passwd|pwd|secret|token|access_?token|api_?key)=[^&;\s]+/i;
 
