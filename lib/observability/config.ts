@@ -3,6 +3,7 @@ import { array, bool, int, JsonSchema, object, resourcesSchema, str } from '../c
 import { ProblemList, show } from '../core/errors';
 import { formatBytes, parseQuantity } from '../core/quantity';
 import { credentialProblem } from '../core/validate';
+import { takenNamespace } from '../tenancy/config';
 import { cidrContains, isIpv4Cidr, parseCidr } from '../core/validate/ip';
 import {
   DEFAULT_GRAFANA, DEFAULT_LOKI, DEFAULT_PROMETHEUS, DEFAULT_RESOURCES, DEFAULT_STORAGE, GRAFANA_ADMIN_SECRET_KEYS,
@@ -212,6 +213,8 @@ export function checkObservabilityConfig(config: { readonly observability: Obser
   // Namespaces: three different ones (node-agents is privileged; sharing it would lower the others' level).
   const names = (['logging', 'monitoring', 'nodeAgents'] as const).map((key) => [key, obs.namespaces[key]] as const);
   names.forEach(([key, value], i) => {
+    const taken = takenNamespace(value);
+    if (taken !== undefined) problems.add(`${at}.namespaces.${key}: ${show(value)} is ${taken}; keep the default ${show(OBSERVABILITY_NAMESPACES[key])} or choose a new name.`);
     const other = names.slice(0, i).find(([, v]) => v === value);
     if (other) problems.add(`${at}.namespaces.${key}: ${show(value)} is also namespaces.${other[0]}; give each its own namespace (node-agents is Pod Security privileged, the others restricted).`);
   });

@@ -7,8 +7,12 @@ export interface ImageRef {
   readonly tag: string;
 }
 
-/** `[registry[:port]/]path[/path…]`, lowercase path components (the distribution spec's repository grammar). */
-const REPOSITORY = /^([a-zA-Z0-9.-]+(:[0-9]+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+/**
+ * `[registry[:port]/]path[/path…]`, lowercase path components (the distribution spec's repository grammar). As in
+ * docker's normalisation, the first component is a registry only if it has a "." or a port or is `localhost`;
+ * otherwise it is a path component and must be lowercase (`Prom/x` is refused, `registry.Lab:5000/x` is not).
+ */
+const REPOSITORY = /^((?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+(:[0-9]+)?\/|[a-zA-Z0-9-]+:[0-9]+\/|localhost\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 /** The distribution spec's tag grammar. */
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 

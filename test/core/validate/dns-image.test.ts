@@ -20,8 +20,8 @@ describe('DNS names', () => {
 });
 
 describe('image pins', () => {
-  test('a pinned image passes', () => {
-    expect(imageProblems({ repository: 'registry.lab:5000/prom/prometheus', tag: 'v3.4.1' }, 'x')).toEqual([]);
+  test.each(['registry.lab:5000/prom/prometheus', 'registry.Lab.example/prom/prometheus', 'localhost/x', 'mirror:5000/x', 'nginx', 'prom/mysqld-exporter'])('%j pinned to a tag passes', (repository) => {
+    expect(imageProblems({ repository, tag: 'v3.4.1' }, 'x')).toEqual([]);
   });
 
   test.each([
@@ -29,6 +29,8 @@ describe('image pins', () => {
     [{ repository: 'nginx', tag: '' }, /^app\.image\.tag: "" is not a pinned image tag/],
     [{ repository: 'nginx:1.27', tag: '1.27' }, /^app\.image\.repository: "nginx:1\.27" is not an image repository/],
     [{ repository: 'Nginx', tag: '1.27' }, /^app\.image\.repository: "Nginx" is not an image repository/],
+    [{ repository: 'Prom/mysqld-exporter', tag: '1.27' }, /^app\.image\.repository: "Prom\/mysqld-exporter" is not an image repository/],
+    [{ repository: 'nginx/', tag: '1.27' }, /^app\.image\.repository: "nginx\/" is not an image repository/],
   ])('refuses %j', (image, message) => {
     expect(imageProblems(image, 'app.image')[0]).toMatch(message);
     expect(() => requirePinnedImage(image, 'app.image')).toThrow(message);
