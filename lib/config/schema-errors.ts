@@ -48,7 +48,7 @@ export function explain(e: ErrorObject, data: unknown): string {
     case 'required':
       return `${fieldPath(e.instancePath, String(e.params.missingProperty))}: is required but missing; add it (${describeSchema((e.parentSchema as any)?.properties?.[e.params.missingProperty])})`;
     case 'type':
-      return `${at}: ${show(value)} is ${kindOf(value)}, expected ${e.params.type === 'integer' ? 'a whole number' : `a${/^[aeiou]/.test(String(e.params.type)) ? 'n' : ''} ${e.params.type}`}${typeof value === 'string' && e.params.type !== 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? ` (write ${value} without quotes)` : ''}`;
+      return `${at}: ${show(value)} is ${kindOf(value)}, expected ${e.params.type === 'integer' ? 'a whole number' : `a${/^[aeiou]/.test(String(e.params.type)) ? 'n' : ''} ${e.params.type}`}${typeHint(value, String(e.params.type))}`;
     case 'enum':
       return `${at}: ${show(value)} is not allowed; use one of ${(e.params.allowedValues as unknown[]).map((v) => show(v)).join(', ')}`;
     case 'format': {
@@ -66,6 +66,15 @@ export function explain(e: ErrorObject, data: unknown): string {
     default:
       return `${at}: ${e.message ?? 'is not valid'}`;
   }
+}
+
+/** How to write what was probably meant, when YAML read a value as another type than the one expected. */
+function typeHint(value: unknown, expected: string): string {
+  if (typeof value === 'string' && expected !== 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return ` (write ${value} without quotes)`;
+  if (typeof value === 'string' && expected === 'boolean' && /^(yes|no|on|off|y|n)$/i.test(value)) return ' (write true or false)';
+  // YAML reads 1.10 as the number 1.1 and yes as a string: quoting keeps the text as written.
+  if (((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') && expected === 'string') return ' (put the value in quotes to keep it as written, e.g. "1.10")';
+  return '';
 }
 
 /** `"1.5 GB"` → `; did you mean "1.5Gi"?` (a unit written the way people write disk sizes); '' when no guess fits. */

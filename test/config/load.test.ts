@@ -78,6 +78,29 @@ describe('YAML numbers where Kubernetes takes a quantity', () => {
   });
 });
 
+describe('values YAML reads as another type', () => {
+  test.each([
+    ['an image tag YAML reads as a number', `${MINIMAL_CLUSTER}tenants: []\nmysql:\n  image: { tag: 8.4 }\n`, /^mysql\.image\.tag: 8\.4 is a number, expected a string \(put the value in quotes to keep it as written, e\.g\. "1\.10"\) \(line 8\)$/],
+    ['yes for a boolean', `${MINIMAL_CLUSTER}tenants: []\nmysql:\n  enabled: yes\n`, /^mysql\.enabled: "yes" is a string, expected a boolean \(write true or false\) \(line 8\)$/],
+  ])('%s: the fix says how to write it', (_name, yaml, message) => {
+    expect(problemsOf(yaml)).toEqual([expect.stringMatching(message)]);
+  });
+});
+
+describe('YAML syntax errors in plain words', () => {
+  test.each([
+    ['a tab as indentation', `${MINIMAL_CLUSTER}tenants:\n\t- name: a\n`, /line 7, column 1: a tab is used for indentation; YAML allows only spaces\n\s+7 \|  - name: a\n\s+\| \^/],
+    ['a value with ": " in it', `${MINIMAL_CLUSTER}gitops:\n  path: deploy: dist\n`, /line 7, column 9: a value contains ": " \(a colon and a space\), which starts a nested mapping; put the value in quotes\n\s+7 \|   path: deploy: dist\n\s+\|         \^/],
+    ['an unknown escape', `${MINIMAL_CLUSTER}gitops:\n  path: "dist\\q"\n`, /a "\\" in a double-quoted string starts an unknown escape; use single quotes/],
+    ['a value starting with @', `${MINIMAL_CLUSTER}gitops:\n  path: @dist\n`, /a plain value cannot start with @; put the value in quotes/],
+    ['two documents', `${MINIMAL_CLUSTER}---\ntenants: []\n`, /the file holds more than one YAML document \("---"\); platform\.yaml is one document/],
+  ])('%s', (_name, yaml, message) => {
+    const message_ = messageOf(yaml);
+    expect(message_).toMatch(/^platform\.yaml: not valid YAML \(\d+ errors?\)\n/);
+    expect(message_).toMatch(message);
+  });
+});
+
 describe('files a person did not mean to write', () => {
   test('a garbage file gives at most a screenful, with the count of the rest', () => {
     // GIVEN 500 unknown top-level keys
