@@ -99,16 +99,21 @@ export function parseConfig(text: string, source = 'platform.yaml'): PlatformCon
   const data = quantitiesAsStrings(platformSchema, parsed, doc) as Record<string, unknown>;
 
   const where = new SourceLines(doc, lines);
-  const problems = new ProblemList();
+  // Each problem with the line it is about, so the list reads top to bottom like the file.
+  const found: Array<{ line: number; message: string }> = [];
+  const report = (message: string, keys: readonly PathKey[]) => {
+    const line = where.lineOf(keys);
+    found.push({ line: line ?? Number.MAX_SAFE_INTEGER, message: line === undefined ? message : `${message} (line ${line})` });
+  };
   const validate = compiled();
   const schemaValid = validate(data);
   const refused: PathKey[][] = [];
   const seen = new Set<string>();
   for (const e of schemaValid ? [] : validate.errors ?? []) {
     const keys = errorKeys(e);
-    const message = explain(e, data) + where.suffix(keys);
-    if (!seen.has(message)) problems.add(message);
-    seen.add(message);
+    const message = explain(e, data);
+    if (!seen.has(`${message}@${keys.join('/')}`)) report(message, keys);
+    seen.add(`${message}@${keys.join('/')}`);
     refused.push(keys);
   }
 
@@ -118,15 +123,17 @@ export function parseConfig(text: string, source = 'platform.yaml'): PlatformCon
   // config nothing is caught: an exception there is a bug and keeps its stack trace.
   const config = { ...data, cluster: guarded(!schemaValid, () => completeCluster(data.cluster), data.cluster) } as unknown as PlatformConfig;
   for (const check of CROSS_CHECKS) {
-    const found = new ProblemList();
-    guarded(!schemaValid, () => check(config, found), undefined);
-    for (const message of found.all) {
+    const crossChecked = new ProblemList();
+    guarded(!schemaValid, () => check(config, crossChecked), undefined);
+    for (const message of crossChecked.all) {
       const field = leadingFieldPath(message);
       const keys = field !== undefined ? parseFieldPath(field) : [];
       if (field !== undefined && refused.some((r) => isPrefix(r, keys) || isPrefix(keys, r))) continue;
-      problems.add(field !== undefined ? message + where.suffix(keys) : message);
+      report(message, keys);
     }
   }
+  const problems = new ProblemList();
+  for (const { message } of found.sort((a, b) => a.line - b.line)) problems.add(message);
   problems.throwIfAny(source);
   return config;
 }

@@ -19,12 +19,6 @@ export class SourceLines {
     return undefined;
   }
 
-  /** ` (line 8)`, or '' when the path has no line at all. */
-  suffix(path: readonly PathKey[]): string {
-    const line = this.lineOf(path);
-    return line === undefined ? '' : ` (line ${line})`;
-  }
-
   private exactLine(path: readonly PathKey[]): number | undefined {
     const parent = path.length === 1 ? this.doc.contents : this.doc.getIn(path.slice(0, -1), true);
     const last = path[path.length - 1];

@@ -19,12 +19,12 @@ describe('every problem in one run', () => {
   test('schema problems and cross-field problems are reported together', () => {
     // GIVEN a typo in one tenant, a duplicate tenant, an app in a missing tenant and a duplicate app
     const problems = problemsOf(`${MINIMAL_CLUSTER}tenants:\n  - name: a\n    qouta: {}\n  - name: a\napps:\n  - name: x\n    tenant: nope\n${APP}  - name: x\n    tenant: a\n${APP}`);
-    // THEN all four come at once, each with its line
+    // THEN all four come at once, each with its line, in the order of the file
     expect(problems).toEqual([
       expect.stringMatching(/^tenants\[0\]\.qouta: unknown key "qouta"; did you mean "quota"\? .*\(line 8\)$/),
+      expect.stringMatching(/^tenants\[1\]\.name: "a" is already tenants\[0\]; .*\(line 9\)$/),
       expect.stringMatching(/^apps\[0\]\.tenant: "nope" is not a tenant; .*\(line 12\)$/),
       expect.stringMatching(/^apps\[1\]\.name: "x" is already apps\[0\]; .*\(line 14\)$/),
-      expect.stringMatching(/^tenants\[1\]\.name: "a" is already tenants\[0\]; .*\(line 9\)$/),
     ]);
   });
 
