@@ -1,3 +1,4 @@
+import { requirePinnedImage } from '../../core/validate';
 /**
  * Image pins for the observability stack.
  *
@@ -14,6 +15,7 @@ export interface ImagePin {
 
 /** `repository:tag` for an image pin. */
 export function imageRef(pin: ImagePin): string {
+  requirePinnedImage(pin, 'image');
   return `${pin.repository}:${pin.tag}`;
 }
 

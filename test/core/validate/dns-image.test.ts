@@ -1,3 +1,5 @@
+import { imageName } from '../../../lib/core/security';
+import { imageRef } from '../../../lib/observability/config-files';
 import { DNS_LABEL, imageProblems, isDnsLabel, isDnsSubdomain, problemOf, requirePinnedImage } from '../../../lib/core/validate';
 
 describe('DNS names', () => {
@@ -38,5 +40,13 @@ describe('image pins', () => {
 
   test('the example is the part\'s own default image', () => {
     expect(imageProblems({ repository: 'mysql', tag: 'latest' }, 'mysql.image', { repository: 'mysql', tag: '8.4.6' })[0]).toMatch(/such as "8\.4\.6"/);
+  });
+});
+
+describe('every image a construct writes goes through the validator', () => {
+  test('imageName (core) and imageRef (observability) refuse an unpinned image', () => {
+    expect(() => imageName({ repository: 'nginx', tag: 'latest' })).toThrow(/^image\.tag: "latest" is not a pinned image tag/);
+    expect(() => imageRef({ repository: 'grafana/loki', tag: '' })).toThrow(/^image\.tag: "" is not a pinned image tag/);
+    expect(imageRef({ repository: 'grafana/loki', tag: '3.5.10' })).toBe('grafana/loki:3.5.10');
   });
 });
