@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import { ProblemList, UserError } from '../core/errors';
 import { appsNamespaces, checkAppsConfig } from '../apps/config';
 import { checkGitOpsConfig, gitopsNamespaces } from '../gitops/config';
@@ -14,7 +14,7 @@ import { PlatformConfig, platformSchema } from './platform-config';
 import { quantitiesAsStrings } from './quantities';
 import { checkExposedHosts, checkReferencesToDisabledParts } from './references';
 import { errorKeys, explain } from './schema-errors';
-import { leadingFieldPath, parseFieldPath, PathKey, SourceLines } from './source-lines';
+import { leadingFieldPath, LineIndex, parseFieldPath, PathKey, SourceLines } from './source-lines';
 import { describeYamlError } from './yaml-syntax';
 
 let validator: ReturnType<Ajv['compile']> | undefined;
@@ -75,8 +75,8 @@ const CROSS_CHECKS: ReadonlyArray<(config: PlatformConfig, problems: ProblemList
 ];
 
 export function parseConfig(text: string, source = 'platform.yaml'): PlatformConfig {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const lines = new LineIndex(text);
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new UserError(`${source}: not valid YAML (${doc.errors.length} error${doc.errors.length === 1 ? '' : 's'})`, doc.errors.map((e) => describeYamlError(e, text, lines)));
   }

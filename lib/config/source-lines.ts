@@ -1,4 +1,27 @@
-import { Document, isMap, isSeq, LineCounter, Node } from 'yaml';
+import { Document, isMap, isSeq, Node } from 'yaml';
+
+/**
+ * Line and column of an offset in the text. (yaml's LineCounter is not used: it learns only the newlines the lexer
+ * reports, so after a multi-line plain scalar its line numbers drift.)
+ */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  linePos(offset: number): { line: number; col: number } {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, col: offset - this.starts[low] + 1 };
+  }
+}
 
 /** A key of a config path: a mapping key or a list index. */
 export type PathKey = string | number;
@@ -8,7 +31,7 @@ export type PathKey = string | number;
  * is not in the file (a default) points at its nearest written ancestor.
  */
 export class SourceLines {
-  constructor(private readonly doc: Document, private readonly lines: LineCounter) {}
+  constructor(private readonly doc: Document, private readonly lines: LineIndex) {}
 
   /** The line of the key that holds `path` (`tenants[1].quota.cpu` → the line of `cpu:`), or of its nearest written ancestor. */
   lineOf(path: readonly PathKey[]): number | undefined {

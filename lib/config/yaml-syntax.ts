@@ -1,4 +1,5 @@
-import { LineCounter, YAMLError } from 'yaml';
+import { YAMLError } from 'yaml';
+import { LineIndex } from './source-lines';
 
 /**
  * YAML syntax errors in plain words. The parser's own messages ("Nested mappings are not allowed in compact
@@ -29,16 +30,18 @@ const PLAIN: Record<string, string | ((e: YAMLError, text: string) => string)> =
 };
 
 /** `line 9, column 4: <plain words>` followed by the source line and a caret, indented to sit under a list item. */
-export function describeYamlError(e: YAMLError, text: string, lines: LineCounter): string {
+export function describeYamlError(e: YAMLError, text: string, lines: LineIndex): string {
   const { line, col } = lines.linePos(e.pos[0]);
   const plain = PLAIN[e.code];
   const words = typeof plain === 'function' ? plain(e, text) : plain ?? e.message.split('\n')[0];
   return `line ${line}, column ${col}: ${words}\n${excerpt(text, line, col)}`;
 }
 
-/** The source line with a caret under `col`, long lines cut around it, tabs shown as spaces so the caret lines up. */
+/** The source line with a caret under `col`, long lines cut around it. */
 export function excerpt(text: string, line: number, col: number): string {
-  const source = (text.split(/\r?\n/)[line - 1] ?? '').replace(/\t/g, ' ');
+  // Tabs as spaces so the caret lines up; control characters (a binary file) as "?" so the terminal stays sane.
+  // eslint-disable-next-line no-control-regex
+  const source = (text.split('\n')[line - 1] ?? '').replace(/\r$/, '').replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   const start = Math.max(0, col - 60);
   const shown = `${start > 0 ? '…' : ''}${source.slice(start, start + 100)}${source.length > start + 100 ? '…' : ''}`;
   const caretAt = col - 1 - start + (start > 0 ? 1 : 0);

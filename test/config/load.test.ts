@@ -1,6 +1,10 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseDocument } from 'yaml';
 import { loadConfigFile, parseConfig } from '../../lib/config/load';
+import { LineIndex } from '../../lib/config/source-lines';
 import { MAX_PROBLEM_LINES, UserError } from '../../lib/core/errors';
-import { MINIMAL_CLUSTER, problemsOf, tempDir } from '../support/helpers';
+import { MINIMAL_CLUSTER, problemsOf, ROOT, tempDir } from '../support/helpers';
 
 /** The message parseConfig throws for a text. */
 function messageOf(yaml: string): string {
@@ -133,5 +137,26 @@ describe('files a person did not mean to write', () => {
 describe('a config file that cannot be read', () => {
   test('a directory passed as the config names the file to pass instead', () => {
     expect(() => loadConfigFile(tempDir())).toThrow(/is a directory; pass the platform\.yaml file inside it/);
+  });
+});
+
+describe('exact lines, and binary garbage printed cleanly', () => {
+  test('line numbers are counted from the text itself (yaml\'s LineCounter drifts on prose such as a README)', () => {
+    // GIVEN a file that is not YAML at all, with many parse errors at known offsets
+    const text = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const lines = new LineIndex(text);
+    const errors = parseDocument(text, { prettyErrors: false }).errors;
+    expect(errors.length).toBeGreaterThan(0);
+    // THEN every offset maps to the line and column a plain count gives
+    for (const e of errors) {
+      const before = text.slice(0, e.pos[0]).split('\n');
+      expect(lines.linePos(e.pos[0])).toEqual({ line: before.length, col: before[before.length - 1].length + 1 });
+    }
+  });
+
+  test('control characters in the source line are shown as "?"', () => {
+    const message = messageOf(`${MINIMAL_CLUSTER}tenants:\n  - name: a\n   \u0001\u0002: [\n`);
+    expect(message).not.toMatch(/[\u0001\u0002]/);
+    expect(message).toMatch(/\?\?/);
   });
 });
