@@ -1,3 +1,4 @@
+import { CLUSTER_ADDON_NAMESPACES } from '../../lib/tenancy/config';
 import { TenantNamespace } from '../../lib/tenancy/tenant-namespace';
 import { WebApp } from '../../lib/apps/web-app';
 import { ArgoApplication } from '../../lib/gitops/argo-application';
@@ -59,6 +60,18 @@ describe('synth refuses what would not apply or not mean what the config said', 
 
   test('ordinary values pass: ssh repository URLs, plain hosts, service names', () => {
     expect(problemsOf(`${MINIMAL_CLUSTER}${TENANT}gitops:\n  repoURL: ssh://git@git.lab.example/ops/platform.git\napps:\n  - { name: web, tenant: team, ${IMAGE}, ingress: { host: web.lab.example }, config: { DB_HOST: mysql-primary.mysql.svc.cluster.local } }\n`)).toEqual([]);
+  });
+});
+
+describe('a tenant may not take a namespace the cluster\'s add-ons run in', () => {
+  test.each(Object.keys(CLUSTER_ADDON_NAMESPACES))('%s', (name) => {
+    // GIVEN the ingress controller moved elsewhere, so only the add-on list can refuse ingress-nginx too
+    const cluster = MINIMAL_CLUSTER.replace('cluster:\n', 'cluster:\n  ingress: { controllerNamespace: edge }\n');
+    expect(problemsOf(`${cluster}tenants:\n  - name: ${name}\n`)).toEqual([expect.stringMatching(new RegExp(`^tenants\\[0\\]\\.name: "${name}" is reserved \\(the namespace .* runs in; default-deny there would cut the cluster's network or the add-on\\)`))]);
+  });
+
+  test.each(['calico-system', 'calico-apiserver', 'tigera-operator', 'kube-flannel', 'cert-manager', 'metallb-system', 'ingress-nginx', 'longhorn-system', 'local-path-storage'])('the list has %s', (name) => {
+    expect(Object.keys(CLUSTER_ADDON_NAMESPACES)).toContain(name);
   });
 });
 
