@@ -7,7 +7,7 @@ import { appsNamespaces, checkAppsConfig } from '../apps/config';
 import { checkGitOpsConfig, gitopsNamespaces } from '../gitops/config';
 import { checkMySqlConfig, mysqlNamespaces } from '../mysql/config';
 import { checkObservabilityConfig, observabilityNamespaces } from '../observability/config';
-import { RESERVED_NAMESPACES, checkTenants } from '../tenancy/config';
+import { checkTenants } from '../tenancy/config';
 import { checkCluster, completeCluster } from './cluster';
 import { FORMATS } from './formats';
 import { PlatformConfig, platformSchema } from './platform-config';
@@ -152,9 +152,9 @@ function isPrefix(prefix: readonly PathKey[], keys: readonly PathKey[]): boolean
   return prefix.length <= keys.length && prefix.every((k, i) => String(k) === String(keys[i]));
 }
 
-/** Namespaces tenants may not take: Kubernetes' own and those the platform sections create. */
+/** Namespaces tenants may not take besides Kubernetes' and the add-ons' (tenancy's takenNamespace): the sections'. */
 function reservedNamespaces(config: PlatformConfig): Map<string, string> {
-  const reserved = new Map(RESERVED_NAMESPACES.map((n) => [n, 'a Kubernetes system namespace']));
+  const reserved = new Map<string, string>();
   const sections: Array<[string, () => string[]]> = [
     ['mysql', () => mysqlNamespaces(config)], ['observability', () => observabilityNamespaces(config)],
     ['apps', () => appsNamespaces(config)], ['gitops', () => gitopsNamespaces(config)],
