@@ -35,7 +35,6 @@ export interface IPeerable {
   toPeer(): Peer;
 }
 
-export { isIpv4Cidr } from '../core/validate';
 
 export const Peers = {
   /** Pods selected by labels in a namespace Platform Kit manages. */
