@@ -35,7 +35,6 @@ export interface IPeerable {
   toPeer(): Peer;
 }
 
-
 export const Peers = {
   /** Pods selected by labels in a namespace Platform Kit manages. */
   pods(namespace: string, selector: Record<string, string>, name: string): Peer {
