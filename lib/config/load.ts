@@ -15,7 +15,7 @@ import { quantitiesAsStrings } from './quantities';
 import { checkExposedHosts, checkReferencesToDisabledParts } from './references';
 import { errorKeys, explain } from './schema-errors';
 import { leadingFieldPath, LineIndex, parseFieldPath, PathKey, SourceLines } from './source-lines';
-import { describeYamlError } from './yaml-syntax';
+import { describeYamlError, duplicateKeys } from './yaml-syntax';
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 
@@ -76,9 +76,13 @@ const CROSS_CHECKS: ReadonlyArray<(config: PlatformConfig, problems: ProblemList
 
 export function parseConfig(text: string, source = 'platform.yaml'): PlatformConfig {
   const lines = new LineIndex(text);
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new UserError(`${source}: not valid YAML (${doc.errors.length} error${doc.errors.length === 1 ? '' : 's'})`, doc.errors.map((e) => describeYamlError(e, text, lines)));
+  // Duplicate keys are found by duplicateKeys (linear) rather than by the parser's uniqueKeys (quadratic).
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  const yamlErrors = [...doc.errors.map((e) => ({ at: e.pos[0], message: describeYamlError(e, text, lines) })), ...duplicateKeys(doc, text, lines)]
+    .sort((a, b) => a.at - b.at)
+    .map((e) => e.message);
+  if (yamlErrors.length > 0) {
+    throw new UserError(`${source}: not valid YAML (${yamlErrors.length} error${yamlErrors.length === 1 ? '' : 's'})`, yamlErrors);
   }
   let parsed: unknown;
   try {

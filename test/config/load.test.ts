@@ -105,6 +105,21 @@ describe('YAML syntax errors in plain words', () => {
   });
 });
 
+describe('duplicate keys', () => {
+  test('a key twice in a nested mapping is named with its line, beside a syntax error elsewhere', () => {
+    const message = messageOf(`${MINIMAL_CLUSTER}tenants:\n  - name: a\n    quota:\n      cpu: "1"\n      cpu: "2"\ngitops:\n  path: "x\\q"\n`);
+    expect(message).toMatch(/^platform\.yaml: not valid YAML \(2 errors\)\n\s+- line 10, column 7: key "cpu" appears twice in the same mapping; keep one of them\n\s+10 \|       cpu: "2"\n\s+\|       \^\n\s+- line 12, column 11: a "\\" in a double-quoted string/);
+  });
+
+  // Found with a set per mapping (linear); the parser's own uniqueKeys check compared every pair of keys.
+  test('a config map of 8,000 distinct keys loads, and one repeated key among them is found', () => {
+    const keys = Array.from({ length: 8000 }, (_, i) => `      KEY_${i}: v\n`).join('');
+    const app = `apps:\n  - name: web\n    tenant: a\n    image: { repository: nginx, tag: "1.27" }\n    config:\n${keys}`;
+    expect(Object.keys(parseConfig(`${MINIMAL_CLUSTER}tenants:\n  - name: a\n${app}`).apps[0].config)).toHaveLength(8000);
+    expect(messageOf(`${MINIMAL_CLUSTER}tenants:\n  - name: a\n${app}      KEY_17: again\n`)).toMatch(/key "KEY_17" appears twice in the same mapping/);
+  }, 30_000);
+});
+
 describe('files a person did not mean to write', () => {
   test('a garbage file gives at most a screenful, with the count of the rest', () => {
     // GIVEN 500 unknown top-level keys
