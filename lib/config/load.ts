@@ -164,6 +164,8 @@ function reservedNamespaces(config: PlatformConfig): Map<string, string> {
     ['apps', () => appsNamespaces(config)], ['gitops', () => gitopsNamespaces(config)],
   ];
   for (const [section, namespaces] of sections) for (const n of namespaces()) reserved.set(n, `used by the ${section} section`);
-  reserved.set(config.cluster.ingress.controllerNamespace, 'the ingress controller namespace (cluster.ingress)');
+  // Optional: a config without a (valid) cluster section still gets its tenants checked.
+  const ingress = config.cluster?.ingress?.controllerNamespace;
+  if (ingress !== undefined) reserved.set(ingress, 'the ingress controller namespace (cluster.ingress)');
   return reserved;
 }

@@ -17,6 +17,7 @@ export function pathKeys(instancePath: string): PathKey[] {
 export function errorKeys(e: ErrorObject): PathKey[] {
   const keys = pathKeys(e.instancePath);
   if (e.keyword === 'additionalProperties') keys.push(String(e.params.additionalProperty));
+  if (e.keyword === 'required') keys.push(String(e.params.missingProperty));
   return keys;
 }
 

@@ -43,6 +43,14 @@ describe('every problem in one run', () => {
     ]);
   });
 
+  test('a missing section does not hide the problems of the others', () => {
+    // GIVEN no cluster section and a duplicate tenant THEN both are reported
+    expect(problemsOf('tenants:\n  - name: a\n  - name: a\n')).toEqual([
+      expect.stringMatching(/^tenants\[1\]\.name: "a" is already tenants\[0\]; .*\(line 3\)$/),
+      expect.stringMatching(/^cluster: is required but missing/),
+    ]);
+  });
+
   test('an unknown key points at its own line, not its parent\'s', () => {
     // GIVEN an unknown key three lines below its parent mapping
     const problems = problemsOf(`${MINIMAL_CLUSTER}tenants:\n  - name: a\n    quota:\n      cpu: "1"\n      memory: 1Gi\n      gpus: 1\n`);
