@@ -77,7 +77,8 @@ const CROSS_CHECKS: ReadonlyArray<(config: PlatformConfig, problems: ProblemList
 export function parseConfig(text: string, source = 'platform.yaml'): PlatformConfig {
   const lines = new LineIndex(text);
   // Duplicate keys are found by duplicateKeys (linear) rather than by the parser's uniqueKeys (quadratic).
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  // logLevel 'error': the parser's warnings (a list used as a key) would go to stderr; the schema reports those keys.
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const yamlErrors = [...doc.errors.map((e) => ({ at: e.pos[0], message: describeYamlError(e, text, lines) })), ...duplicateKeys(doc, text, lines)]
     .sort((a, b) => a.at - b.at)
     .map((e) => e.message);
@@ -96,6 +97,9 @@ export function parseConfig(text: string, source = 'platform.yaml'): PlatformCon
         ? `${message.replace(/^Unresolved alias/, 'an alias refers to no anchor')}; define "&name" before using "*name"`
         : message;
     throw new UserError(`${source}: not valid YAML`, [reason]);
+  }
+  if (isCircular(parsed)) {
+    throw new UserError(`${source}: not valid YAML`, ['an alias ("*name") is used inside its own anchor ("&name"), so the value would be infinite; write the value out instead']);
   }
   if (parsed === null || parsed === undefined || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new UserError(`${source}: not a platform description`, ['the file must be a YAML mapping with at least a `cluster:` section (see the embedded platform.yaml).']);
@@ -140,6 +144,16 @@ export function parseConfig(text: string, source = 'platform.yaml'): PlatformCon
   for (const { message } of found.sort((a, b) => a.line - b.line)) problems.add(message);
   problems.throwIfAny(source);
   return config;
+}
+
+/** Whether a value contains itself (`a: &x [*x]` makes a list that is its own first item). */
+function isCircular(value: unknown, ancestors: Set<object> = new Set()): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (ancestors.has(value)) return true;
+  ancestors.add(value);
+  const circular = Object.values(value as Record<string, unknown>).some((child) => isCircular(child, ancestors));
+  ancestors.delete(value);
+  return circular;
 }
 
 /** `run()`, or — only when `tolerant` — `fallback` if it throws. */

@@ -152,6 +152,17 @@ describe('files a person did not mean to write', () => {
     expect(messageOf(`${levels.join('\n')}\n`)).toMatch(/not valid YAML\n\s+- the file uses aliases \("\*name"\) so heavily that it would expand enormously \(a "billion laughs" file\)/);
   });
 
+  test('an alias inside its own anchor (an infinite value) is refused, not a crash', () => {
+    expect(messageOf(`${MINIMAL_CLUSTER}tenants: &t [ *t ]\n`)).toMatch(/not valid YAML\n\s+- an alias \("\*name"\) is used inside its own anchor \("&name"\), so the value would be infinite/);
+  });
+
+  test('a list used as a key is an unknown key, without a parser warning on stderr', () => {
+    const warn = jest.spyOn(process, 'emitWarning');
+    expect(problemsOf(`${MINIMAL_CLUSTER}? [a, b]\n: c\n`)).toEqual([expect.stringMatching(/^\[ a, b \]: unknown key/)]);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
   test('an alias without its anchor is named', () => {
     expect(messageOf(`${MINIMAL_CLUSTER}tenants: *team\n`)).toMatch(/an alias refers to no anchor.*team.*; define "&name" before using "\*name"/);
   });
