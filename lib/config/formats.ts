@@ -1,4 +1,4 @@
-import { isQuantity } from '../core/quantity';
+import { isQuantity, parseQuantity } from '../core/quantity';
 import { CRON_SCHEDULE, DNS_LABEL, DNS_SUBDOMAIN, IMAGE_REPOSITORY, IMAGE_TAG, IPV4_ADDRESS, IPV4_CIDR, Rule } from '../core/validate';
 
 /**
@@ -8,8 +8,9 @@ import { CRON_SCHEDULE, DNS_LABEL, DNS_SUBDOMAIN, IMAGE_REPOSITORY, IMAGE_TAG, I
 export type StringFormat = Rule;
 
 export const FORMATS: Record<string, StringFormat> = {
+  // Every quantity in platform.yaml is a size, a capacity or a quota: never negative, never beyond a float (1e400).
   'quantity': {
-    validate: (v) => isQuantity(v),
+    validate: (v) => isQuantity(v) && Number.isFinite(parseQuantity(v)) && parseQuantity(v) >= 0,
     explain: 'is not a Kubernetes quantity (examples: "2", "500m", "256Mi", "1Gi")',
   },
   // The shared validators (lib/core/validate): constructs call the same ones.

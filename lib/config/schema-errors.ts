@@ -1,6 +1,6 @@
 import { ErrorObject } from 'ajv';
 import { show } from '../core/errors';
-import { isQuantity } from '../core/quantity';
+import { isQuantity, parseQuantity } from '../core/quantity';
 import { FORMATS } from './formats';
 import { PathKey } from './source-lines';
 
@@ -81,6 +81,8 @@ function typeHint(value: unknown, expected: string): string {
 /** `"1.5 GB"` → `; did you mean "1.5Gi"?` (a unit written the way people write disk sizes); '' when no guess fits. */
 function quantityHint(value: unknown): string {
   if (typeof value !== 'string') return '';
+  if (isQuantity(value) && parseQuantity(value) < 0) return '; sizes, capacities and quotas cannot be negative';
+  if (isQuantity(value)) return '; this one is too large to count with';
   const compact = value.replace(/\s+/g, '');
   const bytes = /^([0-9]+(?:\.[0-9]+)?)([KMGTPE])i?B$/i.exec(compact);
   const guess = bytes ? `${bytes[1]}${bytes[2].toUpperCase()}i` : compact !== value && isQuantity(compact) ? compact : undefined;

@@ -80,6 +80,8 @@ describe('YAML numbers where Kubernetes takes a quantity', () => {
     ['"1.5 GB"', /quota\.memory: "1\.5 GB" is not a Kubernetes quantity .*; did you mean "1\.5Gi"\? \(line 8\)/],
     ['"2G ram"', /quota\.memory: "2G ram" is not a Kubernetes quantity \(examples: "2", "500m", "256Mi", "1Gi"\) \(line 8\)/],
     ['.inf', /quota\.memory: Infinity is a number, expected a string \(line 8\)/],
+    ['"-1Gi"', /quota\.memory: "-1Gi" is not a Kubernetes quantity .*; sizes, capacities and quotas cannot be negative \(line 8\)/],
+    ['1e400', /quota\.memory: "1e400" is not a Kubernetes quantity .*; this one is too large to count with \(line 8\)/],
   ])('%s keeps a clear refusal', (value, message) => {
     expect(messageOf(`${MINIMAL_CLUSTER}tenants:\n  - name: a\n    quota: { memory: ${value} }\n`)).toMatch(message);
   });
