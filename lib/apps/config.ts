@@ -81,7 +81,7 @@ export const appSchema: JsonSchema = object(
       object(
         {
           secretName: str('Existing Secret in the tenant namespace.', { format: 'dns-subdomain' }),
-          key: str('Key in the Secret.'),
+          key: str('Key in the Secret.', { format: 'object-key' }),
         },
         { required: ['secretName', 'key'] },
       ),
@@ -90,7 +90,7 @@ export const appSchema: JsonSchema = object(
     ),
     mysql: { type: 'boolean', default: false, description: 'The app uses the platform MySQL: a flow to the primary on 3306 is declared (its tenant must be in mysql.clients).' },
     dependsOn: array(
-      str('Fully qualified DNS name.', { format: 'dns-subdomain', examples: ['mysql-primary.mysql.svc.cluster.local'] }),
+      str('Fully qualified DNS name.', { format: 'fqdn', examples: ['mysql-primary.mysql.svc.cluster.local'] }),
       'DNS names that must resolve before the app starts (init container).',
       { default: [], uniqueItems: true },
     ),

@@ -5,7 +5,10 @@ import { Construct } from 'constructs';
 import { show } from '../core/errors';
 import { commonLabels, selectorLabels } from '../core/labels';
 import { parseQuantity } from '../core/quantity';
-import { configMapSizeProblem, credentialProblem, isDnsLabel, looksLikeCredentialName, requirePinnedImage } from '../core/validate';
+import {
+  configMapSizeProblem, credentialProblem, FULLY_QUALIFIED_NAME, isDnsLabel, isDnsSubdomain, isObjectKey, looksLikeCredentialName, requirePinnedImage,
+  requireValid,
+} from '../core/validate';
 import { imageName, ImageRef, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
 import { Flow } from '../network/flow';
 import { IngressRoute } from '../network/ingress-route';
@@ -149,7 +152,6 @@ export const WAIT_INTERVAL_SECONDS = 2;
 /** Requests equal to limits: the init container never lowers the pod's QoS class. */
 const WAIT_RESOURCES: WebAppResources = { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '10m', memory: '16Mi' } };
 
-const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+\.?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
@@ -211,9 +213,7 @@ export class WebApp extends Construct implements IPeerable {
     }
     this.waitForDns = props.waitForDns ?? [];
     for (const host of this.waitForDns) {
-      if (!DNS_NAME.test(host)) {
-        throw new Error(`${at}: waitForDns entry ${show(host)} is not a fully qualified DNS name, e.g. "mysql-primary.mysql.svc.cluster.local".`);
-      }
+      requireValid(FULLY_QUALIFIED_NAME, host, `${at}: waitForDns entry`);
     }
     this.waitImage = props.waitImage ?? DEFAULT_WAIT_IMAGE;
     requirePinnedImage(this.waitImage, `${at}: waitImage`, DEFAULT_WAIT_IMAGE);
@@ -480,7 +480,7 @@ function checkEnv(at: string, config: Record<string, string>, secretEnv: Record<
     if (envName in config) {
       throw new Error(`${at}: ${show(envName)} is both a config key and a secretEnv name; keep one.`);
     }
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(ref.secretName) || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
+    if (!isDnsSubdomain(ref.secretName) || !isObjectKey(ref.key)) {
       throw new Error(`${at}: secretEnv ${envName} refers to ${show(ref)}; give a Secret name (DNS subdomain) and a key of letters, digits, "-", "_" or ".".`);
     }
   }

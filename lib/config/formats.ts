@@ -1,5 +1,5 @@
 import { isQuantity, parseQuantity } from '../core/quantity';
-import { CRON_SCHEDULE, DNS_LABEL, DNS_SUBDOMAIN, IMAGE_REPOSITORY, IMAGE_TAG, IPV4_ADDRESS, IPV4_CIDR, Rule } from '../core/validate';
+import { CRON_SCHEDULE, DNS_LABEL, DNS_SUBDOMAIN, FULLY_QUALIFIED_NAME, IMAGE_REPOSITORY, IMAGE_TAG, IPV4_ADDRESS, IPV4_CIDR, OBJECT_KEY, Rule } from '../core/validate';
 
 /**
  * String formats used by platform.schema.json. Each has the test Ajv runs and the sentence a user reads when a
@@ -18,6 +18,8 @@ export const FORMATS: Record<string, StringFormat> = {
   'ipv4-cidr': IPV4_CIDR,
   'dns-label': DNS_LABEL,
   'dns-subdomain': DNS_SUBDOMAIN,
+  'fqdn': FULLY_QUALIFIED_NAME,
+  'object-key': OBJECT_KEY,
   'image-repository': IMAGE_REPOSITORY,
   'image-tag': IMAGE_TAG,
   'cron': CRON_SCHEDULE,

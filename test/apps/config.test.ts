@@ -127,7 +127,7 @@ describe('apps: section', () => {
       /apps\[0\]\.secretEnv\.DB_PASSWORD\.key: is required but missing/],
     ['a dependency that is not a DNS name',
       withApps(`{ name: hello, ${IMAGE}, dependsOn: ["mysql primary"] }`),
-      /apps\[0\]\.dependsOn\[0\]: "mysql primary" is not a DNS name/],
+      /apps\[0\]\.dependsOn\[0\]: "mysql primary" is not a fully qualified DNS name/],
     ['a relative probe path',
       withApps(`{ name: hello, ${IMAGE}, probePath: healthz }`),
       /apps\[0\]\.probePath: "healthz" must be an absolute HTTP path such as "\/healthz"/],

@@ -349,7 +349,7 @@ describe('WebApp', () => {
       ['a malformed quantity', { resources: { requests: { cpu: 'lots', memory: '64Mi' }, limits: { cpu: '1', memory: '64Mi' } } }, /resources\.requests\.cpu "lots" is not a Kubernetes quantity/],
       ['a relative probe path', { probePath: 'healthz' }, /probePath "healthz" must be an absolute HTTP path such as "\/healthz"/],
       ['root', { runAsUser: 0 }, /runAsUser 0 must be a uid above 0/],
-      ['a dependency that is not a DNS name', { waitForDns: ['mysql primary'] }, /waitForDns entry "mysql primary" is not a fully qualified DNS name, e\.g\. "mysql-primary\.mysql\.svc\.cluster\.local"/],
+      ['a dependency that is not a DNS name', { waitForDns: ['mysql primary'] }, /waitForDns entry: "mysql primary" is not a fully qualified DNS name; .*\(example: "mysql-primary\.mysql\.svc\.cluster\.local"\)/],
       ['an unpinned wait image', { waitImage: { repository: 'busybox', tag: 'latest' } }, /waitImage\.tag: "latest" is not a pinned image tag/],
       ['a bad /tmp size', { tmpSizeLimit: 'big' }, /tmpSizeLimit "big" is not a Kubernetes quantity/],
       ['a config key that is no env name', { config: { 'my-key': 'v' } }, /config key "my-key" is not an environment variable name/],

@@ -13,6 +13,27 @@ export function isDnsSubdomain(value: string): boolean {
   return typeof value === 'string' && value.length <= 253 && SUBDOMAIN.test(value);
 }
 
+/** A name with a domain (`mysql-primary.mysql.svc.cluster.local`, optionally with the root dot): what resolves the same from every namespace. */
+export function isFullyQualifiedName(value: string): boolean {
+  const name = typeof value === 'string' && value.endsWith('.') ? value.slice(0, -1) : value;
+  return isDnsSubdomain(name) && name.includes('.');
+}
+
+/** A key of a Secret or ConfigMap (IsConfigMapKey): letters, digits, "-", "_", "."; at most 253 characters. */
+export function isObjectKey(value: string): boolean {
+  return typeof value === 'string' && value.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(value) && value !== '.' && value !== '..';
+}
+
+export const FULLY_QUALIFIED_NAME: Rule = {
+  validate: isFullyQualifiedName,
+  explain: 'is not a fully qualified DNS name; give the name with its domain, which resolves alike from every namespace (example: "mysql-primary.mysql.svc.cluster.local")',
+};
+
+export const OBJECT_KEY: Rule = {
+  validate: isObjectKey,
+  explain: 'is not a key a Secret or ConfigMap can have: use letters, digits, "-", "_" and "." (example: "password")',
+};
+
 export const DNS_LABEL: Rule = {
   validate: isDnsLabel,
   explain: 'is not a DNS label: use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (example: "team-a")',

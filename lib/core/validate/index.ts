@@ -4,7 +4,7 @@
  * paths.
  */
 export { Rule, problemOf, requireValid } from './rule';
-export { DNS_LABEL, DNS_SUBDOMAIN, isDnsLabel, isDnsSubdomain } from './dns';
+export { DNS_LABEL, DNS_SUBDOMAIN, FULLY_QUALIFIED_NAME, isDnsLabel, isDnsSubdomain, isFullyQualifiedName, isObjectKey, OBJECT_KEY } from './dns';
 export { IPV4_ADDRESS, IPV4_CIDR, isIpv4, isIpv4Cidr, parseCidr, parseIp } from './ip';
 export { IMAGE_REPOSITORY, IMAGE_TAG, imageProblems, requirePinnedImage } from './image';
 export { credentialInValue, credentialProblem, looksLikeCredentialName, redactCredentials } from './secrets';
