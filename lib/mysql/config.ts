@@ -135,6 +135,10 @@ export function checkMySqlConfig(config: { readonly mysql: MySqlConfig; readonly
       problems.add(`${at}.backup.exportPath: ${show(m.backup.exportPath)} ${p === m.backup.exportPath ? 'is' : 'overlaps'} exportPaths[${i}] (${show(p)}); dumps need an export of their own, e.g. ${show(DEFAULT_BACKUP.exportPath)}.`);
     }
   });
+  for (const [field, size] of [['pvSize', m.pvSize], ['requestSize', m.requestSize], ['backup.size', m.backup.size]] as const) {
+    // MySqlCluster refuses these too; saying so here gives the line and keeps the "looks like a bug" text away.
+    if (isQuantity(size) && parseQuantity(size) <= 0) problems.add(`${at}.${field}: ${show(size)} must be above 0 (example: "5Gi"); a volume of nothing holds no data.`);
+  }
   if (isQuantity(m.requestSize) && isQuantity(m.pvSize) && parseQuantity(m.requestSize) > parseQuantity(m.pvSize)) {
     problems.add(`${at}.requestSize: ${show(m.requestSize)} is larger than mysql.pvSize (${show(m.pvSize)}); a claim never binds to a smaller PersistentVolume. Lower requestSize or raise pvSize.`);
   }
