@@ -12,7 +12,7 @@ import { checkCluster, completeCluster } from './cluster';
 import { FORMATS } from './formats';
 import { PlatformConfig, platformSchema } from './platform-config';
 import { quantitiesAsStrings } from './quantities';
-import { checkExposedHosts, checkReferencesToDisabledParts } from './references';
+import { checkExposedHosts, checkNodePortClients, checkReferencesToDisabledParts } from './references';
 import { errorKeys, explain } from './schema-errors';
 import { leadingFieldPath, LineIndex, parseFieldPath, PathKey, SourceLines } from './source-lines';
 import { describeYamlError, duplicateKeys } from './yaml-syntax';
@@ -72,6 +72,7 @@ const CROSS_CHECKS: ReadonlyArray<(config: PlatformConfig, problems: ProblemList
   (c, p) => checkTenants(c.tenants, reservedNamespaces(c), p),
   checkExposedHosts,
   checkReferencesToDisabledParts,
+  checkNodePortClients,
 ];
 
 export function parseConfig(text: string, source = 'platform.yaml'): PlatformConfig {

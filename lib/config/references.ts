@@ -1,4 +1,5 @@
 import { ProblemList, show } from '../core/errors';
+import { cidrCovers } from '../core/validate/ip';
 import { PlatformConfig } from './platform-config';
 
 /**
@@ -67,5 +68,21 @@ export function checkReferencesToDisabledParts(config: PlatformConfig, problems:
         if (key !== undefined) problems.add(`apps[${i}].config.${env}: ${show(value)} names a Service in namespace ${show(ns)}, which is not deployed (${key}: false); set ${key}: true or change the value.`);
       }
     }
+  });
+}
+
+/**
+ * NodePort clients are addresses outside the cluster: the pod network is cut out of each block, which is only
+ * possible when the block is larger than it. A block inside the pod network (or equal to it) would name pods, which
+ * reach the app through its Service and a flow instead.
+ */
+export function checkNodePortClients(config: PlatformConfig, problems: ProblemList): void {
+  const pods = config.cluster?.podCidr;
+  if (pods === undefined) return;
+  (config.apps ?? []).forEach((a, i) => {
+    if (a.nodePort === undefined) return;
+    (a.nodePortClients ?? []).forEach((cidr, j) => {
+      if (cidrCovers(pods, cidr)) problems.add(`apps[${i}].nodePortClients[${j}]: ${show(cidr)} lies in the pod network (cluster.podCidr ${pods}); list the outside addresses that connect through the node port (e.g. "10.10.10.0/24"). Pods reach the app through its Service.`);
+    });
   });
 }
