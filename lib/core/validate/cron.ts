@@ -1,5 +1,5 @@
 import { CronPattern } from 'croner';
-import { Rule } from './rule';
+import { rule } from './rule';
 
 /**
  * Cron schedules as a CronJob's `spec.schedule` takes them. The API server parses them with robfig/cron's standard
@@ -34,7 +34,4 @@ export function isCronSchedule(value: string): boolean {
   }
 }
 
-export const CRON_SCHEDULE: Rule = {
-  validate: isCronSchedule,
-  explain: 'is not a cron schedule; write five fields "minute hour day-of-month month day-of-week" within their ranges (e.g. "30 2 * * *"; day-of-week is 0-6 or SUN-SAT) or a macro such as "@daily"',
-};
+export const CRON_SCHEDULE = rule(isCronSchedule, 'is not a cron schedule; write five fields "minute hour day-of-month month day-of-week" within their ranges (e.g. "30 2 * * *"; day-of-week is 0-6 or SUN-SAT) or a macro such as "@daily"');

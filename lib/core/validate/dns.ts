@@ -1,4 +1,4 @@
-import { Rule } from './rule';
+import { rule } from './rule';
 
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -24,22 +24,10 @@ export function isObjectKey(value: string): boolean {
   return typeof value === 'string' && value.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(value) && value !== '.' && value !== '..';
 }
 
-export const FULLY_QUALIFIED_NAME: Rule = {
-  validate: isFullyQualifiedName,
-  explain: 'is not a fully qualified DNS name; give the name with its domain, which resolves alike from every namespace (example: "mysql-primary.mysql.svc.cluster.local")',
-};
+export const FULLY_QUALIFIED_NAME = rule(isFullyQualifiedName, 'is not a fully qualified DNS name; give the name with its domain, which resolves alike from every namespace (example: "mysql-primary.mysql.svc.cluster.local")');
 
-export const OBJECT_KEY: Rule = {
-  validate: isObjectKey,
-  explain: 'is not a key a Secret or ConfigMap can have: use letters, digits, "-", "_" and "." (example: "password")',
-};
+export const OBJECT_KEY = rule(isObjectKey, 'is not a key a Secret or ConfigMap can have: use letters, digits, "-", "_" and "." (example: "password")');
 
-export const DNS_LABEL: Rule = {
-  validate: isDnsLabel,
-  explain: 'is not a DNS label: use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (example: "team-a")',
-};
+export const DNS_LABEL = rule(isDnsLabel, 'is not a DNS label: use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (example: "team-a")');
 
-export const DNS_SUBDOMAIN: Rule = {
-  validate: isDnsSubdomain,
-  explain: 'is not a DNS name: use lowercase letters, digits, "-" and "." (example: "grafana.lab.example")',
-};
+export const DNS_SUBDOMAIN = rule(isDnsSubdomain, 'is not a DNS name: use lowercase letters, digits, "-" and "." (example: "grafana.lab.example")');

@@ -1,5 +1,5 @@
 import { show } from '../errors';
-import { Rule } from './rule';
+import { rule } from './rule';
 
 /** The shape of an image reference (core/security's ImageRef, restated to keep validators free of cdk8s). */
 export interface ImageRef {
@@ -16,15 +16,9 @@ const REPOSITORY = /^((?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+(:[0-9]+)?\/|[a-zA-Z0-9-]
 /** The distribution spec's tag grammar. */
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
-export const IMAGE_REPOSITORY: Rule = {
-  validate: (v) => REPOSITORY.test(v),
-  explain: 'is not an image repository (example: "nginxinc/nginx-unprivileged"): lowercase path components, optionally after a registry host; give the tag separately in the tag field',
-};
+export const IMAGE_REPOSITORY = rule((v) => REPOSITORY.test(v), 'is not an image repository (example: "nginxinc/nginx-unprivileged"): lowercase path components, optionally after a registry host; give the tag separately in the tag field');
 
-export const IMAGE_TAG: Rule = {
-  validate: (v) => TAG.test(v) && v !== 'latest',
-  explain: 'is not a pinned image tag: give an exact version such as "1.27.4" ("latest" is not allowed: it changes under you)',
-};
+export const IMAGE_TAG = rule((v) => TAG.test(v) && v !== 'latest', 'is not a pinned image tag: give an exact version such as "1.27.4" ("latest" is not allowed: it changes under you)');
 
 /**
  * Every problem of an image reference, each under `field.repository` / `field.tag`; empty when the image is a pinned

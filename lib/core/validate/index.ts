@@ -3,7 +3,7 @@
  * the constructs (with the prop's name) call the same ones, so a value is judged and explained the same way on both
  * paths.
  */
-export { Rule, problemOf, requireValid } from './rule';
+export { Rule, problemOf, requireValid, rule } from './rule';
 export { DNS_LABEL, DNS_SUBDOMAIN, FULLY_QUALIFIED_NAME, isDnsLabel, isDnsSubdomain, isFullyQualifiedName, isObjectKey, OBJECT_KEY } from './dns';
 export { IPV4_ADDRESS, IPV4_CIDR, isIpv4, isIpv4Cidr, parseCidr, parseIp } from './ip';
 export { IMAGE_REPOSITORY, IMAGE_TAG, imageProblems, requirePinnedImage } from './image';

@@ -9,7 +9,7 @@
  * Like `net.ParseCIDR`, a CIDR with host bits set (`10.0.0.7/24`) is accepted and means its network.
  */
 
-import { Rule } from './rule';
+import { rule } from './rule';
 
 export type IpFamily = 4 | 6;
 
@@ -156,12 +156,6 @@ export function isIpv4Cidr(text: string): boolean {
   return cidr?.family === 4 && !text.includes(':');
 }
 
-export const IPV4_ADDRESS: Rule = {
-  validate: isIpv4,
-  explain: 'is not an IPv4 address (example: "10.10.10.101"); write four numbers 0-255 without leading zeros',
-};
+export const IPV4_ADDRESS = rule(isIpv4, 'is not an IPv4 address (example: "10.10.10.101"); write four numbers 0-255 without leading zeros');
 
-export const IPV4_CIDR: Rule = {
-  validate: isIpv4Cidr,
-  explain: 'is not an IPv4 CIDR block (example: "10.244.0.0/16"; a single address is "10.10.10.200/32"); write an address without leading zeros and a mask /0-/32',
-};
+export const IPV4_CIDR = rule(isIpv4Cidr, 'is not an IPv4 CIDR block (example: "10.244.0.0/16"; a single address is "10.10.10.200/32"); write an address without leading zeros and a mask /0-/32');

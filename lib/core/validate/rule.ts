@@ -11,6 +11,11 @@ export interface Rule {
   readonly explain: string;
 }
 
+/** A rule from its test and its explanation. */
+export function rule(validate: (value: string) => boolean, explain: string): Rule {
+  return { validate, explain };
+}
+
 /** `field: "value" <explain>` when the value breaks the rule, else `undefined`. */
 export function problemOf(rule: Rule, value: unknown, field: string): string | undefined {
   return typeof value === 'string' && rule.validate(value) ? undefined : `${field}: ${show(value)} ${rule.explain}`;
