@@ -11,15 +11,13 @@
  * To move one pin: edit its row (tag, line, supportEnds, source), then `npm run synth`, review the diff of dist/ and
  * `--plan`, and apply. README "Upgrading" lists the pins that move together.
  */
-import { ImageRef } from './core/security';
+import { imageName, ImageRef } from './core/security';
 
 /** A container image split into repository and tag (constructs render `repository:tag`). */
 export type ImagePin = ImageRef;
 
-/** `repository:tag` for an image pin. */
-export function imageRef(pin: ImagePin): string {
-  return `${pin.repository}:${pin.tag}`;
-}
+/** `repository:tag` for an image pin, refusing an unpinned one (the one renderer: core's imageName). */
+export const imageRef: (pin: ImagePin) => string = imageName;
 
 /** Upstream promises no end date: a line is patched while it is the newest release. */
 export const NEWEST_RELEASE = 'newest release';

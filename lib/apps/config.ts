@@ -1,7 +1,8 @@
 import { array, imageSchema, int, JsonSchema, map, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
-import { DEFAULT_REPLICAS, DEFAULT_WAIT_IMAGE, DEFAULT_WEB_APP_RESOURCES } from './web-app';
+import { configMapSizeProblem, credentialProblem, looksLikeCredentialName } from '../core/validate';
+import { CONFIG_CREDENTIAL_FIX, CONFIG_SIZE_FIX, DEFAULT_REPLICAS, DEFAULT_WAIT_IMAGE, DEFAULT_WEB_APP_RESOURCES } from './web-app';
 
 /** One entry of the `apps:` section: a {@link WebApp} in a tenant namespace. */
 export interface AppConfig {
@@ -80,7 +81,7 @@ export const appSchema: JsonSchema = object(
       object(
         {
           secretName: str('Existing Secret in the tenant namespace.', { format: 'dns-subdomain' }),
-          key: str('Key in the Secret.'),
+          key: str('Key in the Secret.', { format: 'object-key' }),
         },
         { required: ['secretName', 'key'] },
       ),
@@ -89,7 +90,7 @@ export const appSchema: JsonSchema = object(
     ),
     mysql: { type: 'boolean', default: false, description: 'The app uses the platform MySQL: a flow to the primary on 3306 is declared (its tenant must be in mysql.clients).' },
     dependsOn: array(
-      str('Fully qualified DNS name.', { format: 'dns-subdomain', examples: ['mysql-primary.mysql.svc.cluster.local'] }),
+      str('Fully qualified DNS name.', { format: 'fqdn', examples: ['mysql-primary.mysql.svc.cluster.local'] }),
       'DNS names that must resolve before the app starts (init container).',
       { default: [], uniqueItems: true },
     ),
@@ -108,16 +109,12 @@ export interface AppsCheckInput {
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|CREDENTIAL)/i;
-/** `[registry[:port]/]path[/path…]`, lowercase path components. */
-const REPOSITORY = /^([a-zA-Z0-9.-]+(:[0-9]+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 
 /** Cross-field checks of the section, run after schema validation. */
 export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): void {
   const tenants = (config.tenants ?? []).map((t) => t.name);
   const mysql = config.mysql;
   const names = new Map<string, number>();
-  const hosts = new Map<string, number>();
   const nodePorts = new Map<number, number>();
   config.apps.forEach((a, i) => {
     const at = `apps[${i}]`;
@@ -133,9 +130,6 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
     if (a.mysql && mysql?.enabled && mysql.clients !== undefined && !mysql.clients.includes(a.tenant)) {
       problems.add(`${at}.mysql: tenant ${show(a.tenant)} is not in mysql.clients, the MySQL client allow-list; add it there or set mysql: false.`);
     }
-    if (!REPOSITORY.test(a.image.repository)) {
-      problems.add(`${at}.image.repository: ${show(a.image.repository)} is not an image repository (example: "nginxinc/nginx-unprivileged"); give the tag separately in image.tag.`);
-    }
     if (a.replicas !== undefined && a.autoscaling !== undefined) {
       problems.add(`${at}.replicas: ${a.replicas} is set together with autoscaling; remove replicas and set autoscaling.minReplicas.`);
     }
@@ -148,8 +142,6 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
     }
     if (a.ingress) {
       if (!a.ingress.host.includes('.')) problems.add(`${at}.ingress.host: ${show(a.ingress.host)} has no domain; use a full name such as "${a.ingress.host}.lab.example".`);
-      if (hosts.has(a.ingress.host)) problems.add(`${at}.ingress.host: ${show(a.ingress.host)} is already apps[${hosts.get(a.ingress.host)}]'s host; give each app its own host.`);
-      hosts.set(a.ingress.host, i);
       if (!a.ingress.path.startsWith('/')) problems.add(`${at}.ingress.path: ${show(a.ingress.path)} must start with "/" (example: "/" or "/hello").`);
     }
     for (const kind of ['cpu', 'memory'] as const) {
@@ -162,8 +154,12 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
     if (!a.probePath.startsWith('/') || /\s/.test(a.probePath)) problems.add(`${at}.probePath: ${show(a.probePath)} must be an absolute HTTP path such as "/healthz".`);
     for (const key of Object.keys(a.config)) {
       if (!ENV_NAME.test(key)) problems.add(`${at}.config.${key}: not an environment variable name; use letters, digits and "_" (e.g. "GREETING").`);
-      else if (SECRET_LIKE.test(key)) problems.add(`${at}.config.${key}: looks like a credential, and config is committed to git; create a Secret and reference it under secretEnv.`);
+      else if (looksLikeCredentialName(key)) problems.add(`${at}.config.${key}: looks like a credential, and config is committed to git; ${CONFIG_CREDENTIAL_FIX}`);
+      const credential = credentialProblem(a.config[key], `${at}.config.${key}`, CONFIG_CREDENTIAL_FIX);
+      if (credential !== undefined) problems.add(credential);
     }
+    const tooLarge = configMapSizeProblem(a.config, `${at}.config`, CONFIG_SIZE_FIX);
+    if (tooLarge !== undefined) problems.add(tooLarge);
     for (const envName of Object.keys(a.secretEnv)) {
       if (!ENV_NAME.test(envName)) problems.add(`${at}.secretEnv.${envName}: not an environment variable name; use letters, digits and "_" (e.g. "DB_PASSWORD").`);
       if (envName in a.config) problems.add(`${at}.secretEnv.${envName}: is also a config key; keep one of them.`);

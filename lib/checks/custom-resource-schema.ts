@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { KubernetesSchema } from './kubernetes-schema';
 import { show } from '../core/errors';
+import { isDnsLabel, isDnsSubdomain } from '../core/validate';
 import { PROJECT_ROOT } from '../core/paths';
 import { SynthesizedObject } from '../output/synthesized';
 
@@ -12,8 +13,6 @@ type Schema = Record<string, any>;
 export const CRD_DIR = path.join(PROJECT_ROOT, 'schemas', 'crds');
 export const CRD_VERSIONS_FILE = 'crd-versions.json';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** ObjectMeta fields a manifest may set (the rest are written by the API server). */
@@ -124,10 +123,10 @@ function checkMetadata(meta: any, crd: CrdVersion, errors: string[]): void {
   for (const key of Object.keys(meta)) {
     if (!METADATA_FIELDS.includes(key)) errors.push(`metadata.${key}: unknown or server-managed field (allowed: ${METADATA_FIELDS.join(', ')})`);
   }
-  if (typeof meta.name !== 'string' || !DNS_SUBDOMAIN.test(meta.name) || meta.name.length > 253) {
+  if (!isDnsSubdomain(meta.name)) {
     errors.push(`metadata.name: ${show(meta.name)} is not a DNS subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)`);
   }
-  if (crd.namespaced && (typeof meta.namespace !== 'string' || !DNS_LABEL.test(meta.namespace))) {
+  if (crd.namespaced && !isDnsLabel(meta.namespace)) {
     errors.push(`metadata.namespace: ${show(meta.namespace)} — ${crd.kind} is namespaced; give a namespace (a DNS label)`);
   }
   if (!crd.namespaced && meta.namespace !== undefined) {

@@ -1,18 +1,24 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
-import { ProblemList, show, UserError } from '../core/errors';
+import Ajv from 'ajv';
+import { parseDocument } from 'yaml';
+import { ProblemList, UserError } from '../core/errors';
 import { PLATFORM_PARTS } from '../parts';
 import { LoadedConfig, managedNamespaceOwners, PlatformPart, sectionOf } from '../parts/platform-part';
 import { checkCluster, completeCluster } from './cluster';
 import { FORMATS } from './formats';
 import { PlatformConfig, platformSchemaOf } from './platform-config';
+import { quantitiesAsStrings } from './quantities';
+import { checkExposedHosts, checkNodePortClients, checkReferencesToDisabledParts } from './references';
+import { errorKeys, explain } from './schema-errors';
+import { leadingFieldPath, LineIndex, parseFieldPath, PathKey, SourceLines } from './source-lines';
+import { describeYamlError, duplicateKeys } from './yaml-syntax';
 
-const validators = new WeakMap<readonly PlatformPart<any, any>[], ReturnType<Ajv['compile']>>();
+type Parts = readonly PlatformPart<any, any>[];
+const validators = new WeakMap<Parts, ReturnType<Ajv['compile']>>();
 
 /** The schema validator of a list of parts, compiled once per list. */
-function compiled(parts: readonly PlatformPart<any, any>[]): ReturnType<Ajv['compile']> {
+function compiled(parts: Parts): ReturnType<Ajv['compile']> {
   let validator = validators.get(parts);
   if (!validator) {
     // useDefaults fills every default the schema documents, so the schema is the one place a default lives.
@@ -26,9 +32,24 @@ function compiled(parts: readonly PlatformPart<any, any>[]): ReturnType<Ajv['com
   return validator;
 }
 
+/** Why a config file cannot be read, in words, for the errors a user can meet (never the "looks like a bug" text). */
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file; pass an existing file with --config <file>.',
+  EACCES: 'permission denied; make the file readable by you (chmod u+r) or run as its owner.',
+  EPERM: 'the operation is not permitted; check the file\'s permissions.',
+  EISDIR: 'is a directory; pass the platform.yaml file inside it with --config <dir>/platform.yaml.',
+  ENOTDIR: 'a part of the path is not a directory; check the --config path.',
+  ELOOP: 'too many symbolic links (a link loop?); pass the real file with --config.',
+  EBUSY: 'the file is busy (locked by another program); close it there and run again.',
+  ENOSPC: 'no space left on the device; free some space and run again.',
+  EMFILE: 'too many open files; close some programs and run again.',
+  EIO: 'an input/output error from the disk; check the device and run again.',
+  ERR_FS_FILE_TOO_LARGE: 'the file is far too large to be a platform description.',
+};
+
 /** What loading needs to know: the parts whose sections the description may have. @default PLATFORM_PARTS */
 export interface LoadOptions {
-  readonly parts?: readonly PlatformPart<any, any>[];
+  readonly parts?: Parts;
 }
 
 /** Reads, validates and completes a platform.yaml; every problem is reported at once as a {@link UserError}. */
@@ -37,141 +58,128 @@ export function loadConfigFile(file: string, options: LoadOptions = {}): Platfor
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    throw new UserError(`${file}: cannot read the platform description`, [`${reason}; pass an existing file with --config <file>.`]);
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    const reason = READ_ERRORS[code] ?? `${(e as Error).message}; check the file and the --config path.`;
+    throw new UserError(`${file}: cannot read the platform description`, [reason]);
   }
   return parseConfig(text, path.basename(file), options);
 }
 
+/**
+ * Cross-field checks, run after the schema: the cluster's, every part's own (`checkConfig`, with the namespaces
+ * every part manages), namespaces two parts claim, and the checks across sections. They run even when the schema
+ * found problems elsewhere, so one run reports every problem instead of one stage at a time (see {@link parseConfig}).
+ */
+function crossChecks(parts: Parts, tolerant: boolean): ReadonlyArray<(config: LoadedConfig, problems: ProblemList) => void> {
+  return [
+    (c, p) => checkCluster(c.cluster, p),
+    ...parts.map((part) => (c: LoadedConfig, p: ProblemList) => part.checkConfig?.(sectionOf(part, c), { whole: c, problems: p, namespaceOwners: managedNamespaceOwners(parts, c, tolerant) })),
+    (c, p) => {
+      // Tenants report their own clashes (with the field to change); two other parts on one namespace are reported here.
+      for (const [ns, owners] of managedNamespaceOwners(parts, c, tolerant)) {
+        const sections = owners.filter((key) => key !== 'tenants');
+        if (sections.length > 1) p.add(`${sections.join(' and ')}: both use namespace ${JSON.stringify(ns)}; give each section its own namespace.`);
+      }
+    },
+    (c, p) => checkExposedHosts(c as unknown as PlatformConfig, p),
+    (c, p) => checkReferencesToDisabledParts(c as unknown as PlatformConfig, p),
+    (c, p) => checkNodePortClients(c as unknown as PlatformConfig, p),
+  ];
+}
+
 export function parseConfig(text: string, source = 'platform.yaml', options: LoadOptions = {}): PlatformConfig {
   const parts = options.parts ?? PLATFORM_PARTS;
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new UserError(`${source}: not valid YAML`, doc.errors.map((e) => {
-      const pos = lines.linePos(e.pos[0]);
-      return `line ${pos.line}, column ${pos.col}: ${e.message.split('\n')[0]}`;
-    }));
+  const lines = new LineIndex(text);
+  // Duplicate keys are found by duplicateKeys (linear) rather than by the parser's uniqueKeys (quadratic).
+  // logLevel 'error': the parser's warnings (a list used as a key) would go to stderr; the schema reports those keys.
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+  const yamlErrors = [...doc.errors.map((e) => ({ at: e.pos[0], message: describeYamlError(e, text, lines) })), ...duplicateKeys(doc, text, lines)]
+    .sort((a, b) => a.at - b.at)
+    .map((e) => e.message);
+  if (yamlErrors.length > 0) {
+    throw new UserError(`${source}: not valid YAML (${yamlErrors.length} error${yamlErrors.length === 1 ? '' : 's'})`, yamlErrors);
   }
-  const data = doc.toJS();
-  if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
+  let parsed: unknown;
+  try {
+    // maxAliasCount: a "billion laughs" file (aliases of aliases) would expand to gigabytes.
+    parsed = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    const message = (e as Error).message;
+    const reason = /Excessive alias count/.test(message)
+      ? 'the file uses aliases ("*name") so heavily that it would expand enormously (a "billion laughs" file); write the values out, or use fewer aliases'
+      : /Unresolved alias/.test(message)
+        ? `${message.replace(/^Unresolved alias/, 'an alias refers to no anchor')}; define "&name" before using "*name"`
+        : message;
+    throw new UserError(`${source}: not valid YAML`, [reason]);
+  }
+  if (isCircular(parsed)) {
+    throw new UserError(`${source}: not valid YAML`, ['an alias ("*name") is used inside its own anchor ("&name"), so the value would be infinite; write the value out instead']);
+  }
+  if (parsed === null || parsed === undefined || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new UserError(`${source}: not a platform description`, ['the file must be a YAML mapping with at least a `cluster:` section (see the embedded platform.yaml).']);
   }
+  const data = quantitiesAsStrings(platformSchemaOf(parts), parsed, doc) as Record<string, unknown>;
 
-  const problems = new ProblemList();
+  const where = new SourceLines(doc, lines);
+  // Each problem with the line it is about, so the list reads top to bottom like the file.
+  const found: Array<{ line: number; message: string }> = [];
+  const report = (message: string, keys: readonly PathKey[]) => {
+    const line = where.lineOf(keys);
+    found.push({ line: line ?? Number.MAX_SAFE_INTEGER, message: line === undefined ? message : `${message} (line ${line})` });
+  };
   const validate = compiled(parts);
-  if (!validate(data)) {
-    const lineOf = (instancePath: string): string => {
-      const keys = instancePath.split('/').slice(1).map((k) => (/^\d+$/.test(k) ? Number(k) : k.replace(/~1/g, '/').replace(/~0/g, '~')));
-      const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
-      return node?.range ? ` (line ${lines.linePos(node.range[0]).line})` : '';
-    };
-    for (const message of dedupe((validate.errors ?? []).map((e) => explain(e, data) + lineOf(e.instancePath)))) problems.add(message);
-    problems.throwIfAny(source);
+  const schemaValid = validate(data);
+  const refused: PathKey[][] = [];
+  const seen = new Set<string>();
+  for (const e of schemaValid ? [] : validate.errors ?? []) {
+    const keys = errorKeys(e);
+    const message = explain(e, data);
+    if (!seen.has(`${message}@${keys.join('/')}`)) report(message, keys);
+    seen.add(`${message}@${keys.join('/')}`);
+    refused.push(keys);
   }
 
-  const whole: LoadedConfig = { ...data, cluster: completeCluster(data.cluster) };
-  checkCluster(whole.cluster, problems);
-  const namespaceOwners = managedNamespaceOwners(parts, whole);
-  for (const part of parts) part.checkConfig?.(sectionOf(part, whole), { whole, problems, namespaceOwners });
-  // Tenants report their own clashes (with the field to change); two other parts on one namespace are reported here.
-  for (const [ns, owners] of namespaceOwners) {
-    const sections = owners.filter((key) => key !== 'tenants');
-    if (sections.length > 1) problems.add(`${sections.join(' and ')}: both use namespace ${JSON.stringify(ns)}; give each section its own namespace.`);
+  // The cross-field checks also run on a config the schema refused. There they may meet values of the wrong type:
+  // a check that throws on one is skipped (the schema has already reported the value), and a message about a field
+  // the schema refused (or one inside or around it) is dropped as a repeat of that problem. On a schema-valid
+  // config nothing is caught: an exception there is a bug and keeps its stack trace.
+  const config = { ...data, cluster: guarded(!schemaValid, () => completeCluster(data.cluster), data.cluster) } as unknown as LoadedConfig;
+  for (const check of crossChecks(parts, !schemaValid)) {
+    const crossChecked = new ProblemList();
+    guarded(!schemaValid, () => check(config, crossChecked), undefined);
+    for (const message of crossChecked.all) {
+      const field = leadingFieldPath(message);
+      const keys = field !== undefined ? parseFieldPath(field) : [];
+      if (field !== undefined && refused.some((r) => isPrefix(r, keys) || isPrefix(keys, r))) continue;
+      report(message, keys);
+    }
   }
+  const problems = new ProblemList();
+  for (const { message } of found.sort((a, b) => a.line - b.line)) problems.add(message);
   problems.throwIfAny(source);
-  return whole as unknown as PlatformConfig;
+  return config as unknown as PlatformConfig;
 }
 
-/** `/tenants/1/quota/cpu` → `tenants[1].quota.cpu` */
-function fieldPath(instancePath: string, child?: string): string {
-  const parts = instancePath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (child !== undefined) parts.push(child);
-  let out = '';
-  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out === '' ? p : `.${p}`;
-  return out === '' ? '(top level)' : out;
+/** Whether a value contains itself (`a: &x [*x]` makes a list that is its own first item). */
+function isCircular(value: unknown, ancestors: Set<object> = new Set()): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (ancestors.has(value)) return true;
+  ancestors.add(value);
+  const circular = Object.values(value as Record<string, unknown>).some((child) => isCircular(child, ancestors));
+  ancestors.delete(value);
+  return circular;
 }
 
-function valueAt(data: unknown, instancePath: string): unknown {
-  let cur: any = data;
-  for (const k of instancePath.split('/').slice(1)) cur = cur?.[k.replace(/~1/g, '/').replace(/~0/g, '~')];
-  return cur;
-}
-
-function explain(e: ErrorObject, data: unknown): string {
-  const value = valueAt(data, e.instancePath);
-  const at = fieldPath(e.instancePath);
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const key = String(e.params.additionalProperty);
-      const allowed = Object.keys(((e.parentSchema as any)?.properties ?? {}) as object);
-      const guess = closest(key, allowed);
-      return `${fieldPath(e.instancePath, key)}: unknown key ${show(key)}${guess ? `; did you mean ${show(guess)}?` : ''} (allowed here: ${allowed.join(', ')})`;
-    }
-    case 'required':
-      return `${fieldPath(e.instancePath, String(e.params.missingProperty))}: is required but missing; add it (${describeSchema((e.parentSchema as any)?.properties?.[e.params.missingProperty])})`;
-    case 'type':
-      return `${at}: ${show(value)} is ${kindOf(value)}, expected ${e.params.type === 'integer' ? 'a whole number' : `a${/^[aeiou]/.test(String(e.params.type)) ? 'n' : ''} ${e.params.type}`}${typeof value === 'string' && e.params.type !== 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? ` (write ${value} without quotes)` : ''}`;
-    case 'enum':
-      return `${at}: ${show(value)} is not allowed; use one of ${(e.params.allowedValues as unknown[]).map((v) => show(v)).join(', ')}`;
-    case 'format': {
-      const format = FORMATS[String(e.params.format)];
-      return `${at}: ${show(value)} ${format ? format.explain : `is not a valid ${e.params.format}`}`;
-    }
-    case 'minimum':
-    case 'maximum':
-      return `${at}: ${show(value)} must be ${e.keyword === 'minimum' ? 'at least' : 'at most'} ${e.params.limit}`;
-    case 'minItems':
-      return `${at}: needs at least ${e.params.limit} item${e.params.limit === 1 ? '' : 's'}`;
-    case 'uniqueItems':
-      return `${at}: items ${e.params.j} and ${e.params.i} are the same (${show((value as unknown[])[e.params.i as number])}); list each once`;
-    default:
-      return `${at}: ${e.message ?? 'is not valid'}`;
+/** `run()`, or — only when `tolerant` — `fallback` if it throws. */
+function guarded<T>(tolerant: boolean, run: () => T, fallback: T): T {
+  if (!tolerant) return run();
+  try {
+    return run();
+  } catch {
+    return fallback;
   }
 }
 
-function describeSchema(schema: any): string {
-  if (!schema) return 'see platform.schema.json';
-  const format = schema.format ? FORMATS[schema.format] : undefined;
-  const example = schema.examples?.[0] ?? (format ? /example[s]?: ([^;)]*)/.exec(format.explain)?.[1] : undefined);
-  return `${schema.description ?? schema.type}${example ? ` e.g. ${typeof example === 'string' && !example.startsWith('"') ? show(example) : example}` : ''}`;
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'empty';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return `a ${typeof value}`;
-}
-
-function dedupe(items: string[]): string[] {
-  return [...new Set(items)];
-}
-
-/** Closest allowed key within edit distance 2: the usual typo (`qouta`, `replica`). */
-function closest(key: string, allowed: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of allowed) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
+function isPrefix(prefix: readonly PathKey[], keys: readonly PathKey[]): boolean {
+  return prefix.length <= keys.length && prefix.every((k, i) => String(k) === String(keys[i]));
 }

@@ -86,7 +86,7 @@ export function resourcesSchema(description: string, defaults: { requests: { cpu
 export function imageSchema(description: string, defaults?: { repository: string; tag: string }): JsonSchema {
   return object(
     {
-      repository: str('Image repository, with the registry host for a mirror (air-gapped clusters), e.g. "registry.lab.example/prom/prometheus".', defaults ? { default: defaults.repository } : {}),
+      repository: str('Image repository, with the registry host for a mirror (air-gapped clusters), e.g. "registry.lab.example/prom/prometheus".', { format: 'image-repository', ...(defaults ? { default: defaults.repository } : {}) }),
       tag: str('Exact image tag ("latest" is refused).', { format: 'image-tag', ...(defaults ? { default: defaults.tag } : {}) }),
     },
     { description, ...(defaults ? { default: {} } : { required: ['repository', 'tag'] }) },

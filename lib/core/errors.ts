@@ -7,10 +7,27 @@ export class UserError extends Error {
 
   /** `details`: context printed after the problems (e.g. the capacity table). */
   constructor(heading: string, problems: readonly string[], details: readonly string[] = []) {
-    super([heading, ...problems.map((p) => `  - ${p}`), ...details].join('\n'));
+    super([heading, ...screenful(problems).map((p) => `  - ${p}`), ...details].join('\n'));
     this.name = 'UserError';
     this.problems = problems;
   }
+}
+
+/** Lines of problems one message prints: a garbage file gives a screenful, not thousands of lines. */
+export const MAX_PROBLEM_LINES = 20;
+
+/** The first problems that fit in {@link MAX_PROBLEM_LINES} (at least one), then `…and N more`. */
+function screenful(problems: readonly string[]): string[] {
+  const shown: string[] = [];
+  let lines = 0;
+  for (const p of problems) {
+    const height = p.split('\n').length;
+    if (shown.length > 0 && lines + height > MAX_PROBLEM_LINES) break;
+    shown.push(p);
+    lines += height;
+  }
+  const rest = problems.length - shown.length;
+  return rest > 0 ? [...shown, `…and ${rest} more (fix these first, then run again)`] : shown;
 }
 
 /** Collects problems so that all of them are reported at once, not just the first. */
@@ -40,6 +57,7 @@ export class ProblemList {
 /** JSON-ish rendering of a bad value for messages: strings quoted, objects compact. */
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { requirePinnedImage } from './validate';
 
 /**
  * Pod template annotation that records why a workload may not meet the hardening rules (node agents): constructs
@@ -58,6 +59,8 @@ export interface ImageRef {
   readonly tag: string;
 }
 
+/** `repository:tag`; refuses an unpinned or malformed image, so no construct can write one (shared validator). */
 export function imageName(image: ImageRef): string {
+  requirePinnedImage(image, 'image');
   return `${image.repository}:${image.tag}`;
 }

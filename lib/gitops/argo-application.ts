@@ -2,6 +2,8 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application, ApplicationSpecInfo } from '../../imports/argocd-application-argoproj.io';
 import { show } from '../core/errors';
+import { credentialProblem } from '../core/validate';
+import { REPO_CREDENTIAL_FIX } from './config';
 
 /** Argo CD's in-cluster destination: the cluster Argo CD runs in. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -65,6 +67,8 @@ export class ArgoApplication extends Construct {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > 63) {
       throw new Error(`ArgoApplication ${show(props.name)}: the name must be a DNS label of at most 63 characters; shorten gitops.project or the unit name.`);
     }
+    const credential = credentialProblem(props.repoURL, `ArgoApplication ${props.name}: repoURL`, REPO_CREDENTIAL_FIX);
+    if (credential !== undefined) throw new Error(credential);
     this.name = props.name;
     this.wave = props.wave;
     this.path = props.path;

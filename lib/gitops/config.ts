@@ -1,5 +1,6 @@
 import { bool, JsonSchema, object, str } from '../config/schema-helpers';
 import { ProblemList, show } from '../core/errors';
+import { credentialProblem } from '../core/validate';
 
 /** The `gitops:` section of platform.yaml: where Argo CD finds dist/ and how the app-of-apps is named. */
 export interface GitOpsConfig {
@@ -41,12 +42,17 @@ export const gitopsSchema: JsonSchema = object(
   { default: {}, description: 'Argo CD app-of-apps synthesized into dist/needs-argocd (`kubectl apply -f dist` skips it).' },
 );
 
+/** Where repository credentials belong instead of the URL (the loader and the constructs give the same fix). */
+export const REPO_CREDENTIAL_FIX = 'give the URL without credentials and let Argo CD read them from its own repository Secret (`argocd repo add`).';
+
 /** `dist`, `deploy/dist`, `.`: relative, no `..`, no leading or trailing `/`. */
 const REPO_PATH = /^(\.|[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*)$/;
 
 /** Cross-field checks of the section, run after schema validation. */
 export function checkGitOpsConfig(config: { readonly gitops: GitOpsConfig; readonly tenants?: readonly { readonly name: string }[] }, problems: ProblemList): void {
   const g = config.gitops;
+  const credential = credentialProblem(g.repoURL, 'gitops.repoURL', REPO_CREDENTIAL_FIX);
+  if (credential !== undefined) problems.add(credential);
   if (!REPO_PATH.test(g.path) || g.path.split('/').includes('..')) {
     problems.add(`gitops.path: ${show(g.path)} is not a folder inside the repository; write it relative to the repository root without "..", leading or trailing "/" (example: "dist", or "." when dist/ is the root).`);
   }

@@ -1,7 +1,9 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppProject } from '../../imports/argocd-appproject-argoproj.io';
+import { credentialProblem } from '../core/validate';
 import { IN_CLUSTER, SYNC_OPTIONS, SYNC_WAVE } from './argo-application';
+import { REPO_CREDENTIAL_FIX } from './config';
 import { GroupKind, unique, uniqueKinds, UnitInventory } from './inventory';
 
 /** The Argo CD kinds the root Application syncs into Argo CD's own namespace. */
@@ -39,6 +41,8 @@ export class PlatformProject extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformProjectProps) {
     super(scope, id);
+    const credential = credentialProblem(props.repoURL, `PlatformProject ${props.name}: repoURL`, REPO_CREDENTIAL_FIX);
+    if (credential !== undefined) throw new Error(credential);
     this.name = props.name;
     const units = props.units;
 

@@ -4,12 +4,13 @@ import { show } from '../core/errors';
 import { commonLabels, selectorLabels } from '../core/labels';
 import { isQuantity, parseQuantity } from '../core/quantity';
 import { ContainerResources, ImageRef } from '../core/security';
+import { CRON_SCHEDULE, DNS_LABEL, requirePinnedImage, requireValid } from '../core/validate';
 import { IPeerable, Peer, Peers, PodsPeer } from '../network/peer';
 import { DEFAULT_NFS_MOUNT_OPTIONS, IStorageClassRef, isExportPath, isNfsServer, NfsStorageClass } from '../storage/nfs-volume';
 import { QuotaSettings } from '../tenancy/defaults';
 import { DnsSettings, TenantNamespace } from '../tenancy/tenant-namespace';
 import { addBackup, MySqlBackup } from './backup';
-import { isCronSchedule, MySqlBackupConfig } from './config';
+import { MySqlBackupConfig } from './config';
 import {
   CLAIM_TEMPLATE_NAME, DEFAULT_BACKUP, DEFAULT_BACKUP_RESOURCES, DEFAULT_CREDENTIALS_SECRET, DEFAULT_EXPORT_PATHS,
   DEFAULT_EXPORTER_RESOURCES, DEFAULT_MYSQLD_RESOURCES, DEFAULT_NAMESPACE, DEFAULT_PV_SIZE, DEFAULT_REPLICAS,
@@ -96,7 +97,6 @@ export interface ResolvedBackup extends Omit<MySqlBackupConfig, 'resources'> {
   readonly resources: ContainerResources;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * A replicated MySQL 8.4 cluster on static NFS volumes: a StatefulSet whose ordinal 0 is the GTID primary and whose
@@ -240,9 +240,7 @@ export class MySqlCluster extends Construct implements IPeerable {
   }
 
   private validate(at: string): void {
-    if (!DNS_LABEL.test(this.namespace) || this.namespace.length > 63) {
-      throw new Error(`${at}: namespace ${show(this.namespace)} is not a DNS label (example: "${DEFAULT_NAMESPACE}").`);
-    }
+    requireValid(DNS_LABEL, this.namespace, `${at}: namespace`);
     if (!Number.isInteger(this.replicas) || this.replicas < 1) {
       throw new Error(`${at}: replicas ${show(this.replicas)} must be a whole number of at least 1 (1 = a primary without replicas).`);
     }
@@ -267,17 +265,12 @@ export class MySqlCluster extends Construct implements IPeerable {
     if (parseQuantity(this.mysqldResources.limits.memory) < MIN_MYSQLD_MEMORY_LIMIT) {
       throw new Error(`${at}: mysqld memory limit ${show(this.mysqldResources.limits.memory)} is below 384Mi; mysqld needs about 320Mi besides its buffer pool. Raise it.`);
     }
-    for (const [field, image] of [['image', this.image], ['exporterImage', this.exporterImage]] as const) {
-      if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(image.tag) || image.tag === 'latest') {
-        throw new Error(`${at}: ${field} tag ${show(image.tag)} is not pinned; give an exact version such as ${show(field === 'image' ? MYSQL_IMAGE.tag : MYSQLD_EXPORTER_IMAGE.tag)}.`);
-      }
-    }
+    requirePinnedImage(this.image, `${at}: image`, MYSQL_IMAGE);
+    requirePinnedImage(this.exporterImage, `${at}: exporterImage`, MYSQLD_EXPORTER_IMAGE);
     if (!Number.isInteger(this.backupOptions.retentionDays) || this.backupOptions.retentionDays < 0) {
       throw new Error(`${at}: backup.retentionDays ${show(this.backupOptions.retentionDays)} must be a whole number >= 0 (0 keeps every dump).`);
     }
-    if (this.backupOptions.enabled && !isCronSchedule(this.backupOptions.schedule)) {
-      throw new Error(`${at}: backup.schedule ${show(this.backupOptions.schedule)} is not a cron schedule; write five fields (e.g. "30 2 * * *") or a macro such as "@daily".`);
-    }
+    if (this.backupOptions.enabled) requireValid(CRON_SCHEDULE, this.backupOptions.schedule, `${at}: backup.schedule`);
     if (!Number.isInteger(this.terminationGracePeriodSeconds) || this.terminationGracePeriodSeconds < 30) {
       throw new Error(`${at}: terminationGracePeriodSeconds ${show(this.terminationGracePeriodSeconds)} must be a whole number of at least 30; a SIGKILL before InnoDB has flushed means crash recovery on the next start.`);
     }

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { show } from '../core/errors';
 import { commonLabels } from '../core/labels';
 import { ManagedNamespaces } from './managed-namespaces';
+import { isDnsLabel } from '../core/validate';
 import { describePeer, describePorts, FlowPort, IPeerable, Peer, resolvePeer } from './peer';
 
 /**
@@ -31,7 +32,6 @@ export interface FlowProps {
   readonly sides?: FlowSides;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * The one way to open traffic: "this workload talks to that workload on these ports". A flow writes the egress
@@ -61,7 +61,7 @@ export class Flow extends Construct {
     this.description = props.description;
     this.name = props.name ?? `allow-${kebab(id)}`;
     this.sides = props.sides ?? 'both';
-    if (!DNS_LABEL.test(this.name) || this.name.length > 55) {
+    if (!isDnsLabel(this.name) || this.name.length > 55) {
       throw new Error(`Flow ${this.node.path}: name ${show(this.name)} must be a DNS label of at most 55 characters (it gets an -ingress/-egress suffix).`);
     }
     if (this.from.kind === 'cidr' && this.to.kind === 'cidr') {

@@ -1,4 +1,5 @@
 import { show } from '../core/errors';
+import { isIpv4Cidr } from '../core/validate';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
@@ -36,13 +37,6 @@ export type PodsPeer = Extract<Peer, { kind: 'pods' }>;
 /** Something that can stand at one end of a flow: a workload construct, or a plain {@link Peer}. */
 export interface IPeerable {
   toPeer(): Peer;
-}
-
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-
-export function isIpv4Cidr(value: string): boolean {
-  const match = CIDR.exec(value);
-  return match !== null && match.slice(1, 5).every((octet) => Number(octet) <= 255) && Number(match[5]) <= 32;
 }
 
 export const Peers = {

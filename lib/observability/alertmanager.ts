@@ -8,7 +8,8 @@ import { clusterService, flowName, httpProbe, IScrapeTarget, serviceUrl } from '
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { emptyDir } from '../core/volumes';
 import { ALERTMANAGER_IMAGE, alertmanagerConfig, imageRef } from './config-files';
-import { ALERTMANAGER_WEBHOOK_SECRET_KEY, DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
+import { ALERTMANAGER_WEBHOOK_SECRET_KEY, DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES, WEBHOOK_CREDENTIAL_FIX } from './defaults';
+import { credentialProblem } from '../core/validate';
 
 /** Where Alertmanager sends every alert. */
 export interface AlertmanagerWebhook {
@@ -52,6 +53,8 @@ export class Alertmanager extends ObservabilityComponent implements IScrapeTarge
     if (w && (w.url === undefined) === (w.urlSecretName === undefined)) {
       throw new Error('Alertmanager: webhook needs exactly one of url and urlSecretName.');
     }
+    const credential = credentialProblem(w?.url, 'Alertmanager: webhook.url', WEBHOOK_CREDENTIAL_FIX);
+    if (credential !== undefined) throw new Error(credential);
     if (w && w.cidrs.length === 0) {
       throw new Error('Alertmanager: webhook.cidrs is empty; Alertmanager egress is default-deny, so name the webhook\'s addresses.');
     }

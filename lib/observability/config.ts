@@ -2,11 +2,12 @@ import { ClusterConfig } from '../config/cluster';
 import { array, bool, int, JsonSchema, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show } from '../core/errors';
 import { formatBytes, parseQuantity } from '../core/quantity';
-import { cidrContains, parseCidr } from '../checks/network/cidr';
-import { isIpv4Cidr } from '../network/peer';
+import { credentialProblem } from '../core/validate';
+import { takenNamespace } from '../tenancy/config';
+import { cidrContains, isIpv4Cidr, parseCidr } from '../core/validate/ip';
 import {
   DEFAULT_GRAFANA, DEFAULT_LOKI, DEFAULT_PROMETHEUS, DEFAULT_RESOURCES, DEFAULT_STORAGE, GRAFANA_ADMIN_SECRET_KEYS,
-  ALERTMANAGER_WEBHOOK_SECRET_KEY, OBSERVABILITY_NAMESPACES,
+  ALERTMANAGER_WEBHOOK_SECRET_KEY, OBSERVABILITY_NAMESPACES, WEBHOOK_CREDENTIAL_FIX,
 } from './defaults';
 
 /** Requests and limits of one container (all four are set; the schema fills each from its default). */
@@ -212,6 +213,8 @@ export function checkObservabilityConfig(config: { readonly observability: Obser
   // Namespaces: three different ones (node-agents is privileged; sharing it would lower the others' level).
   const names = (['logging', 'monitoring', 'nodeAgents'] as const).map((key) => [key, obs.namespaces[key]] as const);
   names.forEach(([key, value], i) => {
+    const taken = takenNamespace(value);
+    if (taken !== undefined) problems.add(`${at}.namespaces.${key}: ${show(value)} is ${taken}; keep the default ${show(OBSERVABILITY_NAMESPACES[key])} or choose a new name.`);
     const other = names.slice(0, i).find(([, v]) => v === value);
     if (other) problems.add(`${at}.namespaces.${key}: ${show(value)} is also namespaces.${other[0]}; give each its own namespace (node-agents is Pod Security privileged, the others restricted).`);
   });
@@ -289,6 +292,8 @@ export function checkObservabilityConfig(config: { readonly observability: Obser
   if (am.webhookUrl !== undefined && !/^https?:\/\//.test(am.webhookUrl)) {
     problems.add(`${at}.alertmanager.webhookUrl: ${show(am.webhookUrl)} is not an http(s) URL; Alertmanager webhooks speak HTTP (e.g. "http://10.10.10.50:9000/alerts").`);
   }
+  const credential = credentialProblem(am.webhookUrl, `${at}.alertmanager.webhookUrl`, WEBHOOK_CREDENTIAL_FIX);
+  if (credential !== undefined) problems.add(credential);
   const egress = webhookEgress(am);
   if (egress !== undefined) {
     if (egress.cidrs.length === 0) {

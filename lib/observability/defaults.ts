@@ -73,3 +73,6 @@ export const GRAFANA_ADMIN_SECRET_KEYS = { user: 'admin-user', password: 'admin-
 
 /** Key of the optional Secret holding the Alertmanager webhook URL. */
 export const ALERTMANAGER_WEBHOOK_SECRET_KEY = 'url';
+
+/** Where a webhook URL with a token belongs (the loader and the construct give the same fix). */
+export const WEBHOOK_CREDENTIAL_FIX = 'put the whole URL in a Secret and name it in webhookUrlSecretName (with webhookPort and webhookCidrs).';

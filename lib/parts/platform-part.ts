@@ -175,12 +175,23 @@ export function isEnabled(part: PlatformPart<any, any>, whole: LoadedConfig): bo
   return part.enabled ? part.enabled(sectionOf(part, whole)) : true;
 }
 
-/** Namespaces the enabled parts manage, with the keys of the parts that claim each (more than one is a conflict). */
-export function managedNamespaceOwners(parts: readonly PlatformPart<any, any>[], whole: LoadedConfig): Map<string, string[]> {
+/**
+ * Namespaces the enabled parts manage, with the keys of the parts that claim each (more than one is a conflict).
+ * `tolerant` (the loader, on a config the schema refused): a part whose section is too broken to answer is left out.
+ */
+export function managedNamespaceOwners(parts: readonly PlatformPart<any, any>[], whole: LoadedConfig, tolerant = false): Map<string, string[]> {
   const owners = new Map<string, string[]>();
+  const namespacesOf = (part: PlatformPart<any, any>): readonly string[] => {
+    if (!part.namespaces) return [];
+    try {
+      return isEnabled(part, whole) ? part.namespaces(sectionOf(part, whole)) : [];
+    } catch (e) {
+      if (tolerant) return [];
+      throw e;
+    }
+  };
   for (const part of parts) {
-    if (!isEnabled(part, whole) || !part.namespaces) continue;
-    for (const ns of part.namespaces(sectionOf(part, whole))) {
+    for (const ns of namespacesOf(part)) {
       const list = owners.get(ns) ?? [];
       if (!list.includes(part.key)) list.push(part.key);
       owners.set(ns, list);

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { show } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
+import { isDnsLabel, isDnsSubdomain } from '../core/validate';
 
 /** Name of the StorageClass of local volumes (the name the Kubernetes "local volume" docs use). */
 export const LOCAL_STORAGE_CLASS = 'local-storage';
@@ -9,8 +10,6 @@ export const LOCAL_STORAGE_CLASS = 'local-storage';
 /** The node label a local PersistentVolume is pinned by (set by the kubelet on every node). */
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export interface LocalStorageClassProps {
   /** Name of the StorageClass. @default 'local-storage' */
@@ -30,7 +29,7 @@ export class LocalStorageClass extends Construct {
   constructor(scope: Construct, id: string, props: LocalStorageClassProps = {}) {
     super(scope, id);
     this.name = props.name ?? LOCAL_STORAGE_CLASS;
-    if (!DNS_SUBDOMAIN.test(this.name)) {
+    if (!isDnsSubdomain(this.name)) {
       throw new Error(`LocalStorageClass: name ${show(this.name)} is not a DNS name (example: "${LOCAL_STORAGE_CLASS}").`);
     }
     new k8s.KubeStorageClass(this, 'Resource', {
@@ -103,10 +102,10 @@ export class LocalVolume extends Construct {
     this.claimRef = { namespace: props.claim.namespace, name: LocalVolume.claimName(props.claim) };
 
     const where = `LocalVolume ${show(this.name)}`;
-    if (!DNS_SUBDOMAIN.test(this.name) || this.name.length > 253) {
+    if (!isDnsSubdomain(this.name)) {
       throw new Error(`${where}: name is not a DNS name; use lowercase letters, digits, "-" and "." (example: "prometheus-k8s-node1").`);
     }
-    if (!DNS_SUBDOMAIN.test(this.nodeName)) {
+    if (!isDnsSubdomain(this.nodeName)) {
       throw new Error(`${where}: node ${show(this.nodeName)} is not a node name as \`kubectl get nodes\` prints it (example: "k8s-node1").`);
     }
     if (!this.path.startsWith('/') || this.path.endsWith('/') || this.path.split('/').includes('..') || /\s/.test(this.path)) {
@@ -115,7 +114,7 @@ export class LocalVolume extends Construct {
     if (!isQuantity(this.size) || parseQuantity(this.size) <= 0) {
       throw new Error(`${where}: size ${show(this.size)} is not a positive Kubernetes quantity (example: "10Gi").`);
     }
-    if (!DNS_LABEL.test(props.claim.namespace) || !DNS_SUBDOMAIN.test(this.claimRef.name)) {
+    if (!isDnsLabel(props.claim.namespace) || !isDnsSubdomain(this.claimRef.name)) {
       throw new Error(`${where}: claim ${show(`${props.claim.namespace}/${this.claimRef.name}`)} is not a valid namespace/claim name.`);
     }
     const ordinal = props.claim.ordinal ?? 0;

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { show } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
+import { isDnsLabel, isDnsSubdomain, isIpv4 } from '../core/validate';
 
 /** Name of the StorageClass of the static NFS volumes (the name the reference notes use). */
 export const NFS_STORAGE_CLASS = 'nfs';
@@ -14,16 +15,12 @@ export const NFS_STORAGE_CLASS = 'nfs';
  */
 export const DEFAULT_NFS_MOUNT_OPTIONS: readonly string[] = ['hard', 'nfsvers=4.1'];
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const MOUNT_OPTION = /^[A-Za-z0-9_]+(=[A-Za-z0-9_.,:/-]+)?$/;
 
 /** An IPv4 address or a DNS name: what an NFS volume's `server` may be (the node's kubelet resolves it). */
 export function isNfsServer(value: string): boolean {
-  const ip = IPV4.exec(value);
-  if (ip) return ip.slice(1).every((o) => Number(o) <= 255 && String(Number(o)) === o);
-  return /[a-z]/.test(value) && value.length <= 253 && DNS_SUBDOMAIN.test(value);
+  // A name needs a letter, so a malformed address ("10.0.0.256", "010.0.0.1") is not taken for a host name.
+  return isIpv4(value) || (/[a-z]/.test(value) && isDnsSubdomain(value));
 }
 
 /** An absolute directory path an NFS server can export: starts with "/", no "..", no spaces, no trailing "/". */
@@ -54,7 +51,7 @@ export class NfsStorageClass extends Construct implements IStorageClassRef {
   constructor(scope: Construct, id: string, props: NfsStorageClassProps = {}) {
     super(scope, id);
     this.name = props.name ?? NFS_STORAGE_CLASS;
-    if (!DNS_SUBDOMAIN.test(this.name) || this.name.length > 253) {
+    if (!isDnsSubdomain(this.name)) {
       throw new Error(`NfsStorageClass: name ${show(this.name)} is not a DNS name; use lowercase letters, digits, "-" and "." (example: "${NFS_STORAGE_CLASS}").`);
     }
     new k8s.KubeStorageClass(this, 'Resource', {
@@ -146,7 +143,7 @@ export class NfsVolume extends Construct {
     this.mountOptions = props.mountOptions ?? DEFAULT_NFS_MOUNT_OPTIONS;
 
     const where = `NfsVolume ${show(this.name)}`;
-    if (!DNS_SUBDOMAIN.test(this.name) || this.name.length > 253) {
+    if (!isDnsSubdomain(this.name)) {
       throw new Error(`${where}: name is not a DNS name; use lowercase letters, digits, "-" and "." (example: "mysql-pv1").`);
     }
     if (!isNfsServer(this.server)) {
@@ -175,7 +172,7 @@ export class NfsVolume extends Construct {
         throw new Error(`${where}: claim ordinal ${show(props.claim.ordinal)} must be a whole number >= 0.`);
       }
       const name = 'statefulSet' in props.claim ? NfsVolume.claimName(props.claim) : props.claim.name;
-      if (!DNS_LABEL.test(props.claim.namespace) || !DNS_SUBDOMAIN.test(name) || name.length > 253) {
+      if (!isDnsLabel(props.claim.namespace) || !isDnsSubdomain(name)) {
         throw new Error(`${where}: claim ${show(`${props.claim.namespace}/${name}`)} is not a valid namespace/claim name.`);
       }
       this.claimRef = { namespace: props.claim.namespace, name };
@@ -225,7 +222,7 @@ export class NfsVolumeClaim extends Construct {
     this.namespace = props.namespace;
     this.size = props.size ?? props.volume.capacity;
     const where = `NfsVolumeClaim ${show(`${this.namespace}/${this.name}`)}`;
-    if (!DNS_LABEL.test(this.namespace) || !DNS_SUBDOMAIN.test(this.name) || this.name.length > 253) {
+    if (!isDnsLabel(this.namespace) || !isDnsSubdomain(this.name)) {
       throw new Error(`${where}: not a valid namespace/claim name (example: "mysql/mysql-backup").`);
     }
     if (!isQuantity(this.size) || parseQuantity(this.size) <= 0) {

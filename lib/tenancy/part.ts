@@ -30,7 +30,9 @@ export const tenancyPart = definePart({
       const other = owners.find((key) => key !== tenancyPart.key);
       if (other !== undefined) reserved.set(ns, `used by the ${other} section`);
     }
-    reserved.set(whole.cluster.ingress.controllerNamespace, 'the ingress controller namespace (cluster.ingress)');
+    // Optional: a config without a (valid) cluster section still gets its tenants checked.
+    const ingress = whole.cluster?.ingress?.controllerNamespace;
+    if (ingress !== undefined) reserved.set(ingress, 'the ingress controller namespace (cluster.ingress)');
     checkTenants(tenants, reserved, problems);
   },
   build: ({ scope, config: tenants, platform }): Tenants => {

@@ -48,6 +48,33 @@ export interface RoleSubjects {
   readonly serviceAccounts?: readonly string[];
 }
 
+/**
+ * Subjects that must never be bound to a tenant role: an empty name binds nobody the author meant, and these
+ * built-in identities mean "anyone" (anonymous and unauthenticated requests) or already hold cluster-admin
+ * (system:masters), so binding them either opens the namespace to everyone or hides who really has access.
+ */
+export const FORBIDDEN_SUBJECTS: Readonly<Record<string, string>> = {
+  'system:anonymous': 'every unauthenticated request',
+  'system:unauthenticated': 'every unauthenticated request',
+  'system:masters': 'cluster-admin holders, who need no binding',
+};
+
+/** Every subject a role must not bind, as `field.kind[i]: reason; fix` (the loader and TenantNamespace share it). */
+export function subjectProblems(subjects: RoleSubjects, field: string): string[] {
+  const problems: string[] = [];
+  for (const kind of ['groups', 'users', 'serviceAccounts'] as const) {
+    (subjects[kind] ?? []).forEach((name, i) => {
+      const at = `${field}.${kind}[${i}]`;
+      if (typeof name !== 'string' || name.trim() === '') {
+        problems.push(`${at}: ${JSON.stringify(name)} is empty; give the ${kind === 'groups' ? 'group' : kind === 'users' ? 'user' : 'ServiceAccount'} name, or remove the entry.`);
+      } else if (FORBIDDEN_SUBJECTS[name.trim()] !== undefined) {
+        problems.push(`${at}: ${JSON.stringify(name)} stands for ${FORBIDDEN_SUBJECTS[name.trim()]}; binding it would give them this role. Name the real users or groups instead.`);
+      }
+    });
+  }
+  return problems;
+}
+
 export function toSubjects(subjects: RoleSubjects): k8s.Subject[] {
   return [
     ...(subjects.groups ?? []).map((name) => ({ kind: 'Group', name, apiGroup: 'rbac.authorization.k8s.io' })),

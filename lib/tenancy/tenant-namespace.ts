@@ -9,7 +9,7 @@ import {
   DEFAULT_LIMITS, DEFAULT_POD_SECURITY_LEVEL, DEFAULT_QUOTA, LimitSettings, POD_SECURITY_VERSION, PodSecurityLevel,
   QuotaSettings,
 } from './defaults';
-import { NAMESPACE_ADMIN_RULES, NAMESPACE_VIEWER_RULES, RoleSubjects, toSubjects } from './rbac';
+import { NAMESPACE_ADMIN_RULES, NAMESPACE_VIEWER_RULES, RoleSubjects, subjectProblems, toSubjects } from './rbac';
 
 export interface PodSecuritySettings {
   /** Level whose violations are refused. @default 'restricted' */
@@ -211,6 +211,8 @@ export class TenantNamespace extends Construct {
       ['Viewer', 'namespace-viewer', NAMESPACE_VIEWER_RULES, props.viewers],
     ];
     for (const [id, name, rules, subjects] of roles) {
+      const [refused] = subjects ? subjectProblems(subjects, `TenantNamespace ${this.name}: ${id === 'Admin' ? 'admins' : 'viewers'}`) : [];
+      if (refused !== undefined) throw new Error(refused);
       new k8s.KubeRole(this, `${id}Role`, { metadata: { name, namespace: this.name, labels }, rules });
       const bound = subjects ? toSubjects(subjects) : [];
       if (bound.length > 0) {

@@ -376,7 +376,7 @@ describe('MySqlCluster props', () => {
   });
 
   test.each([
-    [{ namespace: 'My_DB' }, /namespace "My_DB" is not a DNS label/],
+    [{ namespace: 'My_DB' }, /namespace: "My_DB" is not a DNS label/],
     [{ replicas: 0 }, /replicas 0 must be a whole number of at least 1/],
     [{ replicas: 1.5 }, /replicas 1\.5 must be a whole number of at least 1/],
     [{ nfsServer: '10.10.10' }, /nfsServer "10\.10\.10" is not an IPv4 address or DNS name/],
@@ -388,10 +388,10 @@ describe('MySqlCluster props', () => {
     [{ requestSize: '6Gi' }, /requestSize "6Gi" is larger than pvSize "5Gi"; the claims would never bind/],
     [{ backup: { size: '0' } }, /backup\.size "0" is not a positive Kubernetes quantity/],
     [{ mysqldResources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } } }, /mysqld memory limit "256Mi" is below 384Mi/],
-    [{ image: { repository: 'mysql', tag: 'latest' } }, /image tag "latest" is not pinned; give an exact version such as "8\.4\.11"/],
-    [{ exporterImage: { repository: 'prom/mysqld-exporter', tag: '' } }, /exporterImage tag "" is not pinned/],
+    [{ image: { repository: 'mysql', tag: 'latest' } }, /image\.tag: "latest" is not a pinned image tag: give an exact version such as "8\.4\.11"/],
+    [{ exporterImage: { repository: 'prom/mysqld-exporter', tag: '' } }, /exporterImage\.tag: "" is not a pinned image tag/],
     [{ backup: { retentionDays: -1 } }, /backup\.retentionDays -1 must be a whole number >= 0/],
-    [{ backup: { schedule: 'nightly' } }, /backup\.schedule "nightly" is not a cron schedule; write five fields/],
+    [{ backup: { schedule: 'nightly' } }, /backup\.schedule: "nightly" is not a cron schedule; write five fields/],
     [{ terminationGracePeriodSeconds: 10 }, /terminationGracePeriodSeconds 10 must be a whole number of at least 30/],
   ])('refuses %j', (props, message) => {
     // GIVEN one bad prop WHEN constructing THEN the message names it, its value and the fix

@@ -1,3 +1,4 @@
+import { IPV4_ADDRESS, requireValid } from '../../core/validate';
 import { toYaml, YamlComment } from './yaml-util';
 
 /** Namespaces the platform's components run in (overridable for tests or other layouts). */
@@ -174,8 +175,6 @@ function alertmanagerTarget(url: string): Record<string, unknown> {
   return target;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
 /** Prometheus configuration file (prometheus.yml) for the platform. */
 export function prometheusConfig(opts: PrometheusConfigOptions): string {
   const ns: PlatformNamespaces = { ...DEFAULT_NAMESPACES, ...(opts.namespaces ?? {}) };
@@ -184,7 +183,7 @@ export function prometheusConfig(opts: PrometheusConfigOptions): string {
     throw new Error(`prometheusConfig: scrapeIntervalSeconds must be an integer >= 5, got ${interval}`);
   }
   for (const ip of opts.nodeIps) {
-    if (!IPV4.test(ip)) throw new Error(`prometheusConfig: not an IPv4 address: "${ip}"`);
+    requireValid(IPV4_ADDRESS, ip, 'prometheusConfig: nodeIps');
   }
   const nodeIps = [...new Set(opts.nodeIps)].sort(compareIps);
   const rulesDir = (opts.rulesDir ?? '/etc/prometheus/rules').replace(/\/+$/, '');

@@ -1,0 +1,88 @@
+import { ProblemList, show } from '../core/errors';
+import { cidrCovers } from '../core/validate/ip';
+import { PlatformConfig } from './platform-config';
+
+/**
+ * Checks across sections: what one section names must exist in the others, switched on.
+ */
+
+/** Every host name the platform exposes through the ingress controller, with the field that sets it. */
+function exposedHosts(config: PlatformConfig): Array<[field: string, host: string]> {
+  const hosts: Array<[string, string]> = [];
+  if (config.observability?.enabled && config.observability.grafana?.host) hosts.push(['observability.grafana.host', config.observability.grafana.host]);
+  (config.apps ?? []).forEach((a, i) => {
+    if (a.ingress?.host) hosts.push([`apps[${i}].ingress.host`, a.ingress.host]);
+  });
+  return hosts;
+}
+
+/** Two Ingresses with one host: the controller merges or picks one, so one service silently gets the other's traffic. */
+export function checkExposedHosts(config: PlatformConfig, problems: ProblemList): void {
+  const first = new Map<string, string>();
+  for (const [field, host] of exposedHosts(config)) {
+    const key = host.toLowerCase();
+    const owner = first.get(key);
+    if (owner !== undefined) problems.add(`${field}: ${show(host)} is already the host of ${owner}; each exposed service needs its own host name (e.g. "${host.split('.')[0]}2.${host.split('.').slice(1).join('.')}").`);
+    else first.set(key, field);
+  }
+}
+
+/** The namespaces of the sections that are switched off, with the key that switches each on. */
+function disabledNamespaces(config: PlatformConfig): Map<string, string> {
+  const off = new Map<string, string>();
+  if (config.mysql && config.mysql.enabled === false) off.set(config.mysql.namespace, 'mysql.enabled');
+  if (config.observability && config.observability.enabled === false) {
+    for (const ns of Object.values(config.observability.namespaces ?? {})) off.set(ns, 'observability.enabled');
+  }
+  return off;
+}
+
+/** `svc.ns`, `svc.ns.svc`, `svc.ns.svc.cluster.local` inside a value: the namespace named, if any. */
+function serviceNamespaces(value: string): string[] {
+  const found: string[] = [];
+  for (const match of value.matchAll(/\b[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.svc(\.cluster\.local)?)?\b/g)) {
+    const [whole, , namespace, , svc] = match;
+    // A two-label name ("example.com") is only a Service when the namespace is one of ours; the caller decides.
+    if (svc !== undefined || whole.split('.').length === 2) found.push(namespace);
+  }
+  return found;
+}
+
+/**
+ * An app that waits for (dependsOn) or is configured with (config) a Service of a section that is switched off
+ * would wait forever or fail at runtime: that is a config error, naming the field and both ways to fix it.
+ */
+export function checkReferencesToDisabledParts(config: PlatformConfig, problems: ProblemList): void {
+  const off = disabledNamespaces(config);
+  if (off.size === 0) return;
+  (config.apps ?? []).forEach((a, i) => {
+    (a.dependsOn ?? []).forEach((name, j) => {
+      for (const ns of serviceNamespaces(name)) {
+        const key = off.get(ns);
+        if (key !== undefined) problems.add(`apps[${i}].dependsOn[${j}]: ${show(name)} is a Service in namespace ${show(ns)}, which is not deployed (${key}: false), so the app would wait for it forever; set ${key}: true or remove the entry.`);
+      }
+    });
+    for (const [env, value] of Object.entries(a.config ?? {})) {
+      for (const ns of serviceNamespaces(String(value))) {
+        const key = off.get(ns);
+        if (key !== undefined) problems.add(`apps[${i}].config.${env}: ${show(value)} names a Service in namespace ${show(ns)}, which is not deployed (${key}: false); set ${key}: true or change the value.`);
+      }
+    }
+  });
+}
+
+/**
+ * NodePort clients are addresses outside the cluster: the pod network is cut out of each block, which is only
+ * possible when the block is larger than it. A block inside the pod network (or equal to it) would name pods, which
+ * reach the app through its Service and a flow instead.
+ */
+export function checkNodePortClients(config: PlatformConfig, problems: ProblemList): void {
+  const pods = config.cluster?.podCidr;
+  if (pods === undefined) return;
+  (config.apps ?? []).forEach((a, i) => {
+    if (a.nodePort === undefined) return;
+    (a.nodePortClients ?? []).forEach((cidr, j) => {
+      if (cidrCovers(pods, cidr)) problems.add(`apps[${i}].nodePortClients[${j}]: ${show(cidr)} lies in the pod network (cluster.podCidr ${pods}); list the outside addresses that connect through the node port (e.g. "10.10.10.0/24"). Pods reach the app through its Service.`);
+    });
+  });
+}
