@@ -5,6 +5,7 @@ import { checkCustomResources } from '../gitops/crd-schema';
 import { SynthesizedObject } from '../output/synthesized';
 import { checkCustomResourcePlacement, checkDuplicates, checkNoSecretValues, checkSchema } from './basic-checks';
 import { checkCapacity } from './capacity';
+import { configKeysOf } from './config-keys';
 import { checkFlows } from './flow-checks';
 import { checkContainerHygiene, checkImmutableFields, checkPodSecurityLevels, checkQuotaFit } from './workload-checks';
 
@@ -20,19 +21,20 @@ export interface CheckInput {
  */
 export function runChecks(input: CheckInput): string[] {
   const { config, objects, flows } = input;
+  const keys = configKeysOf(config);
   const sections: Array<[string, () => string[]]> = [
     ['Kubernetes 1.27 schema', () => checkSchema(objects)],
     ['custom resources', () => checkCustomResourcePlacement(objects)],
     ['custom resource schemas', () => checkCustomResources(objects)],
     ['duplicate objects', () => checkDuplicates(objects)],
     ['secret values', () => checkNoSecretValues(objects)],
-    ['Pod Security', () => checkPodSecurityLevels(objects)],
+    ['Pod Security', () => checkPodSecurityLevels(objects, keys)],
     ['container hygiene', () => checkContainerHygiene(objects)],
     ['immutable fields', () => checkImmutableFields(objects)],
-    ['quota fit', () => checkQuotaFit(objects, config.cluster.nodes.length)],
-    ['network flows', () => checkFlows(objects, flows, config.cluster.podCidr)],
+    ['quota fit', () => checkQuotaFit(objects, config.cluster.nodes.length, keys)],
+    ['network flows', () => checkFlows(objects, flows, config.cluster.podCidr, { serviceCidr: config.cluster.serviceCidr })],
   ];
-  const capacity = checkCapacity(objects, config.cluster);
+  const capacity = checkCapacity(objects, config.cluster, keys);
   sections.push(['capacity', () => capacity.problems]);
   const problems: string[] = [];
   for (const [name, check] of sections) {
