@@ -1,6 +1,7 @@
 import { Flow } from '../network/flow';
 import { describePeer, FlowPort, Peer, Protocol } from '../network/peer';
 import { SynthesizedObject } from '../output/synthesized';
+import { ConfigKeys, NO_CONFIG_KEYS } from './config-keys';
 import { cidrContains, cidrCovers, parseCidr, parseIp } from './network/cidr';
 import { Endpoint, NetworkPolicyEvaluator, PodModel } from './network/evaluator';
 import { PeerNamespaces } from './network/peer-namespaces';
@@ -19,10 +20,12 @@ const SAMPLE_PORTS: Probe[] = [{ port: 53, protocol: 'UDP' }, { port: 80, protoc
  */
 interface PodPair { readonly source: PodModel; readonly target: PodModel }
 
-/** The cluster's address ranges the flow check needs. */
-export interface FlowNetworks {
+/** What the flow check knows besides the tree. */
+export interface FlowCheckOptions {
   /** `cluster.serviceCidr`: a flow to a ClusterIP is refused (policies see pod IPs after kube-proxy's DNAT). @default - only the clusterIPs of the Services in the tree */
   readonly serviceCidr?: string;
+  /** Names the platform.yaml keys in messages. @default - no keys named */
+  readonly keys?: ConfigKeys;
 }
 
 /**
@@ -34,7 +37,8 @@ export interface FlowNetworks {
  * pods to a NetworkPolicy (they use the node's address), so they are left out, and a flow that names only
  * hostNetwork pods is refused.
  */
-export function checkFlows(objects: readonly SynthesizedObject[], flows: readonly Flow[], podCidr: string, networks: FlowNetworks = {}): string[] {
+export function checkFlows(objects: readonly SynthesizedObject[], flows: readonly Flow[], podCidr: string, options: FlowCheckOptions = {}): string[] {
+  const keys = options.keys ?? NO_CONFIG_KEYS;
   const index = TreeIndex.of(objects);
   const problems: string[] = [];
   const policies = index.ofKind('NetworkPolicy').map((o) => o.manifest);
@@ -64,7 +68,7 @@ export function checkFlows(objects: readonly SynthesizedObject[], flows: readonl
   const clusterIps = index.ofKind('Service').map((o) => o.manifest.spec?.clusterIP).filter((ip): ip is string => typeof ip === 'string' && parseIp(ip) !== undefined);
   for (const flow of flows) {
     const at = `flow ${flow.name} (${flow.node.path})`;
-    const clusterIp = clusterIpProblem(flow.to, networks.serviceCidr, clusterIps);
+    const clusterIp = clusterIpProblem(flow.to, options.serviceCidr, clusterIps);
     if (clusterIp) {
       problems.push(`${at}: ${clusterIp}`);
       continue;
@@ -83,7 +87,7 @@ export function checkFlows(objects: readonly SynthesizedObject[], flows: readonl
           if (port === undefined) continue;
           const verdict = evaluator.evaluate({ from, to, port, protocol: probe.protocol });
           if (!verdict.allowed) {
-            problems.push(`${at} does not hold: ${verdict.reason}. Declare the flow on a managed namespace or remove the policy that blocks it.`);
+            problems.push(`${at} does not hold: ${verdict.reason}. Declare the flow on a managed namespace or remove the policy that blocks it${flowKey(flow, keys)}.`);
           }
         }
       }
@@ -91,7 +95,7 @@ export function checkFlows(objects: readonly SynthesizedObject[], flows: readonl
   }
 
   // (2) Isolation between managed namespaces: anything allowed must be declared by a flow.
-  problems.push(...isolationProblems(evaluator, policies, namespaces, managed, podsByNs, anyPod, flows));
+  problems.push(...isolationProblems(evaluator, policies, namespaces, managed, podsByNs, anyPod, flows, keys));
 
   // (3) ipBlocks must not cover the pod network (the evaluator, like Cilium, does not apply them to pods).
   const pods = parseCidr(podCidr);
@@ -119,7 +123,7 @@ export function checkFlows(objects: readonly SynthesizedObject[], flows: readonl
  */
 function isolationProblems(
   evaluator: NetworkPolicyEvaluator, policies: readonly any[], namespaces: ReadonlyArray<{ name: string; labels: Record<string, string> }>,
-  managed: ReadonlySet<string>, podsByNs: ReadonlyMap<string, PodPair[]>, anyPod: (ns: string) => PodPair, flows: readonly Flow[],
+  managed: ReadonlySet<string>, podsByNs: ReadonlyMap<string, PodPair[]>, anyPod: (ns: string) => PodPair, flows: readonly Flow[], keys: ConfigKeys,
 ): string[] {
   const problems: string[] = [];
   const models = new Map<string, PodModel[]>();
@@ -132,7 +136,7 @@ function isolationProblems(
     for (const probe of probes) {
       const verdict = evaluator.evaluate({ from: { pod: src }, to: { pod: dst }, port: probe.port, protocol: probe.protocol });
       if (verdict.allowed && !declared.covers(src, dst, probe)) {
-        problems.push(`${src.namespace}/${src.name} can reach ${dst.namespace}/${dst.name} on ${probe.protocol} ${probe.port}, but no flow declares it (egress allowed by [${verdict.egress.allowedBy.join(', ') || 'no policy: not isolated'}], ingress by [${verdict.ingress.allowedBy.join(', ') || 'no policy: not isolated'}]); declare a flow (a tenant's allowFrom in platform.yaml) or remove the policy that opens it.`);
+        problems.push(`${src.namespace}/${src.name} can reach ${dst.namespace}/${dst.name} on ${probe.protocol} ${probe.port}, but no flow declares it (egress allowed by [${verdict.egress.allowedBy.join(', ') || 'no policy: not isolated'}], ingress by [${verdict.ingress.allowedBy.join(', ') || 'no policy: not isolated'}]); ${declareFix(src, dst, keys)}`);
         break;
       }
     }
@@ -171,6 +175,22 @@ function isolationProblems(
     }
   }
   return problems;
+}
+
+/** The platform.yaml key a tenant's baseline flow comes from, as a message clause; empty for other flows. */
+function flowKey(flow: Flow, keys: ConfigKeys): string {
+  const tenant = flow.to.kind !== 'cidr' ? keys.tenant(flow.to.namespace) : undefined;
+  if (tenant === undefined) return '';
+  if (flow.name.startsWith('allow-from-')) return ` (the flow comes from ${tenant}.allowFrom in platform.yaml)`;
+  if (flow.name === 'allow-same-namespace') return ` (the flow comes from ${tenant}.allowSameNamespace in platform.yaml)`;
+  return '';
+}
+
+/** How to make an allowed connection legitimate, or close it: a tenant destination declares it with allowFrom. */
+function declareFix(src: PodModel, dst: PodModel, keys: ConfigKeys): string {
+  const tenant = keys.tenant(dst.namespace);
+  const declare = tenant ? `list ${src.namespace} in ${tenant}.allowFrom in platform.yaml` : 'declare a Flow for it';
+  return `${declare} if it is wanted, or remove the policy that opens it.`;
 }
 
 /** Declared flows by (source namespace, destination namespace), so a pair finds its candidates without a scan. */

@@ -32,7 +32,7 @@ export function runChecks(input: CheckInput): string[] {
     ['container hygiene', () => checkContainerHygiene(objects)],
     ['immutable fields', () => checkImmutableFields(objects)],
     ['quota fit', () => checkQuotaFit(objects, config.cluster.nodes.length, keys)],
-    ['network flows', () => checkFlows(objects, flows, config.cluster.podCidr, { serviceCidr: config.cluster.serviceCidr })],
+    ['network flows', () => checkFlows(objects, flows, config.cluster.podCidr, { serviceCidr: config.cluster.serviceCidr, keys })],
   ];
   const capacity = checkCapacity(objects, config.cluster, keys);
   sections.push(['capacity', () => capacity.problems]);

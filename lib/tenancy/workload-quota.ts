@@ -21,9 +21,13 @@ const COUNTED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Replic
  * workload of the namespace exists.
  */
 export function quotaFromWorkloads(scope: IConstruct, namespace: string, options: QuotaFromWorkloads, limits: LimitSettings): QuotaSettings {
-  const manifests = scope.node.root.node.findAll()
-    .filter((c): c is ApiObject => c instanceof ApiObject && c.metadata.namespace === namespace && COUNTED_KINDS.has(c.kind))
-    .map((o) => o.toJson());
+  const manifests: any[] = [];
+  // A plain walk (no findAll array of the whole tree): with 1,000 tenants the tree has 30,000 constructs.
+  const visit = (c: IConstruct): void => {
+    if (c instanceof ApiObject && COUNTED_KINDS.has(c.kind) && c.metadata.namespace === namespace) manifests.push(c.toJson());
+    for (const child of c.node.children) visit(child);
+  };
+  visit(scope.node.root);
   const { usage } = namespaceUsage(manifests, options.nodeCount, { default: limits.default, defaultRequest: limits.defaultRequest });
   const extra = options.extraClaims;
   return {

@@ -1,5 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
+import { configKeysOf } from '../../lib/checks/config-keys';
 import { checkFlows } from '../../lib/checks/flow-checks';
 import { Flow } from '../../lib/network/flow';
 import { Peers, Port } from '../../lib/network/peer';
@@ -176,5 +177,34 @@ describe('the isolation proof among many tenants', () => {
     expect(checkFlows(objects, Flow.all(app), POD_CIDR)).toEqual([
       expect.stringMatching(/^t0007\/\(any pod\) can reach t0200\/\(any pod\) on UDP 53, but no flow declares it \(egress allowed by \[t0007\/stray-egress\], ingress by \[t0200\/stray-ingress\]\)/),
     ]);
+  });
+});
+
+describe('flow messages name the platform.yaml key', () => {
+  test('an undeclared reach into a tenant names its allowFrom', () => {
+    // GIVEN team-b is tenants[1] and a stray policy pair opens team-a → team-b
+    const keys = configKeysOf({ tenants: [{ name: 'team-a' }, { name: 'team-b' }] as any, apps: [] });
+    const app = new App();
+    const chart = new PlatformChart(app, 'Test', { folder: 'platform/10-test', wave: 10, description: 'test' });
+    new TenantNamespace(chart, 'a', { name: 'team-a' });
+    new TenantNamespace(chart, 'b', { name: 'team-b' });
+    new k8s.KubeNetworkPolicy(chart, 'OpenEgress', { metadata: { name: 'open-egress', namespace: 'team-a' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{}] } });
+    new k8s.KubeNetworkPolicy(chart, 'OpenIngress', { metadata: { name: 'open-ingress', namespace: 'team-b' }, spec: { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }] }] } });
+    // WHEN
+    const problems = checkFlows(synthesizeObjects(app), Flow.all(app), POD_CIDR, { keys }).join('\n');
+    // THEN
+    expect(problems).toMatch(/team-a\/\(any pod\) can reach team-b\/\(any pod\) on UDP 53, but no flow declares it .*; list team-a in tenants\[1\]\.allowFrom in platform\.yaml if it is wanted, or remove the policy that opens it\./);
+  });
+
+  test('a tenant\'s broken allowFrom flow names tenants[i].allowFrom', () => {
+    const keys = configKeysOf({ tenants: [{ name: 'team-a' }, { name: 'team-b' }] as any, apps: [] });
+    const app = new App();
+    const chart = new PlatformChart(app, 'Test', { folder: 'platform/10-test', wave: 10, description: 'test' });
+    new TenantNamespace(chart, 'a', { name: 'team-a' });
+    const b = new TenantNamespace(chart, 'b', { name: 'team-b', allowSameNamespace: false, allowFrom: [Peers.namespace('team-a')] });
+    b.node.findChild('From-team-a').node.tryRemoveChild('Ingress');
+    const problems = checkFlows(synthesizeObjects(app), Flow.all(app), POD_CIDR, { keys });
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems).toEqual(problems.map(() => expect.stringMatching(/^flow allow-from-team-a .* does not hold: .*\(the flow comes from tenants\[1\]\.allowFrom in platform\.yaml\)\.$/)));
   });
 });

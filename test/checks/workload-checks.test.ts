@@ -215,3 +215,25 @@ describe('immutable fields', () => {
     ]);
   });
 });
+
+describe('Pod Security messages name the platform.yaml keys', () => {
+  test('the app entry that made the workload and the tenant level key', () => {
+    // GIVEN a violating Deployment web of apps[0] in tenant team-a (tenants[0])
+    const keys = configKeysOf({ tenants: [{ name: 'team-a' }] as any, apps: [{ name: 'web', tenant: 'team-a' }] as any });
+    const d = goodDeployment({ container: { securityContext: { runAsNonRoot: true, capabilities: { drop: ['ALL'] } } } });
+    // WHEN
+    const problems = checkPodSecurityLevels(asObjects([namespace('team-a', 'restricted'), d]), keys);
+    // THEN
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems).toEqual(problems.map(() => expect.stringMatching(/\(platform\.yaml: the workload comes from apps\[0\]; the level is tenants\[0\]\.podSecurity\.enforce\)$/)));
+  });
+});
+
+describe('LimitRange messages name the platform.yaml keys', () => {
+  test('the app resources and the tenant limits key', () => {
+    const keys = configKeysOf({ tenants: [{ name: 'team-a' }] as any, apps: [{ name: 'big', tenant: 'team-a' }] as any });
+    const tooBig = goodDeployment({ name: 'big', container: { resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '2', memory: '128Mi' } } } });
+    const problems = checkQuotaFit(asObjects([quota('team-a', {}), limitRange('team-a'), tooBig]), 3, keys);
+    expect(problems).toEqual([expect.stringMatching(/team-a\/Deployment\/big container web: limits\.cpu 2 is above the LimitRange max 1 of namespace team-a; change apps\[0\]\.resources\.limits\.cpu or tenants\[0\]\.limits\.max\.cpu in platform\.yaml\.$/)]);
+  });
+});
