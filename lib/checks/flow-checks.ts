@@ -211,26 +211,18 @@ class FlowIndex {
 
 /**
  * A flow to a ClusterIP never matches: kube-proxy rewrites the destination to a pod IP before policies see it, so
- * the egress rule for the Service address allows nothing and the real traffic is denied.
+ * the egress rule for the Service address allows nothing and the real traffic is denied. Refused: a destination
+ * inside the service CIDR, or exactly the clusterIP of a Service in the tree. (A wide block such as 0.0.0.0/0 that
+ * merely includes the service CIDR is fine: that part of it never matches, and the rest is what was meant.)
  */
 function clusterIpProblem(to: Peer, serviceCidr: string | undefined, clusterIps: readonly string[]): string | undefined {
   if (to.kind !== 'cidr') return undefined;
-  const block = parseCidr(to.cidr);
-  if (!block) return undefined;
-  const service = serviceCidr !== undefined ? parseCidr(serviceCidr) : undefined;
-  const overlaps = service !== undefined && service.family === block.family
-    && (cidrContains(block, { family: service.family, value: service.network }) || cidrContains(service, { family: block.family, value: block.network }));
-  const excluded = serviceCidr !== undefined && to.except.some((e) => cidrCovers(e, serviceCidr));
-  if (overlaps && !excluded) {
-    return `destination ${to.cidr} overlaps the service CIDR ${serviceCidr} (cluster.serviceCidr); policies see the pod IPs behind a Service after kube-proxy's DNAT, so declare the flow to the Service's pods (Peers.pods) instead of its ClusterIP.`;
+  const fix = 'policies see the pod IPs behind a Service after kube-proxy\'s DNAT, so declare the flow to the Service\'s pods (Peers.pods) instead';
+  if (serviceCidr !== undefined && cidrCovers(serviceCidr, to.cidr)) {
+    return `destination ${to.cidr} is in the service CIDR ${serviceCidr} (cluster.serviceCidr); ${fix}.`;
   }
-  const ip = clusterIps.find((address) => {
-    const parsed = parseIp(address);
-    return parsed !== undefined && cidrContains(block, parsed) && !to.except.some((e) => { const x = parseCidr(e); return x !== undefined && cidrContains(x, parsed); });
-  });
-  if (ip !== undefined) {
-    return `destination ${to.cidr} holds the ClusterIP ${ip} of a Service; policies see the pod IPs behind a Service after kube-proxy's DNAT, so declare the flow to the Service's pods (Peers.pods) instead.`;
-  }
+  const ip = clusterIps.find((address) => cidrCovers(`${address}/32`, to.cidr));
+  if (ip !== undefined) return `destination ${to.cidr} is the ClusterIP of a Service; ${fix}.`;
   return undefined;
 }
 

@@ -6,7 +6,8 @@ import { PodTemplate } from './workloads';
  * The synthesized tree indexed once, by kind and by namespace, with its pod templates: every whole-tree check
  * looks objects up here instead of filtering the whole list again, so the checks stay linear in the number of
  * objects (1,000 tenants are 13,000 objects). Built on first use and shared by every check that gets the same
- * object list.
+ * object list, so that list must not change once checked (the pipeline synthesizes it once; build a new list to
+ * check another tree).
  */
 export class TreeIndex {
   private static readonly cache = new WeakMap<readonly SynthesizedObject[], TreeIndex>();

@@ -7,7 +7,8 @@ import { Peers, Port } from '../../lib/network/peer';
 import { PlatformChart } from '../../lib/output/platform-chart';
 import { synthesizeObjects } from '../../lib/output/synthesized';
 import { TenantNamespace } from '../../lib/tenancy/tenant-namespace';
-import { goodDeployment } from '../support/helpers';
+import { buildPlatform } from '../../lib/platform';
+import { defaultConfig, goodDeployment } from '../support/helpers';
 
 const POD_CIDR = '10.244.0.0/16';
 
@@ -116,19 +117,21 @@ describe('flows the policies cannot see', () => {
     new TenantNamespace(chart, 'a', { name: 'team-a' });
     new Flow(chart, 'ToDns', { from: Peers.namespace('team-a'), to: Peers.cidr('10.96.0.10/32', 'dns-service'), ports: Port.dns(), description: 'x' });
     new Flow(chart, 'ToLan', { from: Peers.namespace('team-a'), to: Peers.cidr('10.10.10.0/24', 'lan'), ports: [Port.tcp(443)], description: 'y' });
+    new Flow(chart, 'ToInternet', { from: Peers.namespace('team-a'), to: Peers.cidr('0.0.0.0/0', 'internet', [POD_CIDR]), ports: [Port.tcp(443)], description: 'z' });
     const objects = synthesizeObjects(app);
-    // WHEN the service CIDR is known THEN the flow into it is refused and the LAN flow is not
+    // WHEN the service CIDR is known THEN the flow into it is refused; the LAN flow and the internet flow (which
+    // merely includes the service CIDR) are not
     expect(checkFlows(objects, Flow.all(app), POD_CIDR, { serviceCidr: '10.96.0.0/12' })).toEqual([
-      expect.stringMatching(/^flow allow-to-dns \(Test\/ToDns\): destination 10\.96\.0\.10\/32 overlaps the service CIDR 10\.96\.0\.0\/12 \(cluster\.serviceCidr\); policies see the pod IPs behind a Service after kube-proxy's DNAT/),
+      expect.stringMatching(/^flow allow-to-dns \(Test\/ToDns\): destination 10\.96\.0\.10\/32 is in the service CIDR 10\.96\.0\.0\/12 \(cluster\.serviceCidr\); policies see the pod IPs behind a Service after kube-proxy's DNAT/),
     ]);
   });
 
   test('a flow to an address that is a Service\'s clusterIP is refused even without the service CIDR', () => {
     const { problems } = platform((chart) => {
       new k8s.KubeService(chart, 'Api', { metadata: { name: 'api', namespace: 'team-b' }, spec: { clusterIp: '10.10.10.7', ports: [{ port: 80 }] } });
-      new Flow(chart, 'ToApi', { from: Peers.namespace('team-a'), to: Peers.cidr('10.10.10.0/24', 'lan'), ports: [Port.tcp(80)], description: 'x' });
+      new Flow(chart, 'ToApi', { from: Peers.namespace('team-a'), to: Peers.cidr('10.10.10.7/32', 'api'), ports: [Port.tcp(80)], description: 'x' });
     });
-    expect(problems).toEqual([expect.stringMatching(/^flow allow-to-api \(Test\/ToApi\): destination 10\.10\.10\.0\/24 holds the ClusterIP 10\.10\.10\.7 of a Service/)]);
+    expect(problems).toEqual([expect.stringMatching(/^flow allow-to-api \(Test\/ToApi\): destination 10\.10\.10\.7\/32 is the ClusterIP of a Service; policies see the pod IPs/)]);
   });
 
   test('hostNetwork pods are not policy-selected pods: a flow naming only them is refused, and they are not modelled', () => {
@@ -206,5 +209,21 @@ describe('flow messages name the platform.yaml key', () => {
     const problems = checkFlows(synthesizeObjects(app), Flow.all(app), POD_CIDR, { keys });
     expect(problems.length).toBeGreaterThan(0);
     expect(problems).toEqual(problems.map(() => expect.stringMatching(/^flow allow-from-team-a .* does not hold: .*\(the flow comes from tenants\[1\]\.allowFrom in platform\.yaml\)\.$/)));
+  });
+});
+
+describe('the default platform\'s flows inside one workload', () => {
+  test('allow-mysql-members holds, and does not once its ingress side is deleted', () => {
+    // GIVEN the default platform
+    const config = defaultConfig();
+    const check = (removeIngress: boolean) => {
+      const app = buildPlatform(config);
+      const members = Flow.all(app).find((f) => f.name === 'allow-mysql-members')!;
+      if (removeIngress) expect(members.node.tryRemoveChild('Ingress')).toBe(true);
+      return checkFlows(synthesizeObjects(app), Flow.all(app), config.cluster.podCidr, { serviceCidr: config.cluster.serviceCidr });
+    };
+    // THEN it holds as written, and fails without its ingress side (a member reaching itself proves nothing)
+    expect(check(false)).toEqual([]);
+    expect(check(true)).toEqual([expect.stringMatching(/^flow allow-mysql-members .* does not hold: ingress to mysql\/mysql \(2nd pod\) denied: .* TCP 3306 from mysql\/mysql/)]);
   });
 });
