@@ -67,7 +67,7 @@ export function checkCapacity(objects: readonly SynthesizedObject[], cluster: Cl
   for (const [t, count] of unplaced) {
     const pod = podRequest(t);
     const app = keys.app(t.namespace, t.name);
-    const lower = app ? `lower ${app}.resources.requests or ${app}.replicas (autoscaling.maxReplicas)` : 'lower its requests or replicas';
+    const lower = app ? `lower ${app}.resources.requests or ${keys.appReplicas(t.namespace, t.name)}` : 'lower its requests or replicas';
     problems.push(`${t.ref}: ${count} of ${t.replicas} pod${t.replicas === 1 ? '' : 's'} (${formatCpu(pod.cpu)} CPU / ${formatBytes(pod.memory)} each) fit${count === 1 ? 's' : ''} on no schedulable node; ${lower}, or add a node to cluster.nodes.`);
   }
   // ... then, when anything failed, one summary per node after placement.

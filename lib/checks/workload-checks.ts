@@ -125,10 +125,13 @@ function quotaFix(ns: string, key: string, needed: string, shares: readonly Work
     const app = keys.appWithNodePort(ns);
     return `${raise}${app ? `, or remove ${app}` : ''}.`;
   }
-  const apps = [...new Set(shares.map((s) => keys.app(ns, s.name)).filter((k): k is string => k !== undefined))];
+  const apps = [...new Set(shares.flatMap((s) => {
+    const app = keys.app(ns, s.name);
+    return app ? [`${app}.resources / ${keys.appReplicas(ns, s.name)}`] : [];
+  }))];
   if (apps.length === 0) return `${raise}.`;
   const surgeNote = shares.some((s) => s.surge > 0) ? ' (a rolling update adds its maxSurge pods on top)' : '';
-  return `${raise}, or lower ${apps.map((a) => `${a}.resources / ${a}.replicas (autoscaling.maxReplicas)`).join(', ')}${surgeNote}.`;
+  return `${raise}, or lower ${apps.join(', ')}${surgeNote}.`;
 }
 
 function checkLimitRange(t: PodTemplate, range: any, keys: ConfigKeys): string[] {

@@ -112,7 +112,7 @@ describe('quota fit', () => {
     const problems = checkQuotaFit(asObjects([quota('team-a', { 'pods': '2', 'services.nodeports': '0' }), goodDeployment({ replicas: 2 }), nodePort]), 3, keys);
     // THEN
     expect(problems).toEqual([
-      expect.stringMatching(/pods needs 3 .*; raise tenants\[1\]\.quota\.pods in platform\.yaml to at least 3, or lower apps\[0\]\.resources \/ apps\[0\]\.replicas \(autoscaling\.maxReplicas\) \(a rolling update adds its maxSurge pods on top\)\.$/),
+      expect.stringMatching(/pods needs 3 .*; raise tenants\[1\]\.quota\.pods in platform\.yaml to at least 3, or lower apps\[0\]\.resources \/ apps\[0\]\.replicas \(a rolling update adds its maxSurge pods on top\)\.$/),
       expect.stringMatching(/services\.nodeports needs 1 but ResourceQuota tenant-quota allows 0; raise tenants\[1\]\.quota\.nodePorts in platform\.yaml to at least 1\.$/),
     ]);
   });
@@ -173,12 +173,12 @@ describe('capacity', () => {
   test('many replicas that do not fit: one line for the workload, one summary per node, not one line per replica', () => {
     // GIVEN 6 replicas of 200m / 200Mi on a worker with 500m / 512Mi allocatable (room for 2), named by apps[0]
     const web = goodDeployment({ name: 'web', replicas: 6, container: { resources: { requests: { cpu: '200m', memory: '200Mi' }, limits: { cpu: '1', memory: '1Gi' } } } });
-    const keys = configKeysOf({ tenants: [{ name: 'team-a' }] as any, apps: [{ name: 'web', tenant: 'team-a' }] as any });
+    const keys = configKeysOf({ tenants: [{ name: 'team-a' }] as any, apps: [{ name: 'web', tenant: 'team-a', autoscaling: { minReplicas: 2, maxReplicas: 6 } }] as any });
     // WHEN
     const result = checkCapacity(asObjects([web]), cluster, keys);
     // THEN
     expect(result.problems).toEqual([
-      'team-a/Deployment/web: 4 of 6 pods (200m CPU / 200Mi each) fit on no schedulable node; lower apps[0].resources.requests or apps[0].replicas (autoscaling.maxReplicas), or add a node to cluster.nodes.',
+      'team-a/Deployment/web: 4 of 6 pods (200m CPU / 200Mi each) fit on no schedulable node; lower apps[0].resources.requests or apps[0].autoscaling.maxReplicas, or add a node to cluster.nodes.',
       expect.stringMatching(/^node cp \(no ordinary pods\): /),
       expect.stringMatching(/^node w1: 400m of 500m CPU and 400Mi of 512Mi memory requested by 2 pods, free 100m \/ 112Mi/),
     ]);
