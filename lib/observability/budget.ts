@@ -8,8 +8,6 @@ export interface WorkloadBudget {
   readonly namespace: string;
   /** Pods at steady state (a DaemonSet: one per node). */
   readonly pods: number;
-  /** A rolling update adds one pod for a while (Deployments with RollingUpdate). */
-  readonly surge: boolean;
   /** One container per pod. */
   readonly resources: ResourcesConfig;
   /** Sizes of the claims the workload's pods make (StatefulSets). @default [] */
@@ -25,14 +23,14 @@ export function observabilityWorkloads(obs: ObservabilityConfig, nodeCount: numb
   // DaemonSets tolerate every taint: one pod per node, plus one for a node joined before platform.yaml says so.
   const perNode = nodeCount + 1;
   return [
-    { name: 'loki', namespace: n.logging, pods: 1, surge: false, resources: obs.loki.resources, claims: [obs.storage.loki.size] },
-    ...(obs.alloy.collectEvents ? [{ name: 'alloy-events', namespace: n.logging, pods: 1, surge: false, resources: obs.alloy.eventsResources }] : []),
-    { name: 'prometheus', namespace: n.monitoring, pods: 1, surge: false, resources: obs.prometheus.resources, claims: [obs.storage.prometheus.size] },
-    { name: 'alertmanager', namespace: n.monitoring, pods: 1, surge: true, resources: obs.alertmanager.resources },
-    { name: 'kube-state-metrics', namespace: n.monitoring, pods: 1, surge: true, resources: obs.kubeStateMetrics.resources },
-    { name: 'grafana', namespace: n.monitoring, pods: 1, surge: false, resources: obs.grafana.resources },
-    { name: 'node-exporter', namespace: n.nodeAgents, pods: perNode, surge: false, resources: obs.nodeExporter.resources },
-    { name: 'alloy', namespace: n.nodeAgents, pods: perNode, surge: false, resources: obs.alloy.resources },
+    { name: 'loki', namespace: n.logging, pods: 1, resources: obs.loki.resources, claims: [obs.storage.loki.size] },
+    ...(obs.alloy.collectEvents ? [{ name: 'alloy-events', namespace: n.logging, pods: 1, resources: obs.alloy.eventsResources }] : []),
+    { name: 'prometheus', namespace: n.monitoring, pods: 1, resources: obs.prometheus.resources, claims: [obs.storage.prometheus.size] },
+    { name: 'alertmanager', namespace: n.monitoring, pods: 1, resources: obs.alertmanager.resources },
+    { name: 'kube-state-metrics', namespace: n.monitoring, pods: 1, resources: obs.kubeStateMetrics.resources },
+    { name: 'grafana', namespace: n.monitoring, pods: 1, resources: obs.grafana.resources },
+    { name: 'node-exporter', namespace: n.nodeAgents, pods: perNode, resources: obs.nodeExporter.resources },
+    { name: 'alloy', namespace: n.nodeAgents, pods: perNode, resources: obs.alloy.resources },
   ];
 }
 

@@ -9,14 +9,14 @@ describe('namespace LimitRange', () => {
   // The quotas are computed from the pod templates really in the namespace (test/tenancy/workload-quota.test.ts).
   test('keeps the tenancy defaults where the components fit them', () => {
     const limits = namespaceLimits([
-      { name: 'db', namespace: 'x', pods: 1, surge: false, resources: r('150m', '300Mi', '1', '1Gi'), claims: ['10Gi'] },
-      { name: 'web', namespace: 'x', pods: 1, surge: true, resources: r('10m', '32Mi', '100m', '64Mi') },
+      { name: 'db', namespace: 'x', pods: 1, resources: r('150m', '300Mi', '1', '1Gi'), claims: ['10Gi'] },
+      { name: 'web', namespace: 'x', pods: 1, resources: r('10m', '32Mi', '100m', '64Mi') },
     ]);
     expect(limits).toEqual({ ...DEFAULT_LIMITS, max: { cpu: '1', memory: '1Gi' }, maxPvcSize: '10Gi' });
   });
 
   test('widens max and maxPvcSize only where a component needs more', () => {
-    const limits = namespaceLimits([{ name: 'big', namespace: 'x', pods: 2, surge: false, resources: r('1', '1Gi', '2', '3Gi'), claims: ['50Gi'] }]);
+    const limits = namespaceLimits([{ name: 'big', namespace: 'x', pods: 2, resources: r('1', '1Gi', '2', '3Gi'), claims: ['50Gi'] }]);
     expect(limits.max).toEqual({ cpu: '2', memory: '3Gi' });
     expect(limits.maxPvcSize).toBe('50Gi');
   });
