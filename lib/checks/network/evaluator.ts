@@ -462,6 +462,7 @@ export class NetworkPolicyEvaluator {
   private readonly policiesByNamespace = new Map<string, CompiledPolicy[]>();
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
   private readonly views = new Map<string, SubjectView>();
+  private readonly viewsByPod = new WeakMap<PodModel, { egress?: SubjectView; ingress?: SubjectView }>();
 
   constructor(policies: readonly any[], namespaces: readonly NamespaceModel[]) {
     const problems: string[] = [];
@@ -557,6 +558,9 @@ export class NetworkPolicyEvaluator {
    * namespace.
    */
   private subjectView(subject: PodModel, direction: Direction): SubjectView {
+    // The same pod model is asked about again and again: remember its views on the object itself first.
+    const known = this.viewsByPod.get(subject);
+    if (known?.[direction]) return known[direction]!;
     const key = `${direction}\u0000${subject.namespace}\u0000${JSON.stringify(subject.labels ?? {})}`;
     let view = this.views.get(key);
     if (view === undefined) {
@@ -566,6 +570,7 @@ export class NetworkPolicyEvaluator {
       view = new SubjectView(selecting, direction);
       this.views.set(key, view);
     }
+    this.viewsByPod.set(subject, { ...known, [direction]: view });
     return view;
   }
 
@@ -599,30 +604,16 @@ export class NetworkPolicyEvaluator {
         peerOnlyMatches.push(...rule.ports);
       }
     }
-    const allowedBy = sortedUnique(allowing);
-    const base = { applies: true, isolated, allowedBy, isolatedBy };
+    const allowedBy = allowing.length > 1 ? sortedUnique(allowing) : allowing;
     const preposition = direction === 'egress' ? 'to' : 'from';
+    const allow = (grant: string): DirectionResult => ({ applies: true, isolated, allowed: true, allowedBy, isolatedBy, grant });
 
-    if (self) {
-      return { ...base, allowed: true, grant: `${direction} of ${subjectName} allowed (traffic to itself)` };
-    }
+    if (self) return allow(`${direction} of ${subjectName} allowed (traffic to itself)`);
     if ('ip' in peer && peer.localNode === true) {
-      return {
-        ...base,
-        allowed: true,
-        grant: `${direction} of ${subjectName} allowed (traffic between a pod and its own node is always allowed)`,
-      };
+      return allow(`${direction} of ${subjectName} allowed (traffic between a pod and its own node is always allowed)`);
     }
-    if (!isolated) {
-      return {
-        ...base,
-        allowed: true,
-        grant: `${direction} of ${subjectName} is open (no policy selects it for ${direction})`,
-      };
-    }
-    if (allowedBy.length > 0) {
-      return { ...base, allowed: true, grant: `${direction} of ${subjectName} allowed by ${list(allowedBy)}` };
-    }
+    if (!isolated) return allow(`${direction} of ${subjectName} is open (no policy selects it for ${direction})`);
+    if (allowedBy.length > 0) return allow(`${direction} of ${subjectName} allowed by ${list(allowedBy)}`);
     const fromOrTo = direction === 'egress' ? 'from' : 'to';
     const denial = (): string => {
       let text =
@@ -637,7 +628,7 @@ export class NetworkPolicyEvaluator {
       }
       return text;
     };
-    return { ...base, allowed: false, grant: '', denial };
+    return { applies: true, isolated, allowed: false, allowedBy, isolatedBy, grant: '', denial };
   }
 
   private peersMatch(peers: readonly Peer[] | undefined, endpoint: Endpoint, policyNamespace: string): boolean {

@@ -18,6 +18,8 @@ interface NamespaceInfo { readonly name: string; readonly labels: Record<string,
 export class PeerNamespaces {
   private readonly byNamespace = new Map<string, any[]>();
   private readonly cache = new Map<string, Set<string> | 'all'>();
+  /** The same pod model is asked about again and again: remember its answers on the object itself first. */
+  private readonly byPod = new WeakMap<PodModel, { Ingress?: Set<string> | 'all'; Egress?: Set<string> | 'all' }>();
   private readonly classes: NamespaceClasses;
 
   constructor(policies: readonly any[], namespaces: readonly NamespaceInfo[]) {
@@ -36,12 +38,15 @@ export class PeerNamespaces {
   }
 
   of(pod: PodModel, direction: 'Ingress' | 'Egress'): Set<string> | 'all' {
+    const known = this.byPod.get(pod)?.[direction];
+    if (known !== undefined) return known;
     const key = `${direction}\u0000${pod.namespace}\u0000${JSON.stringify(pod.labels ?? {})}`;
     let result = this.cache.get(key);
     if (result === undefined) {
       result = this.compute(pod, direction);
       this.cache.set(key, result);
     }
+    this.byPod.set(pod, { ...this.byPod.get(pod), [direction]: result });
     return result;
   }
 
