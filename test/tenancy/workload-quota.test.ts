@@ -44,6 +44,20 @@ describe('quota computed from the workloads in the namespace', () => {
     expect(after).toMatchObject({ pods: '5', 'requests.cpu': '250m' });
   });
 
+  test('a later synthesis pass of the same app counts a workload added since', async () => {
+    // GIVEN a namespace synthesized once, empty
+    const app = new App();
+    const chart = new PlatformChart(app, 'Test', { folder: 'platform/10-test', wave: 10, description: 'test' });
+    new TenantNamespace(chart, 'Ns', { name: 'team-a', quotaFromWorkloads: { nodeCount: 3 } });
+    const quotaOf = () => synthesizeObjects(app).find((o) => o.manifest.kind === 'ResourceQuota')!.manifest.spec.hard;
+    expect(quotaOf()).toMatchObject({ pods: '0' });
+    // WHEN the pass ends and a Deployment of 2 is added
+    await Promise.resolve();
+    new ApiObject(chart, 'Web', goodDeployment({ name: 'web', replicas: 2 }));
+    // THEN the next synthesis counts it (2 pods + 1 surge)
+    expect(quotaOf()).toMatchObject({ pods: '3' });
+  });
+
   test('DaemonSets count once per node given; extra claims and explicit fields are added', () => {
     const { hard } = render((chart) => {
       const ds = goodDeployment({ name: 'agent' });
