@@ -393,8 +393,8 @@ function sortedUnique(ids: readonly string[]): string[] {
 interface DirectionResult extends DirectionVerdict {
   /** Why it is denied, when it is (a clause for the reason sentence). */
   readonly denial?: () => string;
-  /** How it is allowed (a clause for the reason sentence). */
-  readonly grant: string;
+  /** How it is allowed (a clause for the reason sentence), written when read. */
+  readonly grant: () => string;
 }
 
 interface IndexedRule {
@@ -503,8 +503,6 @@ export class NetworkPolicyEvaluator {
     this.checkEndpoint(connection.to, 'to');
 
     const what = `${protocol} ${connection.port}`;
-    const from = describeEndpoint(connection.from);
-    const to = describeEndpoint(connection.to);
 
     const self =
       'pod' in connection.from &&
@@ -518,8 +516,9 @@ export class NetworkPolicyEvaluator {
 
     // Written only when read: the flow check evaluates thousands of connections and reads few reasons.
     const reason = (): string => {
+      const from = describeEndpoint(connection.from);
       if (self) return `${what} from ${from} to itself is allowed: a pod cannot block traffic to itself`;
-      if (allowed) return `${what} from ${from} to ${to} is allowed: ${egress.grant}; ${ingress.grant}`;
+      if (allowed) return `${what} from ${from} to ${describeEndpoint(connection.to)} is allowed: ${egress.grant()}; ${ingress.grant()}`;
       return [egress.denial?.(), ingress.denial?.()].filter((d): d is string => d !== undefined).join('; ');
     };
     const strip = (r: DirectionResult): DirectionVerdict => ({
@@ -585,12 +584,12 @@ export class NetworkPolicyEvaluator {
         allowed: true,
         allowedBy: [],
         isolatedBy: [],
-        grant: `${direction} not applicable (${subjectEndpoint.ip} is not a pod)`,
+        grant: () => `${direction} not applicable (${subjectEndpoint.ip} is not a pod)`,
       };
     }
     const subject = subjectEndpoint.pod;
-    const subjectName = describeEndpoint(subjectEndpoint);
-    const peerName = describeEndpoint(peer);
+    const subjectName = (): string => describeEndpoint(subjectEndpoint);
+    const peerName = (): string => describeEndpoint(peer);
     const view = this.subjectView(subject, direction);
     const { isolatedBy } = view;
     const isolated = view.isolated;
@@ -606,29 +605,29 @@ export class NetworkPolicyEvaluator {
     }
     const allowedBy = allowing.length > 1 ? sortedUnique(allowing) : allowing;
     const preposition = direction === 'egress' ? 'to' : 'from';
-    const allow = (grant: string): DirectionResult => ({ applies: true, isolated, allowed: true, allowedBy, isolatedBy, grant });
+    const allow = (grant: () => string): DirectionResult => ({ applies: true, isolated, allowed: true, allowedBy, isolatedBy, grant });
 
-    if (self) return allow(`${direction} of ${subjectName} allowed (traffic to itself)`);
+    if (self) return allow(() => `${direction} of ${subjectName()} allowed (traffic to itself)`);
     if ('ip' in peer && peer.localNode === true) {
-      return allow(`${direction} of ${subjectName} allowed (traffic between a pod and its own node is always allowed)`);
+      return allow(() => `${direction} of ${subjectName()} allowed (traffic between a pod and its own node is always allowed)`);
     }
-    if (!isolated) return allow(`${direction} of ${subjectName} is open (no policy selects it for ${direction})`);
-    if (allowedBy.length > 0) return allow(`${direction} of ${subjectName} allowed by ${list(allowedBy)}`);
+    if (!isolated) return allow(() => `${direction} of ${subjectName()} is open (no policy selects it for ${direction})`);
+    if (allowedBy.length > 0) return allow(() => `${direction} of ${subjectName()} allowed by ${list(allowedBy)}`);
     const fromOrTo = direction === 'egress' ? 'from' : 'to';
     const denial = (): string => {
       let text =
-        `${direction} ${fromOrTo} ${subjectName} denied: pod is isolated for ${direction} and no rule of ` +
-        `${list(isolatedBy)} allows ${what} ${preposition} ${peerName}`;
+        `${direction} ${fromOrTo} ${subjectName()} denied: pod is isolated for ${direction} and no rule of ` +
+        `${list(isolatedBy)} allows ${what} ${preposition} ${peerName()}`;
       if (peerOnlyMatches.length > 0) {
         const ports = [...new Set(peerOnlyMatches.map(describePortSpec))].join(', ');
-        text += ` (rules matching ${peerName} allow only ${ports}`;
+        text += ` (rules matching ${peerName()} allow only ${ports}`;
         text += 'ip' in connection.to && peerOnlyMatches.some((p) => typeof p.port === 'string')
           ? '; a named port never matches an IP destination)'
           : ')';
       }
       return text;
     };
-    return { applies: true, isolated, allowed: false, allowedBy, isolatedBy, grant: '', denial };
+    return { applies: true, isolated, allowed: false, allowedBy, isolatedBy, grant: () => '', denial };
   }
 
   private peersMatch(peers: readonly Peer[] | undefined, endpoint: Endpoint, policyNamespace: string): boolean {
