@@ -1,11 +1,13 @@
 import { ClusterConfig } from '../config/cluster';
 import { formatBytes, formatCpu, parseQuantity } from '../core/quantity';
 import { SynthesizedObject } from '../output/synthesized';
-import { PodTemplate, podTemplates } from './workloads';
-import { resourcesOf } from './workload-checks';
+import { podResources } from '../core/pod-templates';
+import { ConfigKeys, NO_CONFIG_KEYS } from './config-keys';
+import { TreeIndex } from './tree-index';
+import { PodTemplate } from './workloads';
 
 interface NodeLoad { readonly name: string; readonly cpu: number; readonly memory: number; usedCpu: number; usedMemory: number; readonly schedulable: boolean; pods: string[] }
-interface PodRequest { readonly ref: string; readonly cpu: number; readonly memory: number; readonly pinnedTo?: string }
+interface PodRequest { readonly ref: string; readonly template: PodTemplate; readonly cpu: number; readonly memory: number; readonly pinnedTo?: string }
 
 export interface CapacityResult {
   readonly table: string[];
@@ -16,20 +18,22 @@ export interface CapacityResult {
  * Will the platform fit the nodes? Allocatable = node size minus `cluster.reservedPerNode`. DaemonSet pods land on
  * every node they tolerate; pods bound to a node (local PersistentVolumes, a hostname nodeSelector) go there; the
  * rest are placed first-fit-decreasing, as a scheduler packing by requests would at best. Fails when a pod fits
- * nowhere, and prints the table either way.
+ * nowhere or a node is over-committed, with one line per workload whose pods do not fit and one summary line per
+ * node; prints the table either way.
  */
-export function checkCapacity(objects: readonly SynthesizedObject[], cluster: ClusterConfig): CapacityResult {
+export function checkCapacity(objects: readonly SynthesizedObject[], cluster: ClusterConfig, keys: ConfigKeys = NO_CONFIG_KEYS): CapacityResult {
   const reservedCpu = parseQuantity(cluster.reservedPerNode.cpu);
   const reservedMemory = parseQuantity(cluster.reservedPerNode.memory);
   const nodes: NodeLoad[] = cluster.nodes.map((n) => ({
     name: n.name, cpu: parseQuantity(n.cpu) - reservedCpu, memory: parseQuantity(n.memory) - reservedMemory,
     usedCpu: 0, usedMemory: 0, schedulable: n.schedulable, pods: [],
   }));
-  const pvNode = localVolumeNodes(objects);
+  const index = TreeIndex.of(objects);
+  const pvNode = localVolumeNodes(index.ofKind('PersistentVolume'));
   const problems: string[] = [];
   const pending: PodRequest[] = [];
 
-  for (const t of podTemplates(objects)) {
+  for (const t of index.podTemplates) {
     if (t.runsToCompletion) continue; // Jobs come and go; their quota is checked per namespace.
     const pod = podRequest(t);
     if (t.perNode) {
@@ -45,9 +49,10 @@ export function checkCapacity(objects: readonly SynthesizedObject[], cluster: Cl
     }
   }
 
+  const unplaced = new Map<PodTemplate, number>();
   for (const pod of pending.filter((p) => p.pinnedTo !== undefined)) {
     const node = nodes.find((n) => n.name === pod.pinnedTo);
-    if (!node) problems.push(`${pod.ref} is bound to node ${pod.pinnedTo}, which is not in cluster.nodes.`);
+    if (!node) problems.push(`${pod.ref} is bound to node ${pod.pinnedTo}, which is not in cluster.nodes; add it there or move the volume.`);
     else place(node, pod);
   }
   const free = pending.filter((p) => p.pinnedTo === undefined).sort((a, b) => b.memory - a.memory || b.cpu - a.cpu || a.ref.localeCompare(b.ref));
@@ -55,15 +60,22 @@ export function checkCapacity(objects: readonly SynthesizedObject[], cluster: Cl
     const candidates = nodes
       .filter((n) => n.schedulable && n.cpu - n.usedCpu >= pod.cpu - 1e-9 && n.memory - n.usedMemory >= pod.memory - 1)
       .sort((a, b) => (b.memory - b.usedMemory) - (a.memory - a.usedMemory) || a.name.localeCompare(b.name));
-    if (candidates.length === 0) {
-      problems.push(`${pod.ref} requests ${formatCpu(pod.cpu)} CPU / ${formatBytes(pod.memory)} and fits on no schedulable node (free: ${nodes.filter((n) => n.schedulable).map((n) => `${n.name} ${formatCpu(Math.max(0, n.cpu - n.usedCpu))}/${formatBytes(Math.max(0, n.memory - n.usedMemory))}`).join(', ')}); lower requests or replicas, or add a node to cluster.nodes.`);
-      continue;
-    }
-    place(candidates[0], pod);
+    if (candidates.length === 0) unplaced.set(pod.template, (unplaced.get(pod.template) ?? 0) + 1);
+    else place(candidates[0], pod);
   }
-  for (const node of nodes) {
-    if (node.usedCpu > node.cpu + 1e-9 || node.usedMemory > node.memory + 1) {
-      problems.push(`node ${node.name} is over-committed by requests: ${formatCpu(node.usedCpu)}/${formatCpu(node.cpu)} CPU, ${formatBytes(node.usedMemory)}/${formatBytes(node.memory)} memory (${node.pods.join(', ')}).`);
+  // One line per workload whose pods do not fit (with the numbers that do not change from pod to pod) ...
+  for (const [t, count] of unplaced) {
+    const pod = podRequest(t);
+    const app = keys.app(t.namespace, t.name);
+    const lower = app ? `lower ${app}.resources.requests or ${keys.appReplicas(t.namespace, t.name)}` : 'lower its requests or replicas';
+    problems.push(`${t.ref}: ${count} of ${t.replicas} pod${t.replicas === 1 ? '' : 's'} (${formatCpu(pod.cpu)} CPU / ${formatBytes(pod.memory)} each) fit${count === 1 ? 's' : ''} on no schedulable node; ${lower}, or add a node to cluster.nodes.`);
+  }
+  // ... then, when anything failed, one summary per node after placement.
+  const overCommitted = nodes.filter((n) => n.usedCpu > n.cpu + 1e-9 || n.usedMemory > n.memory + 1);
+  if (unplaced.size > 0 || overCommitted.length > 0) {
+    for (const node of nodes) {
+      const over = overCommitted.includes(node) ? ' — over-committed by requests (pods bound to it)' : '';
+      problems.push(`node ${node.name}${node.schedulable ? '' : ' (no ordinary pods)'}: ${formatCpu(node.usedCpu)} of ${formatCpu(node.cpu)} CPU and ${formatBytes(node.usedMemory)} of ${formatBytes(node.memory)} memory requested by ${node.pods.length} pod${node.pods.length === 1 ? '' : 's'}, free ${formatCpu(Math.max(0, node.cpu - node.usedCpu))} / ${formatBytes(Math.max(0, node.memory - node.usedMemory))}${over} (allocatable = cluster.nodes[${cluster.nodes.findIndex((n) => n.name === node.name)}] size - cluster.reservedPerNode).`);
     }
   }
   return { table: renderTable(nodes, cluster), problems };
@@ -75,30 +87,18 @@ function place(node: NodeLoad, pod: PodRequest): void {
   node.pods.push(pod.ref);
 }
 
+/** What one pod asks the scheduler for: requests only (no LimitRange defaulting: platform pods state them). */
 function podRequest(t: PodTemplate): PodRequest {
-  let cpu = 0;
-  let memory = 0;
-  let initCpu = 0;
-  let initMemory = 0;
-  for (const c of t.spec.containers ?? []) {
-    const r = resourcesOf(c);
-    cpu += r.requestsCpu;
-    memory += r.requestsMemory;
-  }
-  for (const c of t.spec.initContainers ?? []) {
-    const r = resourcesOf(c);
-    initCpu = Math.max(initCpu, r.requestsCpu);
-    initMemory = Math.max(initMemory, r.requestsMemory);
-  }
-  return { ref: t.ref, cpu: Math.max(cpu, initCpu), memory: Math.max(memory, initMemory) };
+  const r = podResources(t.spec);
+  return { ref: t.ref, template: t, cpu: r.requestsCpu, memory: r.requestsMemory };
 }
 
 /** PV name → node, for PersistentVolumes pinned by required node affinity on kubernetes.io/hostname, keyed by their claimRef. */
-function localVolumeNodes(objects: readonly SynthesizedObject[]): Map<string, string> {
+function localVolumeNodes(volumes: readonly SynthesizedObject[]): Map<string, string> {
   const map = new Map<string, string>();
-  for (const o of objects) {
+  for (const o of volumes) {
     const m = o.manifest;
-    if (m.kind !== 'PersistentVolume' || !m.spec?.claimRef) continue;
+    if (!m.spec?.claimRef) continue;
     const terms = m.spec.nodeAffinity?.required?.nodeSelectorTerms ?? [];
     for (const term of terms) {
       for (const expr of term.matchExpressions ?? []) {

@@ -5,6 +5,7 @@ import { checkCustomResources } from './custom-resource-schema';
 import { SynthesizedObject } from '../output/synthesized';
 import { checkCustomResourcePlacement, checkDuplicates, checkNoSecretValues, checkSchema } from './basic-checks';
 import { checkCapacity } from './capacity';
+import { configKeysOf } from './config-keys';
 import { checkFlows } from './flow-checks';
 import { checkContainerHygiene, checkImmutableFields, checkPodSecurityLevels, checkQuotaFit } from './workload-checks';
 
@@ -38,19 +39,20 @@ export function checkFailure(problems: readonly string[], report: readonly strin
 /** Runs every check and returns what they found, without throwing. */
 export function evaluateChecks(input: CheckInput): CheckOutcome {
   const { config, objects, flows } = input;
+  const keys = configKeysOf(config);
   const sections: Array<[string, () => string[]]> = [
     ['Kubernetes 1.27 schema', () => checkSchema(objects)],
     ['custom resources', () => checkCustomResourcePlacement(objects)],
     ['custom resource schemas', () => checkCustomResources(objects)],
     ['duplicate objects', () => checkDuplicates(objects)],
     ['secret values', () => checkNoSecretValues(objects)],
-    ['Pod Security', () => checkPodSecurityLevels(objects)],
+    ['Pod Security', () => checkPodSecurityLevels(objects, keys)],
     ['container hygiene', () => checkContainerHygiene(objects)],
     ['immutable fields', () => checkImmutableFields(objects)],
-    ['quota fit', () => checkQuotaFit(objects, config.cluster.nodes.length)],
-    ['network flows', () => checkFlows(objects, flows, config.cluster.podCidr)],
+    ['quota fit', () => checkQuotaFit(objects, config.cluster.nodes.length, keys)],
+    ['network flows', () => checkFlows(objects, flows, config.cluster.podCidr, { serviceCidr: config.cluster.serviceCidr, keys })],
   ];
-  const capacity = checkCapacity(objects, config.cluster);
+  const capacity = checkCapacity(objects, config.cluster, keys);
   sections.push(['capacity', () => capacity.problems]);
   const problems: string[] = [];
   for (const [name, check] of sections) {

@@ -1,28 +1,39 @@
+import { allContainers, namespaceUsage, resourcesOf, WorkloadShare } from '../core/pod-templates';
 import { formatBytes, formatCpu, parseQuantity } from '../core/quantity';
 import { SECURITY_EXEMPTION } from '../core/security';
 import { SynthesizedObject } from '../output/synthesized';
+import { ConfigKeys, NO_CONFIG_KEYS, QUOTA_FIELDS } from './config-keys';
 import { checkPodSecurity, PodSecurityLevel } from './pod-security';
-import { allContainers, PodTemplate, podTemplates } from './workloads';
+import { TreeIndex } from './tree-index';
+import { PodTemplate, podTemplates } from './workloads';
+
+export { resourcesOf } from '../core/pod-templates';
 
 export { SECURITY_EXEMPTION };
 
-/** Every pod template meets the Pod Security `enforce` level of the namespace it is created in. */
-export function checkPodSecurityLevels(objects: readonly SynthesizedObject[]): string[] {
+/**
+ * Every pod template meets the Pod Security `enforce` level of the namespace it is created in. Messages name the
+ * platform.yaml entry that made the workload (`apps[0]`) and the tenant's level key, when `keys` knows them.
+ */
+export function checkPodSecurityLevels(objects: readonly SynthesizedObject[], keys: ConfigKeys = NO_CONFIG_KEYS): string[] {
+  const index = TreeIndex.of(objects);
   const levels = new Map<string, PodSecurityLevel>();
-  for (const o of objects) {
-    if (o.manifest.kind === 'Namespace') {
-      levels.set(o.manifest.metadata.name, o.manifest.metadata.labels?.['pod-security.kubernetes.io/enforce'] ?? 'privileged');
-    }
+  for (const o of index.ofKind('Namespace')) {
+    levels.set(o.manifest.metadata.name, o.manifest.metadata.labels?.['pod-security.kubernetes.io/enforce'] ?? 'privileged');
   }
   const problems: string[] = [];
-  for (const t of podTemplates(objects)) {
+  for (const t of index.podTemplates) {
     const level = levels.get(t.namespace);
     if (level === undefined) {
       problems.push(`${t.ref}: namespace ${t.namespace} is not created by Platform Kit, so its Pod Security level is unknown; deploy into a tenant namespace.`);
       continue;
     }
+    const app = keys.app(t.namespace, t.name);
+    const tenant = keys.tenant(t.namespace);
+    const where = [app ? `the workload comes from ${app}` : undefined, tenant ? `the level is ${tenant}.podSecurity.enforce` : undefined].filter(Boolean);
+    const key = where.length > 0 ? ` (platform.yaml: ${where.join('; ')})` : '';
     for (const v of checkPodSecurity(t.spec, level, t.metadata.annotations ?? {})) {
-      problems.push(`${t.ref}: violates Pod Security "${level}" (namespace ${t.namespace}) at ${v.field}: ${v.message}. Fix: ${v.fix}`);
+      problems.push(`${t.ref}: violates Pod Security "${level}" (namespace ${t.namespace}) at ${v.field}: ${v.message}. Fix: ${v.fix}${key}`);
     }
   }
   return problems;
@@ -62,119 +73,87 @@ export function checkContainerHygiene(objects: readonly SynthesizedObject[]): st
   return problems;
 }
 
-interface Usage {
-  requestsCpu: number; requestsMemory: number; limitsCpu: number; limitsMemory: number;
-  pods: number; pvcs: number; storage: number; nodePorts: number; loadBalancers: number;
-}
-
 /**
- * Quota fit: what the workloads of a namespace request (counting replicas, DaemonSets on every node, init
- * containers as Kubernetes does: the larger of the biggest init container and the sum of the app containers) must
- * fit its ResourceQuota, and every container must lie inside the LimitRange min/max.
+ * Quota fit: what the objects of a namespace need at their largest ({@link namespaceUsage}: replicas at the
+ * autoscaler's ceiling, DaemonSets on every node, the surge pods of every rolling update, init containers as
+ * Kubernetes counts them, claims, NodePorts) must fit its ResourceQuota, and every container must lie inside the
+ * LimitRange min/max. Messages name the platform.yaml key that fixes them when `keys` knows it.
  */
-export function checkQuotaFit(objects: readonly SynthesizedObject[], nodeCount: number): string[] {
+export function checkQuotaFit(objects: readonly SynthesizedObject[], nodeCount: number, keys: ConfigKeys = NO_CONFIG_KEYS): string[] {
+  const index = TreeIndex.of(objects);
   const problems: string[] = [];
-  const quotas = objects.filter((o) => o.manifest.kind === 'ResourceQuota');
-  const limitRanges = new Map(objects.filter((o) => o.manifest.kind === 'LimitRange').map((o) => [o.manifest.metadata.namespace, o.manifest]));
-  const templates = podTemplates(objects);
+  const limitRanges = new Map(index.ofKind('LimitRange').map((o) => [o.manifest.metadata.namespace, o.manifest]));
 
-  for (const q of quotas) {
+  for (const q of index.ofKind('ResourceQuota')) {
     const ns = q.manifest.metadata.namespace;
-    const limits = limitRanges.get(ns);
-    const containerRange = limits?.spec?.limits?.find((l: any) => l.type === 'Container');
-    const usage: Usage = { requestsCpu: 0, requestsMemory: 0, limitsCpu: 0, limitsMemory: 0, pods: 0, pvcs: 0, storage: 0, nodePorts: 0, loadBalancers: 0 };
-    const contributions: string[] = [];
-    for (const t of templates.filter((x) => x.namespace === ns)) {
-      const count = t.perNode ? nodeCount : t.replicas;
-      const pod = effectivePod(t, containerRange);
-      usage.requestsCpu += count * pod.requestsCpu;
-      usage.requestsMemory += count * pod.requestsMemory;
-      usage.limitsCpu += count * pod.limitsCpu;
-      usage.limitsMemory += count * pod.limitsMemory;
-      usage.pods += count;
-      contributions.push(`${t.kind}/${t.name} ${count}×(${formatCpu(pod.requestsCpu)}/${formatBytes(pod.requestsMemory)})`);
-      for (const claim of t.kind === 'StatefulSet' ? t.object.manifest.spec.volumeClaimTemplates ?? [] : []) {
-        usage.pvcs += count;
-        usage.storage += count * parseQuantity(claim.spec?.resources?.requests?.storage ?? '0');
-      }
-      if (containerRange) problems.push(...checkLimitRange(t, containerRange));
-    }
-    for (const o of objects.filter((x) => x.manifest.metadata?.namespace === ns)) {
-      if (o.manifest.kind === 'PersistentVolumeClaim') {
-        usage.pvcs += 1;
-        usage.storage += parseQuantity(o.manifest.spec?.resources?.requests?.storage ?? '0');
-      }
-      if (o.manifest.kind === 'Service' && o.manifest.spec?.type === 'NodePort') usage.nodePorts += (o.manifest.spec.ports ?? []).length;
-      if (o.manifest.kind === 'Service' && o.manifest.spec?.type === 'LoadBalancer') usage.loadBalancers += 1;
-    }
+    const containerRange = limitRanges.get(ns)?.spec?.limits?.find((l: any) => l.type === 'Container');
+    const { usage, shares } = namespaceUsage(index.inNamespace(ns).map((o) => o.manifest), nodeCount, containerRange);
+    if (containerRange) for (const t of index.templatesIn(ns)) problems.push(...checkLimitRange(t, containerRange, keys));
+    const tenant = keys.tenant(ns);
     const hard = q.manifest.spec?.hard ?? {};
     const compare: Array<[string, number, (n: number) => string]> = [
       ['requests.cpu', usage.requestsCpu, formatCpu], ['requests.memory', usage.requestsMemory, formatBytes],
       ['limits.cpu', usage.limitsCpu, formatCpu], ['limits.memory', usage.limitsMemory, formatBytes],
-      ['pods', usage.pods, String], ['persistentvolumeclaims', usage.pvcs, String],
+      ['pods', usage.pods, String], ['persistentvolumeclaims', usage.persistentVolumeClaims, String],
       ['requests.storage', usage.storage, formatBytes], ['services.nodeports', usage.nodePorts, String],
       ['services.loadbalancers', usage.loadBalancers, String],
     ];
     for (const [key, used, fmt] of compare) {
       if (hard[key] === undefined) continue;
       const allowed = parseQuantity(hard[key]);
-      if (used > allowed + 1e-9) {
-        // Pod resources and counts come from the workloads, so name them; claims and Services speak for themselves.
-        const from = /^(requests|limits)\.(cpu|memory)$|^pods$/.test(key) ? ` (${contributions.join(', ') || 'no workloads'})` : '';
-        problems.push(`namespace ${ns}: ${key} needs ${fmt(used)} but ResourceQuota ${q.manifest.metadata.name} allows ${fmt(allowed)}${from}; raise the quota in platform.yaml or lower the workloads' resources/replicas.`);
-      }
+      if (used <= allowed + 1e-9) continue;
+      // Pod resources and counts come from the workloads, so name them; claims and Services speak for themselves.
+      const fromPods = /^(requests|limits)\.(cpu|memory)$|^pods$/.test(key);
+      const from = fromPods ? ` (${shares.map(describeShare).join(', ') || 'no workloads'})` : '';
+      problems.push(`namespace ${ns}: ${key} needs ${fmt(used)} but ResourceQuota ${q.manifest.metadata.name} allows ${fmt(allowed)}${from}; ${quotaFix(ns, key, fmt(used), fromPods ? shares : [], tenant, keys)}`);
     }
   }
   return problems;
 }
 
-function effectivePod(t: PodTemplate, range: any): { requestsCpu: number; requestsMemory: number; limitsCpu: number; limitsMemory: number } {
-  const sum = { requestsCpu: 0, requestsMemory: 0, limitsCpu: 0, limitsMemory: 0 };
-  const initMax = { requestsCpu: 0, requestsMemory: 0, limitsCpu: 0, limitsMemory: 0 };
-  for (const { container, init } of allContainers(t.spec)) {
-    const r = resourcesOf(container, range);
-    const target = init ? initMax : sum;
-    for (const k of Object.keys(sum) as Array<keyof typeof sum>) target[k] = init ? Math.max(target[k], r[k]) : target[k] + r[k];
+function describeShare(s: WorkloadShare): string {
+  return `${s.kind}/${s.name} ${s.pods}×(${formatCpu(s.pod.requestsCpu)}/${formatBytes(s.pod.requestsMemory)})${s.surge > 0 ? ` + ${s.surge} surge` : ''}`;
+}
+
+/** The sentence that says what to change: the tenant's quota key and, for pods, the app keys that size them. */
+function quotaFix(ns: string, key: string, needed: string, shares: readonly WorkloadShare[], tenant: string | undefined, keys: ConfigKeys): string {
+  if (tenant === undefined) {
+    return 'raise the namespace\'s ResourceQuota or lower the workloads\' resources/replicas.';
   }
-  return {
-    requestsCpu: Math.max(sum.requestsCpu, initMax.requestsCpu),
-    requestsMemory: Math.max(sum.requestsMemory, initMax.requestsMemory),
-    limitsCpu: Math.max(sum.limitsCpu, initMax.limitsCpu),
-    limitsMemory: Math.max(sum.limitsMemory, initMax.limitsMemory),
-  };
+  const raise = `raise ${tenant}.quota.${QUOTA_FIELDS[key]} in platform.yaml to at least ${needed}`;
+  if (key === 'services.nodeports') {
+    const app = keys.appWithNodePort(ns);
+    return `${raise}${app ? `, or remove ${app}` : ''}.`;
+  }
+  const apps = [...new Set(shares.flatMap((s) => {
+    const app = keys.app(ns, s.name);
+    return app ? [`${app}.resources / ${keys.appReplicas(ns, s.name)}`] : [];
+  }))];
+  if (apps.length === 0) return `${raise}.`;
+  const surgeNote = shares.some((s) => s.surge > 0) ? ' (a rolling update adds its maxSurge pods on top)' : '';
+  return `${raise}, or lower ${apps.join(', ')}${surgeNote}.`;
 }
 
-/** A container's resources after LimitRange defaulting (what admission would set). */
-export function resourcesOf(container: any, range?: any): { requestsCpu: number; requestsMemory: number; limitsCpu: number; limitsMemory: number } {
-  const requests = container.resources?.requests ?? {};
-  const limits = container.resources?.limits ?? {};
-  const pick = (v: any, fallback: any) => (v !== undefined ? parseQuantity(v) : fallback !== undefined ? parseQuantity(fallback) : 0);
-  const limitsCpu = pick(limits.cpu, range?.default?.cpu);
-  const limitsMemory = pick(limits.memory, range?.default?.memory);
-  return {
-    // Kubernetes defaults a missing request to the limit when a limit is set.
-    requestsCpu: requests.cpu !== undefined ? parseQuantity(requests.cpu) : limits.cpu !== undefined ? limitsCpu : pick(undefined, range?.defaultRequest?.cpu),
-    requestsMemory: requests.memory !== undefined ? parseQuantity(requests.memory) : limits.memory !== undefined ? limitsMemory : pick(undefined, range?.defaultRequest?.memory),
-    limitsCpu,
-    limitsMemory,
-  };
-}
-
-function checkLimitRange(t: PodTemplate, range: any): string[] {
+function checkLimitRange(t: PodTemplate, range: any, keys: ConfigKeys): string[] {
   const problems: string[] = [];
+  const tenant = keys.tenant(t.namespace);
   for (const { container } of allContainers(t.spec)) {
     const r = resourcesOf(container, range);
-    const checks: Array<[string, number, string | undefined, 'min' | 'max', (n: number) => string]> = [
-      ['requests.cpu', r.requestsCpu, range.min?.cpu, 'min', formatCpu],
-      ['requests.memory', r.requestsMemory, range.min?.memory, 'min', formatBytes],
-      ['limits.cpu', r.limitsCpu, range.max?.cpu, 'max', formatCpu],
-      ['limits.memory', r.limitsMemory, range.max?.memory, 'max', formatBytes],
+    const checks: Array<[string, number, string | undefined, 'min' | 'max', 'cpu' | 'memory', (n: number) => string]> = [
+      ['requests.cpu', r.requestsCpu, range.min?.cpu, 'min', 'cpu', formatCpu],
+      ['requests.memory', r.requestsMemory, range.min?.memory, 'min', 'memory', formatBytes],
+      ['limits.cpu', r.limitsCpu, range.max?.cpu, 'max', 'cpu', formatCpu],
+      ['limits.memory', r.limitsMemory, range.max?.memory, 'max', 'memory', formatBytes],
     ];
-    for (const [field, value, bound, kind, fmt] of checks) {
+    for (const [field, value, bound, kind, resource, fmt] of checks) {
       if (bound === undefined) continue;
       const b = parseQuantity(bound);
       if ((kind === 'min' && value < b - 1e-9) || (kind === 'max' && value > b + 1e-9)) {
-        problems.push(`${t.ref} container ${container.name}: ${field} ${fmt(value)} is ${kind === 'min' ? 'below' : 'above'} the LimitRange ${kind} ${fmt(b)} of namespace ${t.namespace}; change the container's resources or the namespace's limits in platform.yaml.`);
+        const app = keys.app(t.namespace, t.name);
+        const fix = tenant
+          ? `change ${app ? `${app}.resources.${field}` : 'the container\'s resources'} or ${tenant}.limits.${kind}.${resource} in platform.yaml.`
+          : 'change the container\'s resources or the namespace\'s limits.';
+        problems.push(`${t.ref} container ${container.name}: ${field} ${fmt(value)} is ${kind === 'min' ? 'below' : 'above'} the LimitRange ${kind} ${fmt(b)} of namespace ${t.namespace}; ${fix}`);
       }
     }
   }

@@ -40,3 +40,15 @@ export function formatBytes(bytes: number): string {
   }
   return String(bytes);
 }
+
+/** Bytes rounded up to whole MiB, written in Gi when exact (`1Gi`, `1152Mi`, `0`): how computed quotas and limits are written. */
+export function formatMebibytesUp(bytes: number): string {
+  const mi = Math.ceil(bytes / 2 ** 20 - 1e-9);
+  if (mi === 0) return '0';
+  return mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`;
+}
+
+/** Cores rounded up to whole millicores, ignoring float noise such as 1.2000000000000002 (`170m`, `2`). */
+export function formatCpuUp(cores: number): string {
+  return formatCpu(Math.ceil(cores * 1000 - 1e-6) / 1000);
+}

@@ -18,7 +18,7 @@ import {
   MYSQLD_EXPORTER_IMAGE, STATEFULSET_NAME,
 } from './defaults';
 import { addClientFlow, addMemberFlows } from './network';
-import { namespaceLimits, namespaceQuota } from './quota';
+import { namespaceLimits } from './quota';
 import { bufferPoolBytes, MIN_MYSQLD_MEMORY_LIMIT } from './server-config';
 import { addServices, MySqlServiceRef } from './services';
 import { addDataVolumes, MySqlDataVolume } from './storage';
@@ -188,7 +188,13 @@ export class MySqlCluster extends Construct implements IPeerable {
       podSecurity: { enforce: 'restricted', audit: 'restricted', warn: 'restricted' },
       // Members talk to each other through the explicit member flow (3306 only), not "anything in the namespace".
       allowSameNamespace: false,
-      quota: { ...namespaceQuota(this), ...props.quota },
+      // Members, the backup pod and their claims, counted off the pod templates; claims of members removed by
+      // scaling down are retained, so the export paths beyond `replicas` keep theirs.
+      quotaFromWorkloads: {
+        nodeCount: 0, // no DaemonSets here
+        extraClaims: { count: this.exportPaths.length - this.replicas, storage: `${(this.exportPaths.length - this.replicas) * parseQuantity(this.requestSize)}` },
+      },
+      quota: props.quota,
       limits: namespaceLimits(this),
       dns: props.dns,
     });

@@ -10,7 +10,7 @@ import { TenantNamespace } from '../tenancy/tenant-namespace';
 import { Alertmanager } from './alertmanager';
 import { ALERTMANAGER_WEBHOOK_SECRET_KEY, GRAFANA_ADMIN_SECRET_KEYS } from './defaults';
 import { Alloy, AlloyEvents } from './alloy';
-import { namespaceBudget, observabilityWorkloads } from './budget';
+import { namespaceLimits, observabilityWorkloads } from './budget';
 import { apiServerOf } from './common';
 import { checkObservabilityConfig, ObservabilityConfig, observabilityNamespaces, observabilitySchema, prometheusRetentionBytes, storageNodes, webhookEgress } from './config';
 import { Grafana } from './grafana';
@@ -108,15 +108,15 @@ export function buildObservability(scope: Construct, config: ObservabilityInput)
   const n = obs.namespaces;
   const api = apiServerOf(cluster);
 
-  // Namespaces, with quotas derived from the configured resources.
+  // Namespaces, with quotas computed from the pod templates that land in them, LimitRanges from the configured resources.
   const workloads = observabilityWorkloads(obs, cluster.nodes.length);
   const namespace = (id: string, name: string, enforce: 'privileged' | 'restricted') => {
-    const budget = namespaceBudget(workloads.filter((w) => w.namespace === name));
     return new TenantNamespace(scope, id, {
       name,
       podSecurity: { enforce, audit: 'restricted', warn: 'restricted' },
-      quota: budget.quota,
-      limits: budget.limits,
+      // DaemonSets tolerate every taint: one pod per node, plus one for a node joined before platform.yaml says so.
+      quotaFromWorkloads: { nodeCount: cluster.nodes.length + 1 },
+      limits: namespaceLimits(workloads.filter((w) => w.namespace === name)),
       // Platform namespaces open only what a flow declares, also between their own components.
       allowSameNamespace: false,
       dns: { namespace: cluster.dns.namespace, podSelector: { ...cluster.dns.podSelector } },

@@ -1,3 +1,4 @@
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { show } from '../core/errors';
@@ -9,6 +10,7 @@ import {
   DEFAULT_LIMITS, DEFAULT_POD_SECURITY_LEVEL, DEFAULT_QUOTA, LimitSettings, POD_SECURITY_VERSION, PodSecurityLevel,
   QuotaSettings,
 } from './defaults';
+import { QuotaFromWorkloads, quotaFromWorkloads } from './workload-quota';
 import { NAMESPACE_ADMIN_RULES, NAMESPACE_VIEWER_RULES, RoleSubjects, subjectProblems, toSubjects } from './rbac';
 
 export interface PodSecuritySettings {
@@ -33,8 +35,15 @@ export interface TenantNamespaceProps {
   readonly name: string;
   /** Pod Security Admission levels. @default - enforce 'restricted', audit and warn 'restricted' */
   readonly podSecurity?: PodSecuritySettings;
-  /** ResourceQuota of the namespace; fields not given keep their default. @default DEFAULT_QUOTA */
+  /** ResourceQuota of the namespace; fields not given keep their default (or the computed value). @default DEFAULT_QUOTA */
   readonly quota?: Partial<QuotaSettings>;
+  /**
+   * Compute the ResourceQuota at synth time from the pod templates, claims and Services really in the namespace
+   * (the same count the quota-fit check makes), so it cannot drift from them; fields given in `quota` still win.
+   * Platform namespaces use it.
+   * @default - the quota is `quota` over DEFAULT_QUOTA
+   */
+  readonly quotaFromWorkloads?: QuotaFromWorkloads;
   /** LimitRange of the namespace; fields not given keep their default. @default DEFAULT_LIMITS */
   readonly limits?: Partial<LimitSettings>;
   /** Whether pods of the namespace may talk to each other on any port. @default true */
@@ -70,7 +79,7 @@ const LEVEL_RANK: Record<PodSecurityLevel, number> = { privileged: 0, baseline: 
 export class TenantNamespace extends Construct {
   public readonly name: string;
   public readonly enforce: PodSecurityLevel;
-  public readonly quota: QuotaSettings;
+  private readonly quotaProps: Pick<TenantNamespaceProps, 'quota' | 'quotaFromWorkloads'>;
   public readonly limits: LimitSettings;
   public readonly allowSameNamespace: boolean;
 
@@ -84,7 +93,7 @@ export class TenantNamespace extends Construct {
     if (LEVEL_RANK[audit] < LEVEL_RANK[this.enforce] || LEVEL_RANK[warn] < LEVEL_RANK[this.enforce]) {
       throw new Error(`TenantNamespace ${show(this.name)}: podSecurity audit/warn (${audit}/${warn}) must not be looser than enforce (${this.enforce}); raise them to at least ${this.enforce}.`);
     }
-    this.quota = { ...DEFAULT_QUOTA, ...props.quota };
+    this.quotaProps = { quota: props.quota, quotaFromWorkloads: props.quotaFromWorkloads };
     this.limits = { ...DEFAULT_LIMITS, ...props.limits };
     this.allowSameNamespace = props.allowSameNamespace ?? true;
     const labels = commonLabels({ name: 'tenancy', instance: this.name, component: props.component ?? 'namespace-baseline' });
@@ -105,22 +114,24 @@ export class TenantNamespace extends Construct {
     });
 
     const meta = (name: string) => ({ name, namespace: this.name, labels });
-    const q = this.quota;
-    new k8s.KubeResourceQuota(this, 'Quota', {
+    const hard = (q: QuotaSettings) => ({
+      'requests.cpu': q.cpu,
+      'requests.memory': q.memory,
+      'limits.cpu': q.limitsCpu,
+      'limits.memory': q.limitsMemory,
+      'pods': String(q.pods),
+      'persistentvolumeclaims': String(q.persistentVolumeClaims),
+      'requests.storage': q.storage,
+      'services.nodeports': String(q.nodePorts),
+      'services.loadbalancers': String(q.loadBalancers),
+    });
+    // A plain ApiObject: the typed KubeResourceQuota cannot take a Lazy for spec.hard, and a computed quota is only
+    // known once every workload of the namespace exists (synth time).
+    new ApiObject(this, 'Quota', {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
       metadata: meta('tenant-quota'),
-      spec: {
-        hard: {
-          'requests.cpu': k8s.Quantity.fromString(q.cpu),
-          'requests.memory': k8s.Quantity.fromString(q.memory),
-          'limits.cpu': k8s.Quantity.fromString(q.limitsCpu),
-          'limits.memory': k8s.Quantity.fromString(q.limitsMemory),
-          'pods': k8s.Quantity.fromString(String(q.pods)),
-          'persistentvolumeclaims': k8s.Quantity.fromString(String(q.persistentVolumeClaims)),
-          'requests.storage': k8s.Quantity.fromString(q.storage),
-          'services.nodeports': k8s.Quantity.fromString(String(q.nodePorts)),
-          'services.loadbalancers': k8s.Quantity.fromString(String(q.loadBalancers)),
-        },
-      },
+      spec: { hard: props.quotaFromWorkloads ? Lazy.any({ produce: () => hard(this.quota) }) : hard(this.quota) },
     });
 
     const l = this.limits;
@@ -147,6 +158,13 @@ export class TenantNamespace extends Construct {
 
     this.addNetworkBaseline(props, labels);
     this.addRbac(props, labels);
+  }
+
+  /** The namespace's ResourceQuota; a computed one is known only once its workloads exist (call it at synth time). */
+  get quota(): QuotaSettings {
+    const { quota, quotaFromWorkloads: fromWorkloads } = this.quotaProps;
+    if (!fromWorkloads) return { ...DEFAULT_QUOTA, ...quota };
+    return { ...quotaFromWorkloads(this, this.name, fromWorkloads, this.limits), ...quota };
   }
 
   /** Every pod of this namespace, as a flow peer. */

@@ -1,5 +1,6 @@
 import { checkCapacity } from '../../lib/checks/capacity';
 import { checkContainerHygiene, checkImmutableFields, checkPodSecurityLevels, checkQuotaFit, SECURITY_EXEMPTION } from '../../lib/checks/workload-checks';
+import { configKeysOf } from '../../lib/checks/config-keys';
 import { completeCluster } from '../../lib/config/cluster';
 import { asObjects, goodDeployment } from '../support/helpers';
 
@@ -68,12 +69,51 @@ describe('quota fit', () => {
     expect(checkQuotaFit(objects, 3)).toEqual([]);
   });
 
-  test('replicas count: the numbers and the contributors are reported', () => {
+  test('replicas count, plus the surge pod of the rolling update: the numbers and the contributors are reported', () => {
+    // GIVEN 3 replicas with the default strategy (RollingUpdate, maxSurge 25% of 3 rounded up = 1)
     const objects = asObjects([quota('team-a', { 'requests.memory': '128Mi', 'pods': '2' }), goodDeployment({ replicas: 3 })]);
+    // WHEN
     const problems = checkQuotaFit(objects, 3);
+    // THEN 4 pods are counted
     expect(problems).toEqual([
-      'namespace team-a: requests.memory needs 192Mi but ResourceQuota tenant-quota allows 128Mi (Deployment/web 3×(50m/64Mi)); raise the quota in platform.yaml or lower the workloads\' resources/replicas.',
-      expect.stringMatching(/namespace team-a: pods needs 3 but ResourceQuota tenant-quota allows 2/),
+      'namespace team-a: requests.memory needs 256Mi but ResourceQuota tenant-quota allows 128Mi (Deployment/web 3×(50m/64Mi) + 1 surge); raise the namespace\'s ResourceQuota or lower the workloads\' resources/replicas.',
+      expect.stringMatching(/namespace team-a: pods needs 4 but ResourceQuota tenant-quota allows 2/),
+    ]);
+  });
+
+  test.each([
+    ['default 25% of 4 replicas', undefined, 4, 5],
+    ['default 25% of 5 replicas, rounded up', undefined, 5, 7],
+    ['maxSurge 2', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2 } }, 2, 4],
+    ['maxSurge 50%', { type: 'RollingUpdate', rollingUpdate: { maxSurge: '50%' } }, 3, 5],
+    ['maxSurge 0', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }, 3, 3],
+    ['Recreate', { type: 'Recreate' }, 3, 3],
+  ])('a Deployment counts its maxSurge pods: %s', (_name, strategy, replicas, pods) => {
+    // GIVEN a Deployment with that strategy and a quota one pod short
+    const d = goodDeployment({ replicas });
+    if (strategy) d.spec.strategy = strategy;
+    // WHEN
+    const problems = checkQuotaFit(asObjects([quota('team-a', { pods: String(pods - 1) }), d]), 3);
+    // THEN exactly replicas + surge pods are needed
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`pods needs ${pods} but ResourceQuota tenant-quota allows ${pods - 1}`))]);
+  });
+
+  test('a StatefulSet has no surge: it replaces pods one by one', () => {
+    const sts = goodDeployment({ name: 'db', replicas: 3 });
+    sts.kind = 'StatefulSet';
+    expect(checkQuotaFit(asObjects([quota('team-a', { pods: '3' }), sts]), 3)).toEqual([]);
+  });
+
+  test('messages name the platform.yaml keys: the tenant quota field and the app that sizes the pods', () => {
+    // GIVEN tenant team-a is tenants[1] and the Deployment web is apps[0]
+    const keys = configKeysOf({ tenants: [{ name: 'other' }, { name: 'team-a' }] as any, apps: [{ name: 'web', tenant: 'team-a' }] as any });
+    const nodePort = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'team-a' }, spec: { type: 'NodePort', ports: [{ port: 80 }] } };
+    // WHEN
+    const problems = checkQuotaFit(asObjects([quota('team-a', { 'pods': '2', 'services.nodeports': '0' }), goodDeployment({ replicas: 2 }), nodePort]), 3, keys);
+    // THEN
+    expect(problems).toEqual([
+      expect.stringMatching(/pods needs 3 .*; raise tenants\[1\]\.quota\.pods in platform\.yaml to at least 3, or lower apps\[0\]\.resources \/ apps\[0\]\.replicas \(a rolling update adds its maxSurge pods on top\)\.$/),
+      expect.stringMatching(/services\.nodeports needs 1 but ResourceQuota tenant-quota allows 0; raise tenants\[1\]\.quota\.nodePorts in platform\.yaml to at least 1\.$/),
     ]);
   });
 
@@ -84,7 +124,8 @@ describe('quota fit', () => {
     const problems = checkQuotaFit(objects, 3).join('\n');
     expect(problems).toMatch(/team-a\/Deployment\/big container web: limits\.cpu 2 is above the LimitRange max 1 of namespace team-a/);
     expect(problems).toMatch(/team-a\/Deployment\/big container web: limits\.memory 2Gi is above the LimitRange max 1Gi/);
-    expect(problems).toMatch(/limits\.memory needs 2\.25Gi but ResourceQuota tenant-quota allows 1Gi \(Deployment\/bare 1×\(50m\/64Mi\), Deployment\/big 1×\(1\/2Gi\)\)/);
+    // (each single-replica Deployment surges by one pod during a rolling update: 2 × (256Mi + 2Gi))
+    expect(problems).toMatch(/limits\.memory needs 4\.50Gi but ResourceQuota tenant-quota allows 1Gi \(Deployment\/bare 1×\(50m\/64Mi\) \+ 1 surge, Deployment\/big 1×\(1\/2Gi\) \+ 1 surge\)/);
   });
 
   test('StatefulSet claims count against PVC and storage quota; DaemonSets once per node', () => {
@@ -122,7 +163,25 @@ describe('capacity', () => {
   test('a pod that fits nowhere fails with the free capacity of each node', () => {
     const big = goodDeployment({ name: 'big', container: { resources: { requests: { cpu: '100m', memory: '600Mi' }, limits: { cpu: '1', memory: '1Gi' } } } });
     const result = checkCapacity(asObjects([big]), cluster);
-    expect(result.problems).toEqual([expect.stringMatching(/team-a\/Deployment\/big requests 100m CPU \/ 600Mi and fits on no schedulable node \(free: w1 500m\/512Mi\)/)]);
+    expect(result.problems).toEqual([
+      'team-a/Deployment/big: 1 of 1 pod (100m CPU / 600Mi each) fits on no schedulable node; lower its requests or replicas, or add a node to cluster.nodes.',
+      expect.stringMatching(/^node cp \(no ordinary pods\): 0 of 1500m CPU .* free 1500m \/ 1.50Gi/),
+      expect.stringMatching(/^node w1: 0 of 500m CPU and 0 of 512Mi memory requested by 0 pods, free 500m \/ 512Mi \(allocatable = cluster\.nodes\[1\] size - cluster\.reservedPerNode\)\.$/),
+    ]);
+  });
+
+  test('many replicas that do not fit: one line for the workload, one summary per node, not one line per replica', () => {
+    // GIVEN 6 replicas of 200m / 200Mi on a worker with 500m / 512Mi allocatable (room for 2), named by apps[0]
+    const web = goodDeployment({ name: 'web', replicas: 6, container: { resources: { requests: { cpu: '200m', memory: '200Mi' }, limits: { cpu: '1', memory: '1Gi' } } } });
+    const keys = configKeysOf({ tenants: [{ name: 'team-a' }] as any, apps: [{ name: 'web', tenant: 'team-a', autoscaling: { minReplicas: 2, maxReplicas: 6 } }] as any });
+    // WHEN
+    const result = checkCapacity(asObjects([web]), cluster, keys);
+    // THEN
+    expect(result.problems).toEqual([
+      'team-a/Deployment/web: 4 of 6 pods (200m CPU / 200Mi each) fit on no schedulable node; lower apps[0].resources.requests or apps[0].autoscaling.maxReplicas, or add a node to cluster.nodes.',
+      expect.stringMatching(/^node cp \(no ordinary pods\): /),
+      expect.stringMatching(/^node w1: 400m of 500m CPU and 400Mi of 512Mi memory requested by 2 pods, free 100m \/ 112Mi/),
+    ]);
   });
 
   test('DaemonSets count on every node they tolerate', () => {
@@ -139,7 +198,8 @@ describe('autoscaled workloads', () => {
   test('count at their HorizontalPodAutoscaler maxReplicas', () => {
     const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'team-a' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 4 } };
     const problems = checkQuotaFit(asObjects([quota('team-a', { pods: '3' }), goodDeployment({ replicas: 2 }), hpa]), 3);
-    expect(problems).toEqual([expect.stringMatching(/pods needs 4 but ResourceQuota tenant-quota allows 3 \(Deployment\/web 4×/)]);
+    // 4 pods at maxReplicas, plus 25% of 4 surging during a rolling update
+    expect(problems).toEqual([expect.stringMatching(/pods needs 5 but ResourceQuota tenant-quota allows 3 \(Deployment\/web 4×\(50m\/64Mi\) \+ 1 surge\)/)]);
   });
 });
 
@@ -153,5 +213,27 @@ describe('immutable fields', () => {
       expect.stringMatching(/team-a\/StatefulSet\/db: spec\.selector carries app\.kubernetes\.io\/version/),
       expect.stringMatching(/team-a\/StatefulSet\/db: volumeClaimTemplates\[data\] carries app\.kubernetes\.io\/version; claim templates are immutable/),
     ]);
+  });
+});
+
+describe('Pod Security messages name the platform.yaml keys', () => {
+  test('the app entry that made the workload and the tenant level key', () => {
+    // GIVEN a violating Deployment web of apps[0] in tenant team-a (tenants[0])
+    const keys = configKeysOf({ tenants: [{ name: 'team-a' }] as any, apps: [{ name: 'web', tenant: 'team-a' }] as any });
+    const d = goodDeployment({ container: { securityContext: { runAsNonRoot: true, capabilities: { drop: ['ALL'] } } } });
+    // WHEN
+    const problems = checkPodSecurityLevels(asObjects([namespace('team-a', 'restricted'), d]), keys);
+    // THEN
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems).toEqual(problems.map(() => expect.stringMatching(/\(platform\.yaml: the workload comes from apps\[0\]; the level is tenants\[0\]\.podSecurity\.enforce\)$/)));
+  });
+});
+
+describe('LimitRange messages name the platform.yaml keys', () => {
+  test('the app resources and the tenant limits key', () => {
+    const keys = configKeysOf({ tenants: [{ name: 'team-a' }] as any, apps: [{ name: 'big', tenant: 'team-a' }] as any });
+    const tooBig = goodDeployment({ name: 'big', container: { resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '2', memory: '128Mi' } } } });
+    const problems = checkQuotaFit(asObjects([quota('team-a', {}), limitRange('team-a'), tooBig]), 3, keys);
+    expect(problems).toEqual([expect.stringMatching(/team-a\/Deployment\/big container web: limits\.cpu 2 is above the LimitRange max 1 of namespace team-a; change apps\[0\]\.resources\.limits\.cpu or tenants\[0\]\.limits\.max\.cpu in platform\.yaml\.$/)]);
   });
 });

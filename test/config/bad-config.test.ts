@@ -108,7 +108,7 @@ describe('bad platform.yaml', () => {
     const result = runWith(yaml);
     // THEN
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/synth checks failed, 1 problem; nothing was written\n\s+- \[quota fit\] namespace dwayne: services\.nodeports needs 1 but ResourceQuota tenant-quota allows 0; raise the quota in platform\.yaml/);
+    expect(result.err).toMatch(/synth checks failed, 1 problem; nothing was written\n\s+- \[quota fit\] namespace dwayne: services\.nodeports needs 1 but ResourceQuota tenant-quota allows 0; raise tenants\[0\]\.quota\.nodePorts in platform\.yaml to at least 1, or remove apps\[0\]\.nodePort\./);
     expect(result.err).toMatch(/Capacity \(requests;/);
     expect(result.untouched).toBe(true);
   });

@@ -138,6 +138,7 @@ describe('TenantNamespace', () => {
       name: 'team-z',
       podSecurity: { enforce: 'baseline', audit: 'restricted', warn: 'restricted' },
       quota: { pods: 7 },
+      quotaFromWorkloads: { nodeCount: 2 },
       limits: { maxPvcSize: '1Gi' },
       allowSameNamespace: false,
       ingressControllerNamespace: 'traefik',

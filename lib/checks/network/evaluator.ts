@@ -392,9 +392,68 @@ function sortedUnique(ids: readonly string[]): string[] {
 
 interface DirectionResult extends DirectionVerdict {
   /** Why it is denied, when it is (a clause for the reason sentence). */
-  readonly denial?: string;
-  /** How it is allowed (a clause for the reason sentence). */
-  readonly grant: string;
+  readonly denial?: () => string;
+  /** How it is allowed (a clause for the reason sentence), written when read. */
+  readonly grant: () => string;
+}
+
+interface IndexedRule {
+  readonly policy: CompiledPolicy;
+  readonly rule: Rule;
+  /** Position in policy order, so rules are visited in the same order whatever index found them. */
+  readonly order: number;
+}
+
+/**
+ * The rules of the policies selecting one pod for one direction, indexed by the namespace a rule's peers name:
+ * a rule whose every peer names its namespace (`kubernetes.io/metadata.name`, or a podSelector alone, which means
+ * the policy's own namespace) is only looked at for peers in those namespaces; every other rule (no peers, label
+ * selectors, ipBlocks) is looked at for every peer.
+ */
+class SubjectView {
+  readonly isolated: boolean;
+  readonly isolatedBy: string[];
+  private readonly byNamespace = new Map<string, IndexedRule[]>();
+  private readonly everyPeer: IndexedRule[] = [];
+
+  constructor(selecting: readonly CompiledPolicy[], direction: Direction) {
+    this.isolated = selecting.length > 0;
+    this.isolatedBy = Object.freeze(sortedUnique(selecting.map((p) => p.id))) as string[];
+    let order = 0;
+    for (const policy of selecting) {
+      for (const rule of direction === 'egress' ? policy.egress : policy.ingress) {
+        const entry = { policy, rule, order: order++ };
+        const named = rule.peers?.map((peer) => namespaceNamedBy(peer, policy.namespace));
+        if (named === undefined || named.some((n) => n === undefined)) {
+          this.everyPeer.push(entry);
+          continue;
+        }
+        for (const ns of new Set(named as string[])) {
+          const list = this.byNamespace.get(ns);
+          if (list) list.push(entry);
+          else this.byNamespace.set(ns, [entry]);
+        }
+      }
+    }
+  }
+
+  /** The rules that could match `peer`, in policy order. */
+  rulesFor(peer: Endpoint): readonly IndexedRule[] {
+    const named = 'pod' in peer ? this.byNamespace.get(peer.pod.namespace) : undefined;
+    if (named === undefined) return this.everyPeer;
+    if (this.everyPeer.length === 0) return named;
+    return [...named, ...this.everyPeer].sort((a, b) => a.order - b.order);
+  }
+}
+
+/** The one namespace a selector peer can match, when it names it; undefined when it may match others (or IPs). */
+function namespaceNamedBy(peer: Peer, policyNamespace: string): string | undefined {
+  if (peer.kind !== 'selector') return undefined;
+  if (peer.namespaceSelector === undefined) return policyNamespace;
+  const selector = peer.namespaceSelector as any;
+  if (selector.matchExpressions?.length) return undefined;
+  const keys = Object.keys(selector.matchLabels ?? {});
+  return keys.includes(METADATA_NAME_LABEL) ? selector.matchLabels[METADATA_NAME_LABEL] : undefined;
 }
 
 /** Evaluates connections against a fixed set of NetworkPolicies and namespaces. */
@@ -402,6 +461,8 @@ export class NetworkPolicyEvaluator {
   /** Policies by namespace: a policy only ever selects pods of its own namespace. */
   private readonly policiesByNamespace = new Map<string, CompiledPolicy[]>();
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
+  private readonly views = new Map<string, SubjectView>();
+  private readonly viewsByPod = new WeakMap<PodModel, { egress?: SubjectView; ingress?: SubjectView }>();
 
   constructor(policies: readonly any[], namespaces: readonly NamespaceModel[]) {
     const problems: string[] = [];
@@ -442,8 +503,6 @@ export class NetworkPolicyEvaluator {
     this.checkEndpoint(connection.to, 'to');
 
     const what = `${protocol} ${connection.port}`;
-    const from = describeEndpoint(connection.from);
-    const to = describeEndpoint(connection.to);
 
     const self =
       'pod' in connection.from &&
@@ -455,14 +514,13 @@ export class NetworkPolicyEvaluator {
     const ingress = this.side('ingress', connection, protocol, self);
     const allowed = egress.allowed && ingress.allowed;
 
-    let reason: string;
-    if (self) {
-      reason = `${what} from ${from} to itself is allowed: a pod cannot block traffic to itself`;
-    } else if (allowed) {
-      reason = `${what} from ${from} to ${to} is allowed: ${egress.grant}; ${ingress.grant}`;
-    } else {
-      reason = [egress.denial, ingress.denial].filter((d): d is string => d !== undefined).join('; ');
-    }
+    // Written only when read: the flow check evaluates thousands of connections and reads few reasons.
+    const reason = (): string => {
+      const from = describeEndpoint(connection.from);
+      if (self) return `${what} from ${from} to itself is allowed: a pod cannot block traffic to itself`;
+      if (allowed) return `${what} from ${from} to ${describeEndpoint(connection.to)} is allowed: ${egress.grant()}; ${ingress.grant()}`;
+      return [egress.denial?.(), ingress.denial?.()].filter((d): d is string => d !== undefined).join('; ');
+    };
     const strip = (r: DirectionResult): DirectionVerdict => ({
       applies: r.applies,
       isolated: r.isolated,
@@ -470,7 +528,7 @@ export class NetworkPolicyEvaluator {
       allowedBy: r.allowedBy,
       isolatedBy: r.isolatedBy,
     });
-    return { allowed, egress: strip(egress), ingress: strip(ingress), reason };
+    return { allowed, egress: strip(egress), ingress: strip(ingress), get reason() { return reason(); } };
   }
 
   /** The labels of a namespace as policies see them (with the automatic kubernetes.io/metadata.name). */
@@ -493,6 +551,28 @@ export class NetworkPolicyEvaluator {
     }
   }
 
+  /**
+   * The policies that select a pod for one direction, computed once per namespace and label set: the flow check
+   * asks about the same pods thousands of times, and a namespace such as Prometheus' holds one policy per scraped
+   * namespace.
+   */
+  private subjectView(subject: PodModel, direction: Direction): SubjectView {
+    // The same pod model is asked about again and again: remember its views on the object itself first.
+    const known = this.viewsByPod.get(subject);
+    if (known?.[direction]) return known[direction]!;
+    const key = `${direction}\u0000${subject.namespace}\u0000${JSON.stringify(subject.labels ?? {})}`;
+    let view = this.views.get(key);
+    if (view === undefined) {
+      const selecting = (this.policiesByNamespace.get(subject.namespace) ?? []).filter(
+        (p) => (direction === 'egress' ? p.affectsEgress : p.affectsIngress) && matchesLabelSelector(p.podSelector, subject.labels),
+      );
+      view = new SubjectView(selecting, direction);
+      this.views.set(key, view);
+    }
+    this.viewsByPod.set(subject, { ...known, [direction]: view });
+    return view;
+  }
+
   private side(direction: Direction, connection: Connection, protocol: Protocol, self: boolean): DirectionResult {
     const subjectEndpoint = direction === 'egress' ? connection.from : connection.to;
     const peer = direction === 'egress' ? connection.to : connection.from;
@@ -504,68 +584,50 @@ export class NetworkPolicyEvaluator {
         allowed: true,
         allowedBy: [],
         isolatedBy: [],
-        grant: `${direction} not applicable (${subjectEndpoint.ip} is not a pod)`,
+        grant: () => `${direction} not applicable (${subjectEndpoint.ip} is not a pod)`,
       };
     }
     const subject = subjectEndpoint.pod;
-    const subjectName = describeEndpoint(subjectEndpoint);
-    const peerName = describeEndpoint(peer);
-    const selecting = (this.policiesByNamespace.get(subject.namespace) ?? []).filter(
-      (p) =>
-        (direction === 'egress' ? p.affectsEgress : p.affectsIngress) &&
-        matchesLabelSelector(p.podSelector, subject.labels),
-    );
-    const isolatedBy = sortedUnique(selecting.map((p) => p.id));
-    const isolated = selecting.length > 0;
+    const subjectName = (): string => describeEndpoint(subjectEndpoint);
+    const peerName = (): string => describeEndpoint(peer);
+    const view = this.subjectView(subject, direction);
+    const { isolatedBy } = view;
+    const isolated = view.isolated;
     const allowing: string[] = [];
     const peerOnlyMatches: PortSpec[] = [];
-    for (const policy of selecting) {
-      const rules = direction === 'egress' ? policy.egress : policy.ingress;
-      for (const rule of rules) {
-        if (!this.peersMatch(rule.peers, peer, policy.namespace)) continue;
-        if (this.portsMatch(rule.ports, protocol, connection.port, connection.to)) {
-          allowing.push(policy.id);
-        } else if (rule.ports) {
-          peerOnlyMatches.push(...rule.ports);
-        }
+    for (const { policy, rule } of view.rulesFor(peer)) {
+      if (!this.peersMatch(rule.peers, peer, policy.namespace)) continue;
+      if (this.portsMatch(rule.ports, protocol, connection.port, connection.to)) {
+        allowing.push(policy.id);
+      } else if (rule.ports) {
+        peerOnlyMatches.push(...rule.ports);
       }
     }
-    const allowedBy = sortedUnique(allowing);
-    const base = { applies: true, isolated, allowedBy, isolatedBy };
+    const allowedBy = allowing.length > 1 ? sortedUnique(allowing) : allowing;
     const preposition = direction === 'egress' ? 'to' : 'from';
+    const allow = (grant: () => string): DirectionResult => ({ applies: true, isolated, allowed: true, allowedBy, isolatedBy, grant });
 
-    if (self) {
-      return { ...base, allowed: true, grant: `${direction} of ${subjectName} allowed (traffic to itself)` };
-    }
+    if (self) return allow(() => `${direction} of ${subjectName()} allowed (traffic to itself)`);
     if ('ip' in peer && peer.localNode === true) {
-      return {
-        ...base,
-        allowed: true,
-        grant: `${direction} of ${subjectName} allowed (traffic between a pod and its own node is always allowed)`,
-      };
+      return allow(() => `${direction} of ${subjectName()} allowed (traffic between a pod and its own node is always allowed)`);
     }
-    if (!isolated) {
-      return {
-        ...base,
-        allowed: true,
-        grant: `${direction} of ${subjectName} is open (no policy selects it for ${direction})`,
-      };
-    }
-    if (allowedBy.length > 0) {
-      return { ...base, allowed: true, grant: `${direction} of ${subjectName} allowed by ${list(allowedBy)}` };
-    }
+    if (!isolated) return allow(() => `${direction} of ${subjectName()} is open (no policy selects it for ${direction})`);
+    if (allowedBy.length > 0) return allow(() => `${direction} of ${subjectName()} allowed by ${list(allowedBy)}`);
     const fromOrTo = direction === 'egress' ? 'from' : 'to';
-    let denial =
-      `${direction} ${fromOrTo} ${subjectName} denied: pod is isolated for ${direction} and no rule of ` +
-      `${list(isolatedBy)} allows ${what} ${preposition} ${peerName}`;
-    if (peerOnlyMatches.length > 0) {
-      const ports = [...new Set(peerOnlyMatches.map(describePortSpec))].join(', ');
-      denial += ` (rules matching ${peerName} allow only ${ports}`;
-      denial += 'ip' in connection.to && peerOnlyMatches.some((p) => typeof p.port === 'string')
-        ? '; a named port never matches an IP destination)'
-        : ')';
-    }
-    return { ...base, allowed: false, grant: '', denial };
+    const denial = (): string => {
+      let text =
+        `${direction} ${fromOrTo} ${subjectName()} denied: pod is isolated for ${direction} and no rule of ` +
+        `${list(isolatedBy)} allows ${what} ${preposition} ${peerName()}`;
+      if (peerOnlyMatches.length > 0) {
+        const ports = [...new Set(peerOnlyMatches.map(describePortSpec))].join(', ');
+        text += ` (rules matching ${peerName()} allow only ${ports}`;
+        text += 'ip' in connection.to && peerOnlyMatches.some((p) => typeof p.port === 'string')
+          ? '; a named port never matches an IP destination)'
+          : ')';
+      }
+      return text;
+    };
+    return { applies: true, isolated, allowed: false, allowedBy, isolatedBy, grant: () => '', denial };
   }
 
   private peersMatch(peers: readonly Peer[] | undefined, endpoint: Endpoint, policyNamespace: string): boolean {
