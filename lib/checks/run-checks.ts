@@ -6,6 +6,7 @@ import { SynthesizedObject } from '../output/synthesized';
 import { checkCustomResourcePlacement, checkDuplicates, checkNoSecretValues, checkSchema } from './basic-checks';
 import { checkCapacity } from './capacity';
 import { checkFlows } from './flow-checks';
+import { checkRbacLeastPrivilege } from './rbac-checks';
 import { checkContainerHygiene, checkImmutableFields, checkPodSecurityLevels, checkQuotaFit } from './workload-checks';
 
 export interface CheckInput {
@@ -26,6 +27,7 @@ export function runChecks(input: CheckInput): string[] {
     ['custom resource schemas', () => checkCustomResources(objects)],
     ['duplicate objects', () => checkDuplicates(objects)],
     ['secret values', () => checkNoSecretValues(objects)],
+    ['RBAC least privilege', () => checkRbacLeastPrivilege(objects)],
     ['Pod Security', () => checkPodSecurityLevels(objects)],
     ['container hygiene', () => checkContainerHygiene(objects)],
     ['immutable fields', () => checkImmutableFields(objects)],
