@@ -11,6 +11,8 @@ import { observabilityNamespaces } from './observability/config';
 import { PlatformContext } from './platform-context';
 import { Peers } from './network/peer';
 import { PlatformChart } from './output/platform-chart';
+import { clusterHas } from './config/cluster';
+import { ServiceExternalIpsPolicy } from './tenancy/service-external-ips-policy';
 import { TenantNamespace } from './tenancy/tenant-namespace';
 import { UNITS } from './units';
 
@@ -27,6 +29,8 @@ export function buildPlatform(config: PlatformConfig, app: App = new App()): App
   const cluster = config.cluster;
 
   const tenancy = new PlatformChart(app, 'Tenancy', UNITS.tenancy);
+  // RBAC cannot keep Service externalIPs away from whoever may create Services; admission can, from 1.30.
+  if (clusterHas(cluster, '1.30')) new ServiceExternalIpsPolicy(tenancy, 'ServiceExternalIps');
   for (const tenant of config.tenants) {
     new TenantNamespace(tenancy, tenant.name, {
       name: tenant.name,

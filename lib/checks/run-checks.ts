@@ -7,7 +7,7 @@ import { checkCustomResourcePlacement, checkDuplicates, checkNoSecretValues, che
 import { checkCapacity } from './capacity';
 import { checkFlows } from './flow-checks';
 import { checkRbacLeastPrivilege } from './rbac-checks';
-import { checkContainerHygiene, checkImmutableFields, checkPodSecurityLevels, checkQuotaFit } from './workload-checks';
+import { checkContainerHygiene, checkImmutableFields, checkPodSecurityLevels, checkQuotaFit, checkStatefulSetServices } from './workload-checks';
 
 export interface CheckInput {
   readonly config: PlatformConfig;
@@ -31,6 +31,7 @@ export function runChecks(input: CheckInput): string[] {
     ['Pod Security', () => checkPodSecurityLevels(objects)],
     ['container hygiene', () => checkContainerHygiene(objects)],
     ['immutable fields', () => checkImmutableFields(objects)],
+    ['StatefulSet services', () => checkStatefulSetServices(objects)],
     ['quota fit', () => checkQuotaFit(objects, config.cluster.nodes.length)],
     ['network flows', () => checkFlows(objects, flows, config.cluster.podCidr)],
   ];

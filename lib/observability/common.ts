@@ -123,6 +123,23 @@ export interface IScrapeTarget extends IPeerable {
 
 /** An emptyDir volume with a size limit (counted against the node's ephemeral storage). */
 
+/**
+ * The headless Service a StatefulSet names in `spec.serviceName` (`<name>-headless`): it gives each pod its stable
+ * DNS name `<pod>.<service>.<namespace>.svc`, which a ClusterIP Service does not. Not-ready pods are published too,
+ * so a member resolves while it starts.
+ */
+export function headlessService(scope: Construct, name: string, namespace: string, identity: ComponentIdentity, ports: Array<{ name: string; port: number }>): k8s.KubeService {
+  return new k8s.KubeService(scope, 'HeadlessService', {
+    metadata: { name: `${name}-headless`, namespace, labels: identity.labels },
+    spec: {
+      clusterIp: 'None',
+      publishNotReadyAddresses: true,
+      selector: identity.selector,
+      ports: servicePorts(ports),
+    },
+  });
+}
+
 /** A ClusterIP Service selecting the component's pods. */
 export function clusterService(scope: Construct, name: string, namespace: string, identity: ComponentIdentity, ports: Array<{ name: string; port: number }>): k8s.KubeService {
   return new k8s.KubeService(scope, 'Service', {
@@ -130,7 +147,12 @@ export function clusterService(scope: Construct, name: string, namespace: string
     spec: {
       type: 'ClusterIP',
       selector: identity.selector,
-      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' })),
+      ports: servicePorts(ports),
     },
   });
+}
+
+/** Service ports that target the container port of the same name. */
+function servicePorts(ports: Array<{ name: string; port: number }>): k8s.ServicePort[] {
+  return ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' }));
 }

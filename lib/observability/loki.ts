@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
 import { Peer, Peers, Port } from '../network/peer';
 import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
-import { clusterService, ComponentIdentity, goMemLimit, httpProbe, IScrapeTarget, serviceAccount, serviceUrl } from './common';
+import { clusterService, ComponentIdentity, goMemLimit, headlessService, httpProbe, IScrapeTarget, serviceAccount, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { emptyDir } from '../core/volumes';
 import { ImagePin, imageRef, LOKI_IMAGE, lokiConfig } from './config-files';
@@ -99,12 +99,13 @@ export class Loki extends Construct implements IScrapeTarget {
       data: { 'loki.yaml': this.configText },
     });
     clusterService(this, Loki.NAME, this.namespace, this.identity, [{ name: 'http', port: Loki.HTTP_PORT }]);
+    const headless = headlessService(this, Loki.NAME, this.namespace, this.identity, [{ name: 'http', port: Loki.HTTP_PORT }]);
 
     new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: { name: Loki.NAME, namespace: this.namespace, labels },
       spec: {
         replicas: 1,
-        serviceName: Loki.NAME,
+        serviceName: headless.name,
         selector: { matchLabels: this.identity.selector },
         template: {
           metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.configText) } },

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { SECURITY_EXEMPTION } from '../checks/workload-checks';
 import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
 import { ComponentIdentity, httpProbe, serviceAccount } from './common';
 import { ImagePin, imageRef, NODE_EXPORTER_IMAGE } from './config-files';
@@ -19,6 +20,12 @@ const MOUNT_POINTS_EXCLUDE = '^/(dev|proc|run|sys|var/lib/kubelet/.+|var/lib/con
 const FS_TYPES_EXCLUDE = '^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs|tmpfs)$';
 /** Pod-side virtual interfaces (Calico `cali*`, veth pairs, tunnels) are not the node's network. */
 const NET_DEVICES_EXCLUDE = '^(veth.*|cali.*|tunl.*|vxlan.*|flannel.*|cni.*|lo)$';
+
+/** Why the DaemonSet has host access; also the pod's `platform-kit.io/security-exemption` annotation. */
+export const NODE_EXPORTER_HOST_REASON =
+  'shares the host network and PID namespaces and mounts / and /sys read-only (hostPath): node metrics (CPU, ' +
+  'memory, disks, filesystems, network interfaces, processes) are the host\'s own, not the container\'s; runs as ' +
+  'nobody with every capability dropped, no privilege escalation and a read-only root filesystem';
 
 /**
  * node-exporter on every node, control plane included (it tolerates every taint). It shares the host's network
@@ -55,7 +62,7 @@ export class NodeExporter extends Construct {
         selector: { matchLabels: this.identity.selector },
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
         template: {
-          metadata: { labels },
+          metadata: { labels, annotations: { [SECURITY_EXEMPTION]: NODE_EXPORTER_HOST_REASON } },
           spec: {
             serviceAccountName: NodeExporter.NAME,
             automountServiceAccountToken: false,

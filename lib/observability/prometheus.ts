@@ -8,7 +8,7 @@ import { Flow } from '../network/flow';
 import { FlowPort, IPeerable, Peer, Peers, Port } from '../network/peer';
 import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
 import { Alertmanager } from './alertmanager';
-import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, ComponentIdentity, flowName, goMemLimit, httpProbe, IScrapeTarget, NodeAddress, serviceAccount, serviceUrl } from './common';
+import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, ComponentIdentity, flowName, goMemLimit, headlessService, httpProbe, IScrapeTarget, NodeAddress, serviceAccount, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { emptyDir } from '../core/volumes';
 import { alertRulesYaml, ImagePin, imageRef, PlatformNamespaces, PROMETHEUS_IMAGE, prometheusConfig } from './config-files';
@@ -137,12 +137,13 @@ export class Prometheus extends Construct implements IScrapeTarget {
       data: { 'platform-kit.yaml': this.rulesText },
     });
     clusterService(this, name, this.namespace, this.identity, [{ name: 'http', port: Prometheus.PORT }]);
+    const headless = headlessService(this, name, this.namespace, this.identity, [{ name: 'http', port: Prometheus.PORT }]);
 
     new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: { name, namespace: this.namespace, labels },
       spec: {
         replicas: 1,
-        serviceName: name,
+        serviceName: headless.name,
         selector: { matchLabels: this.identity.selector },
         template: {
           metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => configHash(this.configText, this.rulesText) }) } },
