@@ -23,7 +23,9 @@ describe('Loki', () => {
     const sts = find(objects, 'StatefulSet', 'loki', 'logging');
     // THEN
     expect(sts.spec.replicas).toBe(1);
-    expect(sts.spec.serviceName).toBe('loki');
+    // The governing Service is headless (stable pod DNS); the ClusterIP Service `loki` stays what clients use.
+    expect(sts.spec.serviceName).toBe('loki-headless');
+    expect(find(objects, 'Service', 'loki-headless', 'logging').spec.clusterIP).toBe('None');
     expect(sts.spec.volumeClaimTemplates).toEqual([expect.objectContaining({
       metadata: expect.objectContaining({ name: 'storage' }),
       spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'local-storage', resources: { requests: { storage: '10Gi' } } },
