@@ -75,7 +75,7 @@ export const POD_SECURITY_REASON_ANNOTATION = 'platform-kit.io/pod-security-reas
 export const NODE_AGENTS_PRIVILEGED_REASON =
   'node-exporter needs hostNetwork, hostPID and read-only hostPath mounts of / and /sys, and Alloy a read-only hostPath ' +
   'of /var/log/pods; Pod Security "baseline" forbids all three, so "privileged" is the lowest level that admits them. ' +
-  'warn and audit stay "restricted" so every deviation is visible, and nothing else may run here.';
+  'audit stays "restricted" so the audit log records every deviation, and nothing else may run here.';
 
 /** Adds the observability deployable unit: one chart with the whole stack, when `observability.enabled`. */
 export function addObservabilityUnit(app: App, ctx: PlatformContext): void {
@@ -121,7 +121,9 @@ export function buildObservability(
     const budget = namespaceBudget(workloads.filter((w) => w.namespace === name));
     return new TenantNamespace(scope, id, {
       name,
-      podSecurity: { enforce, audit: 'restricted', warn: 'restricted' },
+      // warn follows enforce: in node-agents the deviation is deliberate and on record (reason annotations, audit
+      // log), and a warning on every apply would teach users to ignore the ones that matter.
+      podSecurity: { enforce, audit: 'restricted', warn: enforce },
       quota: budget.quota,
       limits: budget.limits,
       // Platform namespaces open only what a flow declares, also between their own components.
