@@ -198,6 +198,8 @@ describe('dist/ on a real Kubernetes control plane', () => {
       const doc = parse(DEFAULT_YAML);
       doc.tenants.push({ name: newTenant, admins: { groups: admin.groups }, viewers: { groups: viewer.groups } });
       doc.apps = [];
+      // The lab runs 1.36, so the changed config says so: that adds the externalIPs admission policy (from 1.30).
+      doc.cluster.version = cluster.version.replace(/^v(\d+\.\d+)\..*$/, '$1');
       changedDist = path.join(cluster.dir, 'dist-changed');
       writeAtomically(changedDist, synthesize(parseConfig(stringify(doc))).files);
     });
@@ -284,6 +286,26 @@ describe('dist/ on a real Kubernetes control plane', () => {
       const okBinding = await cluster.kubectl(['create', '-f', '-', ...as], binding('pod-reader', 'Role', 'pod-reader'));
       expect({ exitCode: okBinding.code, stderr: okBinding.stderr }).toEqual({ exitCode: 0, stderr: '' });
       summary.RBAC.push(...outcomes, 'a Role within the admin\'s own rights, and its binding: created');
+    });
+
+    test('what RBAC cannot say: a Service with externalIPs is refused by the admission policy (CVE-2020-8554)', async () => {
+      const as = [`--as=${admin.user}`, ...admin.groups.map((g) => `--as-group=${g}`)];
+      const service = (externalIPs?: string[]) => JSON.stringify({
+        apiVersion: 'v1', kind: 'Service', metadata: { name: 'grab', namespace: newTenant },
+        spec: { selector: { app: 'x' }, ports: [{ port: 80 }], ...(externalIPs ? { externalIPs } : {}) },
+      });
+      // The API server compiles a new policy within a moment of its creation; until then it does not apply.
+      let refused = await cluster.kubectl(['create', '--dry-run=server', '-f', '-', ...as], service(['203.0.113.10']));
+      for (let i = 0; i < 20 && refused.code === 0; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        refused = await cluster.kubectl(['create', '--dry-run=server', '-f', '-', ...as], service(['203.0.113.10']));
+      }
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/platform-kit-deny-service-external-ips.*denied request: Service spec\.externalIPs is not allowed .*CVE-2020-8554/);
+      // The tenant admin may still create Services (the refusal is the field, not the kind).
+      const allowed = await cluster.kubectl(['create', '--dry-run=server', '-f', '-', ...as], service());
+      expect({ exitCode: allowed.code, stderr: allowed.stderr }).toEqual({ exitCode: 0, stderr: '' });
+      summary.RBAC.push(`Service with externalIPs refused by admission (cluster.version ${cluster.version}); a plain Service allowed`);
     });
 
     test('RBAC (real attempts as the impersonated viewer): no Secret read, no exec', async () => {
