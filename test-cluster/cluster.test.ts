@@ -170,6 +170,27 @@ describe('dist/ on a real Kubernetes control plane', () => {
     summary['disruption budgets'] = pdbs.map((p: any) => `${p.metadata.namespace}/${p.metadata.name}: ${p.status.disruptionsAllowed} allowed (${p.status.currentHealthy}/${p.status.expectedPods} healthy)`);
   });
 
+  test('every CronJob\'s pod is admitted and runs: a Job created from it completes', async () => {
+    const cronJobs = platformManifests.filter((m) => m.kind === 'CronJob');
+    expect(cronJobs.length).toBeGreaterThan(0);
+    const results: string[] = [];
+    for (const c of cronJobs) {
+      const ns = c.metadata.namespace;
+      const job = `${c.metadata.name}-cluster-tier`.slice(0, 52);
+      await cluster.kubectlOk(['create', 'job', job, `--from=cronjob/${c.metadata.name}`, '-n', ns]);
+      let status: any = {};
+      for (let i = 0; i < 60 && !(status.succeeded >= 1); i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        status = (await cluster.getJson(['get', 'job', job, '-n', ns])).status ?? {};
+      }
+      const why = status.succeeded >= 1 ? [] : await whyNotReady(cluster, [ns]);
+      results.push(`${ns}/${c.metadata.name}: ${status.succeeded >= 1 ? 'completed' : `not completed ${JSON.stringify(status)} ${why.join('; ')}`}`);
+      await cluster.kubectlOk(['delete', 'job', job, '-n', ns, '--cascade=foreground', '--wait=true']);
+    }
+    expect(results).toEqual(cronJobs.map((c) => `${c.metadata.namespace}/${c.metadata.name}: completed`));
+    summary['CronJobs'] = results.map((r) => `${r} (a Job created from it, admitted within the namespace's quota and Pod Security)`);
+  });
+
   test('a second apply of the same dist/ changes nothing (server-side dry run)', async () => {
     const r = await diffPlatform(cluster, DIST);
     expect({ exitCode: r.code, diff: r.stdout, stderr: r.stderr }).toEqual({ exitCode: 0, diff: '', stderr: '' });
