@@ -10,7 +10,7 @@ import { synthesizeObjects } from '../lib/output/synthesized';
 import { buildPlatform } from '../lib/platform';
 import { writeAtomically } from '../lib/output/write';
 import { applyPlatform, complaints, diffPlatform } from './support/apply';
-import { canI, namespacesOf, placement, readyEndpointPods, whyNotReady, workloadStatus } from './support/cluster-state';
+import { canI, eventually, namespacesOf, placement, readyEndpointPods, whyNotReady, workloadStatus } from './support/cluster-state';
 import { buildBinaries, ControlPlane } from './support/control-plane';
 import { labAddons, labNodes } from './support/lab';
 
@@ -72,7 +72,11 @@ describe('dist/ on a real Kubernetes control plane', () => {
 
   test('after the Argo CD CRDs, dist/argocd applies cleanly', async () => {
     await cluster.kubectlOk(['apply', '--server-side', '--field-manager=lab', '-f', path.join(__dirname, 'crds', 'argocd-application.yaml'), '-f', path.join(__dirname, 'crds', 'argocd-appproject.yaml')]);
-    await cluster.kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', 'crd/applications.argoproj.io', 'crd/appprojects.argoproj.io']);
+    // Polled here rather than `kubectl wait`, which fails outright while a new CRD has no status.conditions yet.
+    await cluster.waitFor('kube-apiserver (Argo CD CRDs Established)', async () => {
+      const crds = (await cluster.getJson(['get', 'crd', 'applications.argoproj.io', 'appprojects.argoproj.io'])).items;
+      return crds.length === 2 && crds.every((c: any) => (c.status?.conditions ?? []).some((x: any) => x.type === 'Established' && x.status === 'True'));
+    }, 60_000);
     // Argo CD's own install creates its namespace; the bootstrap only adds objects to it.
     await cluster.kubectlOk(['create', 'namespace', config.gitops.namespace]);
     const r = await cluster.kubectl(['apply', '--validate=strict', '--server-side', '--field-manager=platform-kit', '-R', '-f', path.join(DIST, 'argocd')]);
@@ -142,12 +146,13 @@ describe('dist/ on a real Kubernetes control plane', () => {
 
   test('Services have the endpoints they should: mysql-primary only mysql-0, mysql-read every member', async () => {
     const members = Array.from({ length: config.mysql.replicas }, (_, i) => `mysql-${i}`);
-    expect(await readyEndpointPods(cluster, 'mysql', 'mysql-primary')).toEqual(['mysql-0']);
-    expect(await readyEndpointPods(cluster, 'mysql', 'mysql-read')).toEqual(members);
+    const same = (want: string[]) => (got: string[]) => JSON.stringify(got) === JSON.stringify(want);
+    expect(await eventually(() => readyEndpointPods(cluster, 'mysql', 'mysql-primary'), same(['mysql-0']))).toEqual(['mysql-0']);
+    expect(await eventually(() => readyEndpointPods(cluster, 'mysql', 'mysql-read'), same(members))).toEqual(members);
     const services = platformManifests.filter((m) => m.kind === 'Service' && m.spec.selector);
     const endpoints: string[] = [];
     for (const s of services) {
-      const pods = await readyEndpointPods(cluster, s.metadata.namespace, s.metadata.name);
+      const pods = await eventually(() => readyEndpointPods(cluster, s.metadata.namespace, s.metadata.name), (p) => p.length > 0);
       endpoints.push(`${s.metadata.namespace}/${s.metadata.name}: ${pods.join(', ') || '(none)'}`);
     }
     expect(endpoints.filter((e) => e.endsWith('(none)'))).toEqual([]);
@@ -155,7 +160,11 @@ describe('dist/ on a real Kubernetes control plane', () => {
   });
 
   test('PodDisruptionBudgets cover their pods and report the disruptions they allow; CronJobs and HPAs are accepted', async () => {
-    const pdbs = (await cluster.getJson(['get', 'pdb', '-A'])).items.filter((p: any) => platformNamespaces.includes(p.metadata.namespace));
+    const settled = (p: any) => p.status?.observedGeneration === p.metadata.generation && p.status.currentHealthy === p.status.expectedPods;
+    const pdbs = await eventually(
+      async () => (await cluster.getJson(['get', 'pdb', '-A'])).items.filter((p: any) => platformNamespaces.includes(p.metadata.namespace)),
+      (list: any[]) => list.every(settled),
+    );
     expect(pdbs.length).toBe(platformManifests.filter((m) => m.kind === 'PodDisruptionBudget').length);
     for (const p of pdbs) {
       const s = p.status ?? {};

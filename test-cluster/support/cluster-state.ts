@@ -91,3 +91,17 @@ export async function canI(cluster: ControlPlane, as: { user: string; groups: re
   const r = await cluster.kubectl(args);
   return r.stdout.trim() === 'yes';
 }
+
+/**
+ * Controllers converge a moment after the objects they watch (EndpointSlices after pod readiness, PDB status after
+ * pods): polls `get` until `done` holds or time runs out, and returns the last value for the assertion to judge.
+ */
+export async function eventually<T>(get: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await get();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1000));
+    value = await get();
+  }
+  return value;
+}

@@ -33,17 +33,30 @@ export function run(file: string, args: readonly string[], options: { input?: st
 
 /**
  * Long-running programs, each in its own process group with its output in a log file, so that `stopAll` ends them
- * and everything they started. Stops them on exit and on SIGINT/SIGTERM too: a cut-off run leaves nothing behind.
+ * and everything they started. Stops them on exit and on SIGINT/SIGTERM too, and a watchdog does it if this process
+ * dies without running any handler: a cut-off run leaves nothing behind.
  */
 export class Processes {
   private readonly children: Array<{ name: string; child: ChildProcess; log: string }> = [];
   private readonly onSignal = (signal: NodeJS.Signals) => { this.killAll('SIGKILL'); process.exit(signal === 'SIGINT' ? 130 : 143); };
   private readonly onExit = () => this.killAll('SIGKILL');
 
+  private readonly groupsFile: string;
+  private readonly watchdog: ChildProcess;
+
   constructor(private readonly logDir: string) {
     process.once('SIGINT', this.onSignal);
     process.once('SIGTERM', this.onSignal);
     process.once('exit', this.onExit);
+    // Even a SIGKILLed test run (no handler runs) must not leave a control plane behind: a watchdog polls this
+    // process and, once it is gone, kills every process group listed in groupsFile and removes the directory.
+    this.groupsFile = `${logDir}/process-groups`;
+    fs.writeFileSync(this.groupsFile, '');
+    this.watchdog = spawn('/bin/sh', ['-c',
+      'while kill -0 "$1" 2>/dev/null; do sleep 2; done; for g in $(cat "$2" 2>/dev/null); do kill -KILL -"$g" 2>/dev/null; done; [ -z "$3" ] || rm -rf "$3"',
+      'platform-kit-watchdog', String(process.pid), this.groupsFile, process.env.PLATFORM_KIT_KEEP_CLUSTER_DIR === '1' ? '' : logDir,
+    ], { detached: true, stdio: 'ignore' });
+    this.watchdog.unref();
   }
 
   start(name: string, file: string, args: readonly string[]): ChildProcess {
@@ -52,6 +65,7 @@ export class Processes {
     const child = spawn(file, args, { detached: true, stdio: ['ignore', fd, fd] });
     fs.closeSync(fd);
     this.children.push({ name, child, log });
+    if (child.pid !== undefined) fs.appendFileSync(this.groupsFile, `${child.pid}\n`);
     return child;
   }
 
@@ -75,6 +89,7 @@ export class Processes {
       await new Promise((r) => setTimeout(r, 100));
     }
     this.killAll('SIGKILL');
+    if (this.watchdog.pid !== undefined) { try { process.kill(this.watchdog.pid, 'SIGKILL'); } catch { /* already gone */ } }
     process.removeListener('SIGINT', this.onSignal);
     process.removeListener('SIGTERM', this.onSignal);
     process.removeListener('exit', this.onExit);
