@@ -4,7 +4,7 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import { checkCapacity } from '../lib/checks/capacity';
 import { parseConfig } from '../lib/config/load';
 import { PlatformConfig } from '../lib/config/platform-config';
-import { formatBytes, formatCpu } from '../lib/core/quantity';
+import { formatBytes, formatCpu, parseQuantity } from '../lib/core/quantity';
 import { synthesize } from '../lib/output/synth';
 import { synthesizeObjects } from '../lib/output/synthesized';
 import { buildPlatform } from '../lib/platform';
@@ -62,6 +62,25 @@ afterAll(async () => {
 }, 60_000);
 
 describe('dist/ on a real Kubernetes control plane', () => {
+  test('the lab is the cluster of platform.yaml: its nodes, Ready, with allocatable = size - reservedPerNode', async () => {
+    const live = (await cluster.getJson(['get', 'nodes'])).items.map((n: any) => ({
+      name: n.metadata.name,
+      ip: n.status.addresses.find((a: any) => a.type === 'InternalIP')?.address,
+      allocatable: { cpu: formatCpu(parseQuantity(n.status.allocatable.cpu)), memory: formatBytes(parseQuantity(n.status.allocatable.memory)) },
+      tainted: (n.spec.taints ?? []).some((t: any) => t.key === 'node-role.kubernetes.io/control-plane' && t.effect === 'NoSchedule'),
+      ready: n.status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'True'),
+    }));
+    const reserved = config.cluster.reservedPerNode;
+    expect(live).toEqual(config.cluster.nodes.map((n) => ({
+      name: n.name,
+      ip: n.ip,
+      allocatable: { cpu: formatCpu(parseQuantity(n.cpu) - parseQuantity(reserved.cpu)), memory: formatBytes(parseQuantity(n.memory) - parseQuantity(reserved.memory)) },
+      tainted: !n.schedulable,
+      ready: true,
+    })));
+    summary.lab = live.map((n: any) => `${n.name} ${n.ip}: allocatable ${n.allocatable.cpu} CPU / ${n.allocatable.memory}${n.tainted ? ', control-plane taint' : ''}, Ready`);
+  });
+
   test('kubectl apply --server-side -R -f dist/platform succeeds in one pass, with no error and no warning', async () => {
     const r = await applyPlatform(cluster, DIST);
     expect({ exitCode: r.code, warningsAndErrors: complaints(r) }).toEqual({ exitCode: 0, warningsAndErrors: [] });
