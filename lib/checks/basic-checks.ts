@@ -10,11 +10,13 @@ export function describe(o: SynthesizedObject): string {
 
 /** Strict schema validation against the target Kubernetes release; CRD kinds are left to their own check. */
 export function checkSchema(objects: readonly SynthesizedObject[], version = '1.27.0'): string[] {
-  const schema = KubernetesSchema.forVersion(version);
+  const floor = KubernetesSchema.forVersion(version);
   const problems: string[] = [];
   for (const o of objects) {
-    if (!schema.knows(o.manifest.apiVersion, o.manifest.kind) && String(o.manifest.apiVersion).includes('.')) continue;
-    for (const error of schema.validate(o.manifest)) problems.push(`${describe(o)}: ${error} (Kubernetes ${version} schema)`);
+    // A kind only newer releases serve (written for a newer cluster.version) is judged by the newest schema.
+    const schema = KubernetesSchema.builtIn(o.manifest.apiVersion, o.manifest.kind, version) ?? floor;
+    if (schema === floor && !floor.knows(o.manifest.apiVersion, o.manifest.kind) && String(o.manifest.apiVersion).includes('.')) continue;
+    for (const error of schema.validate(o.manifest)) problems.push(`${describe(o)}: ${error} (Kubernetes ${schema.version} schema)`);
   }
   return problems;
 }
@@ -71,8 +73,7 @@ function walkEnv(node: any, visit: (name: string, value: unknown, at: string) =>
  * (`needs-argocd/`), and a non-recursive apply skips folders.
  */
 export function checkCustomResourcePlacement(objects: readonly SynthesizedObject[], version = '1.27.0'): string[] {
-  const schema = KubernetesSchema.forVersion(version);
   return objects
-    .filter((o) => !schema.knows(o.manifest.apiVersion, o.manifest.kind) && isTopLevelUnit(o.chart.folder))
+    .filter((o) => !KubernetesSchema.builtIn(o.manifest.apiVersion, o.manifest.kind, version) && isTopLevelUnit(o.chart.folder))
     .map((o) => `${describe(o)}: ${o.manifest.apiVersion} ${o.manifest.kind} needs a CRD a vanilla cluster lacks, and unit ${show(o.chart.folder)} writes to the top level of dist/ (applied by \`kubectl apply -f dist\`); put it in a unit whose folder is ${CRD_FOLDER_PREFIX}<what it needs> (like needs-argocd).`);
 }

@@ -253,11 +253,10 @@ function join(at: string, key: string): string {
  * Built-in kinds are left to the Kubernetes schema check.
  */
 export function checkCustomResources(objects: readonly SynthesizedObject[], catalog: CrdCatalog = CrdCatalog.load(), kubernetesVersion = '1.27.0'): string[] {
-  const builtIn = KubernetesSchema.forVersion(kubernetesVersion);
   const problems: string[] = [];
   for (const o of objects) {
     const m = o.manifest;
-    if (builtIn.knows(m.apiVersion, m.kind)) continue;
+    if (KubernetesSchema.builtIn(m.apiVersion, m.kind, kubernetesVersion)) continue;
     const ref = `${m.kind} ${m.metadata?.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata?.name} (${o.path})`;
     const crd = catalog.find(String(m.apiVersion), String(m.kind));
     const suffix = crd ? ` (CRD ${crd.crd}, schemas/crds/${crd.file})` : '; copy its CRD into schemas/crds (see the README there)';

@@ -28,6 +28,9 @@ const ENUMS: Record<string, readonly string[]> = {
   'io.k8s.api.storage.v1.StorageClass.reclaimPolicy': ['Retain', 'Delete'],
 };
 
+/** The newest release whose definitions schemas/kubernetes/ ships: the forward check. */
+export const NEWEST_SCHEMA_VERSION = '1.36.0';
+
 /** Kinds whose names must be DNS labels (the API server is stricter for them than for most). */
 const LABEL_NAMED_KINDS = new Set(['Namespace', 'Service']);
 
@@ -49,6 +52,20 @@ export class KubernetesSchema {
       KubernetesSchema.cache.set(version, schema);
     }
     return schema;
+  }
+
+  /**
+   * The schema that defines a built-in kind: the floor release's, else the newest one shipped (for APIs a newer
+   * `cluster.version` may use, such as admissionregistration.k8s.io/v1 policies). Undefined for custom resources.
+   */
+  static builtIn(apiVersion: string, kind: string, floor = '1.27.0'): KubernetesSchema | undefined {
+    const atFloor = KubernetesSchema.forVersion(floor);
+    if (atFloor.knows(apiVersion, kind)) return atFloor;
+    // Built-in groups are the core group and *.k8s.io; anything else (argoproj.io …) is custom: skip the big load.
+    const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+    if (group !== '' && !group.endsWith('.k8s.io')) return undefined;
+    const newest = KubernetesSchema.forVersion(NEWEST_SCHEMA_VERSION);
+    return newest.knows(apiVersion, kind) ? newest : undefined;
   }
 
   private readonly byKind = new Map<string, string>();

@@ -7,7 +7,8 @@ import { checkCustomResourcePlacement, checkDuplicates, checkNoSecretValues, che
 import { checkCapacity } from './capacity';
 import { configKeysOf } from './config-keys';
 import { checkFlows } from './flow-checks';
-import { checkContainerHygiene, checkImmutableFields, checkPodSecurityLevels, checkQuotaFit } from './workload-checks';
+import { checkRbacLeastPrivilege } from './rbac-checks';
+import { checkContainerHygiene, checkImmutableFields, checkPodSecurityLevels, checkQuotaFit, checkStatefulSetServices } from './workload-checks';
 
 export interface CheckInput {
   readonly config: PlatformConfig;
@@ -46,9 +47,11 @@ export function evaluateChecks(input: CheckInput): CheckOutcome {
     ['custom resource schemas', () => checkCustomResources(objects)],
     ['duplicate objects', () => checkDuplicates(objects)],
     ['secret values', () => checkNoSecretValues(objects)],
+    ['RBAC least privilege', () => checkRbacLeastPrivilege(objects)],
     ['Pod Security', () => checkPodSecurityLevels(objects, keys)],
     ['container hygiene', () => checkContainerHygiene(objects)],
     ['immutable fields', () => checkImmutableFields(objects)],
+    ['StatefulSet services', () => checkStatefulSetServices(objects)],
     ['quota fit', () => checkQuotaFit(objects, config.cluster.nodes.length, keys)],
     ['network flows', () => checkFlows(objects, flows, config.cluster.podCidr, { serviceCidr: config.cluster.serviceCidr, keys })],
   ];

@@ -43,12 +43,18 @@ export function checkPodSecurityLevels(objects: readonly SynthesizedObject[], ke
  * Container hygiene the Pod Security levels do not cover: pinned images, requests and limits, probes, and the
  * hardening Platform Kit applies even where the namespace would allow less. A pod template may carry the
  * `platform-kit.io/security-exemption` annotation with the reason; the hardening rules then do not apply to it.
+ * Host namespaces and hostPath volumes always need that reason.
  */
 export function checkContainerHygiene(objects: readonly SynthesizedObject[]): string[] {
   const problems: string[] = [];
   for (const t of podTemplates(objects)) {
     const exempt = typeof t.metadata.annotations?.[SECURITY_EXEMPTION] === 'string';
     const pod = t.spec.securityContext ?? {};
+    // Host access is allowed in a privileged namespace, but it is never silent: it needs its reason on record.
+    const hostAccess = [...['hostNetwork', 'hostPID', 'hostIPC'].filter((k) => t.spec[k] === true), ...(t.spec.volumes ?? []).filter((v: any) => v.hostPath).map((v: any) => `hostPath volume ${v.name}`)];
+    if (hostAccess.length > 0 && !exempt) {
+      problems.push(`${t.ref}: ${hostAccess.join(', ')} without a reason; record why in the pod template's ${SECURITY_EXEMPTION} annotation.`);
+    }
     for (const { container: c, init } of allContainers(t.spec)) {
       const at = `${t.ref} container ${c.name}`;
       const image = String(c.image ?? '');
@@ -179,6 +185,23 @@ export function checkImmutableFields(objects: readonly SynthesizedObject[]): str
         problems.push(`${at}: volumeClaimTemplates[${claim.metadata?.name}] carries app.kubernetes.io/version; claim templates are immutable, so the next version would be refused — drop the label (withoutVersion()).`);
       }
     }
+  }
+  return problems;
+}
+
+/**
+ * A StatefulSet's `spec.serviceName` must name a headless Service (clusterIP None) of its namespace: that Service
+ * is what gives each pod its stable DNS name; a ClusterIP Service or a missing one leaves the pods without it.
+ */
+export function checkStatefulSetServices(objects: readonly SynthesizedObject[]): string[] {
+  const services = new Map(objects.filter((o) => o.manifest.kind === 'Service').map((o) => [`${o.manifest.metadata?.namespace}/${o.manifest.metadata?.name}`, o.manifest]));
+  const problems: string[] = [];
+  for (const o of objects.filter((x) => x.manifest.kind === 'StatefulSet')) {
+    const m = o.manifest;
+    const at = `${m.metadata?.namespace}/StatefulSet/${m.metadata?.name}`;
+    const service = services.get(`${m.metadata?.namespace}/${m.spec?.serviceName}`);
+    if (!service) problems.push(`${at}: spec.serviceName ${JSON.stringify(m.spec?.serviceName)} names no Service of namespace ${m.metadata?.namespace}; add a headless Service (clusterIP: None) of that name.`);
+    else if (service.spec?.clusterIP !== 'None') problems.push(`${at}: spec.serviceName ${JSON.stringify(m.spec?.serviceName)} is not headless; point it at a Service with clusterIP: None (pods get no stable DNS names otherwise).`);
   }
   return problems;
 }

@@ -16,6 +16,8 @@ export interface NodeConfig {
 
 export interface ClusterConfig {
   readonly name: string;
+  /** Kubernetes minor version of the cluster ("1.27" … "1.36"); newer APIs are used only when it has them. */
+  readonly version: string;
   readonly nodes: readonly NodeConfig[];
   readonly podCidr: string;
   readonly serviceCidr: string;
@@ -28,10 +30,21 @@ export interface ClusterConfig {
 }
 
 export const DEFAULT_RESERVED_PER_NODE = { cpu: '350m', memory: '640Mi' };
+/** Kubernetes minors Platform Kit supports: its floor (cdk8s-plus-27) to the newest it is tested on. */
+export const SUPPORTED_KUBERNETES_VERSIONS = Array.from({ length: 10 }, (_, i) => `1.${27 + i}`);
+
+/** Whether the cluster serves an API that became GA in `minor` (e.g. "1.30"). */
+export function clusterHas(cluster: Pick<ClusterConfig, 'version'>, minor: string): boolean {
+  return Number(cluster.version.split('.')[1]) >= Number(minor.split('.')[1]);
+}
 
 export const clusterSchema: JsonSchema = object(
   {
     name: str('A short name for the cluster, used in labels and Argo CD objects.', { format: 'dns-label', default: 'lab' }),
+    version: str(
+      'Kubernetes minor version of the cluster. Output stays valid for 1.27; objects of newer APIs (the ValidatingAdmissionPolicy that refuses Service externalIPs, from 1.30) are added only when the cluster has them. Quote it ("1.30"): unquoted, YAML reads 1.30 as the number 1.3.',
+      { enum: SUPPORTED_KUBERNETES_VERSIONS, default: '1.27' },
+    ),
     nodes: array(
       object(
         {

@@ -7,8 +7,12 @@ import { REPO_CREDENTIAL_FIX } from './config';
 
 /** Argo CD's in-cluster destination: the cluster Argo CD runs in. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
-/** Deleting an Application that carries it deletes the Application's resources first (cascade). */
-export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+/**
+ * Deleting an Application that carries it deletes the Application's resources first (foreground cascade). The
+ * `/foreground` form (Argo CD 2.0+) means the same as the bare `resources-finalizer.argocd.argoproj.io`, which the
+ * API server (1.36) warns about on every apply: "prefer a domain-qualified finalizer name including a path".
+ */
+export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io/foreground';
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 export const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 

@@ -148,7 +148,12 @@ export function clusterService(scope: Construct, name: string, namespace: string
     spec: {
       type: 'ClusterIP',
       selector: identity.selector,
-      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' })),
+      ports: servicePorts(ports),
     },
   });
+}
+
+/** Service ports that target the container port of the same name. */
+function servicePorts(ports: Array<{ name: string; port: number }>): k8s.ServicePort[] {
+  return ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' }));
 }

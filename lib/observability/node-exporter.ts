@@ -6,6 +6,7 @@ import { hardenedPodSpec } from '../core/hardened-pod';
 import { httpProbe } from './common';
 import { imageRef, NODE_EXPORTER_IMAGE } from './config-files';
 import { DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
+import { SECURITY_EXEMPTION } from '../core/security';
 
 export interface NodeExporterProps extends ComponentProps {
 }
@@ -15,6 +16,12 @@ const MOUNT_POINTS_EXCLUDE = '^/(dev|proc|run|sys|var/lib/kubelet/.+|var/lib/con
 const FS_TYPES_EXCLUDE = '^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs|tmpfs)$';
 /** Pod-side virtual interfaces (Calico `cali*`, veth pairs, tunnels) are not the node's network. */
 const NET_DEVICES_EXCLUDE = '^(veth.*|cali.*|tunl.*|vxlan.*|flannel.*|cni.*|lo)$';
+
+/** Why the DaemonSet has host access; also the pod's `platform-kit.io/security-exemption` annotation. */
+export const NODE_EXPORTER_HOST_REASON =
+  'shares the host network and PID namespaces and mounts / and /sys read-only (hostPath): node metrics (CPU, ' +
+  'memory, disks, filesystems, network interfaces, processes) are the host\'s own, not the container\'s; runs as ' +
+  'nobody with every capability dropped, no privilege escalation and a read-only root filesystem';
 
 /**
  * node-exporter on every node, control plane included (it tolerates every taint). It shares the host's network
@@ -43,7 +50,7 @@ export class NodeExporter extends ObservabilityComponent {
         selector: { matchLabels: this.identity.selector },
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
         template: {
-          metadata: { labels },
+          metadata: { labels, annotations: { [SECURITY_EXEMPTION]: NODE_EXPORTER_HOST_REASON } },
           spec: hardenedPodSpec({
             serviceAccountName: NodeExporter.NAME,
             hostNetwork: true,

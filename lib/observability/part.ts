@@ -26,7 +26,7 @@ export const POD_SECURITY_REASON_ANNOTATION = 'platform-kit.io/pod-security-reas
 export const NODE_AGENTS_PRIVILEGED_REASON =
   'node-exporter needs hostNetwork, hostPID and read-only hostPath mounts of / and /sys, and Alloy a read-only hostPath ' +
   'of /var/log/pods; Pod Security "baseline" forbids all three, so "privileged" is the lowest level that admits them. ' +
-  'warn and audit stay "restricted" so every deviation is visible, and nothing else may run here.';
+  'audit stays "restricted" so the audit log records every deviation, and nothing else may run here.';
 
 /** The observability unit: `30-observability`, Argo CD wave 30 (after the data it watches, before the apps). */
 export const OBSERVABILITY_UNIT = { folder: '30-observability', wave: 30, description: 'Observability: Loki, Grafana Alloy, Prometheus, Alertmanager, exporters, Grafana' };
@@ -113,7 +113,9 @@ export function buildObservability(scope: Construct, config: ObservabilityInput)
   const namespace = (id: string, name: string, enforce: 'privileged' | 'restricted') => {
     return new TenantNamespace(scope, id, {
       name,
-      podSecurity: { enforce, audit: 'restricted', warn: 'restricted' },
+      // warn follows enforce: in node-agents the deviation is deliberate and on record (reason annotations, audit
+      // log), and a warning on every apply would teach users to ignore the ones that matter.
+      podSecurity: { enforce, audit: 'restricted', warn: enforce },
       // DaemonSets tolerate every taint: one pod per node, plus one for a node joined before platform.yaml says so.
       quotaFromWorkloads: { nodeCount: cluster.nodes.length + 1 },
       limits: namespaceLimits(workloads.filter((w) => w.namespace === name)),

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
+import { clusterHas } from '../config/cluster';
 import { Peers } from '../network/peer';
 import { PlatformChart } from '../output/platform-chart';
 import { definePart, LoadedConfig } from '../parts/platform-part';
 import { checkTenants, RESERVED_NAMESPACES, TenantConfig, tenantsSchema } from './config';
+import { ServiceExternalIpsPolicy } from './service-external-ips-policy';
 import { TenantNamespace } from './tenant-namespace';
 
 /** The tenancy unit: `10-tenancy`, Argo CD wave 10 (namespaces and their baseline come before everything else). */
@@ -38,6 +40,8 @@ export const tenancyPart = definePart({
   build: ({ scope, config: tenants, platform }): Tenants => {
     const cluster = platform.cluster;
     const chart = new PlatformChart(scope as Construct, 'Tenancy', TENANCY_UNIT);
+    // RBAC cannot keep Service externalIPs away from whoever may create Services (CVE-2020-8554); admission can, from 1.30.
+    if (clusterHas(cluster, '1.30')) new ServiceExternalIpsPolicy(chart, 'ServiceExternalIps');
     const built = new Map<string, TenantNamespace>();
     for (const tenant of tenants) {
       built.set(tenant.name, new TenantNamespace(chart, tenant.name, {

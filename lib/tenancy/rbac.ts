@@ -1,26 +1,39 @@
 import { k8s } from 'cdk8s-plus-27';
 
+/** Reading a resource. */
+export const READ_VERBS: readonly string[] = ['get', 'list', 'watch'];
+/**
+ * Managing a resource: every verb except the RBAC-only `escalate`, `bind` and `impersonate`. Roles name their verbs
+ * instead of `*`, because `*` on `roles` includes `escalate` (write a Role with permissions one does not hold) and
+ * `bind` (bind any Role or ClusterRole), which would turn a namespace admin into whatever it likes — including
+ * `patch` on its own Namespace object, where the Pod Security labels live.
+ */
+export const MANAGE_VERBS: readonly string[] = [...READ_VERBS, 'create', 'update', 'patch', 'delete', 'deletecollection'];
+/** Opening a session into a pod (exec, attach, port-forward): the API server authorizes these as `create` (and `get`). */
+const SESSION_VERBS: readonly string[] = ['get', 'create'];
+
 /**
  * What a namespace admin may do. Deliberately not `*` on `*`: an admin with write access to ResourceQuota,
  * LimitRange or NetworkPolicy could lift the very limits the baseline sets, so those stay read-only (network
- * access opens through flows in platform.yaml). Role/RoleBinding writes are safe: the API server refuses to let
- * anyone grant more than they hold.
+ * access opens through flows in platform.yaml). Role/RoleBinding writes are safe without `escalate` and `bind`:
+ * the API server then refuses any Role or RoleBinding that grants more than its author holds.
  */
 export const NAMESPACE_ADMIN_RULES: k8s.PolicyRule[] = [
   {
     apiGroups: [''],
-    resources: ['configmaps', 'endpoints', 'persistentvolumeclaims', 'pods', 'pods/attach', 'pods/exec', 'pods/log',
-      'pods/portforward', 'secrets', 'serviceaccounts', 'services'],
-    verbs: ['*'],
+    resources: ['configmaps', 'endpoints', 'persistentvolumeclaims', 'pods', 'secrets', 'serviceaccounts', 'services'],
+    verbs: [...MANAGE_VERBS],
   },
-  { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'deployments/scale', 'replicasets', 'statefulsets', 'statefulsets/scale'], verbs: ['*'] },
-  { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: ['*'] },
-  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['*'] },
-  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['*'] },
-  { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['*'] },
-  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings', 'roles'], verbs: ['*'] },
-  { apiGroups: [''], resources: ['events', 'limitranges', 'resourcequotas'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['pods/attach', 'pods/exec', 'pods/portforward'], verbs: [...SESSION_VERBS] },
+  { apiGroups: [''], resources: ['pods/log'], verbs: [...READ_VERBS] },
+  { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'deployments/scale', 'replicasets', 'statefulsets', 'statefulsets/scale'], verbs: [...MANAGE_VERBS] },
+  { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: [...MANAGE_VERBS] },
+  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: [...MANAGE_VERBS] },
+  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: [...MANAGE_VERBS] },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: [...MANAGE_VERBS] },
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings', 'roles'], verbs: [...MANAGE_VERBS] },
+  { apiGroups: [''], resources: ['events', 'limitranges', 'resourcequotas'], verbs: [...READ_VERBS] },
+  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: [...READ_VERBS] },
 ];
 
 /** Read-only view: everything the admin sees, except Secrets' contents and exec/attach/port-forward. */
@@ -29,13 +42,13 @@ export const NAMESPACE_VIEWER_RULES: k8s.PolicyRule[] = [
     apiGroups: [''],
     resources: ['configmaps', 'endpoints', 'events', 'limitranges', 'persistentvolumeclaims', 'pods', 'pods/log',
       'resourcequotas', 'serviceaccounts', 'services'],
-    verbs: ['get', 'list', 'watch'],
+    verbs: [...READ_VERBS],
   },
-  { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], verbs: [...READ_VERBS] },
+  { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: [...READ_VERBS] },
+  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: [...READ_VERBS] },
+  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: [...READ_VERBS] },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: [...READ_VERBS] },
 ];
 
 /** Who gets a role. ServiceAccounts are written `namespace/name`. */

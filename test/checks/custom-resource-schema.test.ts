@@ -8,7 +8,7 @@ function application(spec: Record<string, unknown> = {}, metadata: Record<string
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: { name: 'platform-kit-tenancy', namespace: 'argocd', finalizers: ['resources-finalizer.argocd.argoproj.io'], ...metadata },
+    metadata: { name: 'platform-kit-tenancy', namespace: 'argocd', finalizers: ['resources-finalizer.argocd.argoproj.io/foreground'], ...metadata },
     spec: {
       project: 'platform-kit',
       source: { repoURL: 'https://git.lab.example/p.git', targetRevision: 'main', path: 'dist/platform/10-tenancy' },

@@ -1,5 +1,5 @@
 import { checkCapacity } from '../../lib/checks/capacity';
-import { checkContainerHygiene, checkImmutableFields, checkPodSecurityLevels, checkQuotaFit, SECURITY_EXEMPTION } from '../../lib/checks/workload-checks';
+import { checkContainerHygiene, checkImmutableFields, checkPodSecurityLevels, checkQuotaFit, checkStatefulSetServices, SECURITY_EXEMPTION } from '../../lib/checks/workload-checks';
 import { configKeysOf } from '../../lib/checks/config-keys';
 import { completeCluster } from '../../lib/config/cluster';
 import { asObjects, goodDeployment } from '../support/helpers';
@@ -60,6 +60,16 @@ describe('container hygiene', () => {
     const problems = checkContainerHygiene(asObjects([d])).join('\n');
     expect(problems).toMatch(/is not pinned/);
     expect(problems).not.toMatch(/readOnlyRootFilesystem/);
+  });
+
+  test('host namespaces and hostPath volumes need a recorded reason', () => {
+    const d = goodDeployment();
+    Object.assign(d.spec.template.spec, { hostNetwork: true, hostPID: true, volumes: [{ name: 'root', hostPath: { path: '/' } }] });
+    expect(checkContainerHygiene(asObjects([d]))).toEqual([
+      expect.stringMatching(/Deployment.*web: hostNetwork, hostPID, hostPath volume root without a reason; record why in the pod template's platform-kit\.io\/security-exemption annotation/),
+    ]);
+    d.spec.template.metadata.annotations = { [SECURITY_EXEMPTION]: 'node metrics are the host\'s' };
+    expect(checkContainerHygiene(asObjects([d]))).toEqual([]);
   });
 });
 
@@ -235,5 +245,23 @@ describe('LimitRange messages name the platform.yaml keys', () => {
     const tooBig = goodDeployment({ name: 'big', container: { resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '2', memory: '128Mi' } } } });
     const problems = checkQuotaFit(asObjects([quota('team-a', {}), limitRange('team-a'), tooBig]), 3, keys);
     expect(problems).toEqual([expect.stringMatching(/team-a\/Deployment\/big container web: limits\.cpu 2 is above the LimitRange max 1 of namespace team-a; change apps\[0\]\.resources\.limits\.cpu or tenants\[0\]\.limits\.max\.cpu in platform\.yaml\.$/)]);
+  });
+});
+
+describe('StatefulSet services', () => {
+  const service = (name: string, clusterIP?: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'team-a' }, spec: { ...(clusterIP ? { clusterIP } : {}), selector: { app: 'db' }, ports: [{ port: 80 }] } });
+  const statefulSet = (serviceName: string) => {
+    const sts = goodDeployment({ name: 'db' });
+    sts.kind = 'StatefulSet';
+    sts.spec.serviceName = serviceName;
+    return sts;
+  };
+
+  test('serviceName must name a headless Service of the namespace', () => {
+    expect(checkStatefulSetServices(asObjects([service('db-headless', 'None'), statefulSet('db-headless')]))).toEqual([]);
+    expect(checkStatefulSetServices(asObjects([service('db'), statefulSet('db')])))
+      .toEqual([expect.stringMatching(/team-a\/StatefulSet\/db: spec\.serviceName "db" is not headless; point it at a Service with clusterIP: None/)]);
+    expect(checkStatefulSetServices(asObjects([statefulSet('nowhere')])))
+      .toEqual([expect.stringMatching(/spec\.serviceName "nowhere" names no Service of namespace team-a; add a headless Service/)]);
   });
 });

@@ -111,6 +111,21 @@ export function alloyConfig(opts: AlloyConfigOptions): string {
             attr('target_label', '__path__'),
             attr('replacement', `${podLogsPath}/*$1/*.log`),
           ]),
+          comment(
+            'Static pods (kubeadm\'s control plane) are mirror pods in the API: their directory carries the UID the\n' +
+              'kubelet gave them, the kubernetes.io/config.hash annotation, not the mirror pod\'s UID.',
+          ),
+          block('rule', undefined, [
+            attr('source_labels', [
+              '__meta_kubernetes_pod_annotationpresent_kubernetes_io_config_hash',
+              '__meta_kubernetes_pod_annotation_kubernetes_io_config_hash',
+              '__meta_kubernetes_pod_container_name',
+            ]),
+            attr('separator', '/'),
+            attr('regex', 'true/(.+)'),
+            attr('target_label', '__path__'),
+            attr('replacement', `${podLogsPath}/*$1/*.log`),
+          ]),
         ],
         'Stream labels: namespace, pod, container, node and app.',
       ),

@@ -66,6 +66,13 @@ describe('alloyConfig (DaemonSet: pod logs only)', () => {
     expect(text).toContain('target_label  = "__path__"');
   });
 
+  it('finds static pods\' logs under their kubernetes.io/config.hash, not the mirror pod\'s UID', () => {
+    const rule = text.slice(text.indexOf('__meta_kubernetes_pod_annotationpresent_kubernetes_io_config_hash') - 30);
+    expect(rule).toMatch(/^[^]*?source_labels = \["__meta_kubernetes_pod_annotationpresent_kubernetes_io_config_hash", "__meta_kubernetes_pod_annotation_kubernetes_io_config_hash", "__meta_kubernetes_pod_container_name"\]\n\s+separator\s+= "\/"\n\s+regex\s+= "true\/\(\.\+\)"\n\s+target_label\s+= "__path__"\n\s+replacement\s+= "\/var\/log\/pods\/\*\$1\/\*\.log"/);
+    // It comes after the UID rule, so for a mirror pod it wins.
+    expect(text.indexOf('config_hash')).toBeGreaterThan(text.indexOf('__meta_kubernetes_pod_uid'));
+  });
+
   it('tails files, parses CRI, and writes to the Loki push endpoint', () => {
     expect(text).toContain('stage.cri {}');
     expect(text).toContain('values = ["filename"]');

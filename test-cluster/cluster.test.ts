@@ -1,0 +1,381 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { checkCapacity } from '../lib/checks/capacity';
+import { parseConfig } from '../lib/config/load';
+import { PlatformConfig } from '../lib/config/platform-config';
+import { formatBytes, formatCpu, parseQuantity } from '../lib/core/quantity';
+import { synthesize } from '../lib/output/synth';
+import { synthesizeObjects } from '../lib/output/synthesized';
+import { buildPlatform } from '../lib/platform';
+import { writeAtomically } from '../lib/output/write';
+import { applyPlatform, complaints, diffPlatform } from './support/apply';
+import { canI, eventually, namespacesOf, placement, readyEndpointPods, whyNotReady, workloadStatus } from './support/cluster-state';
+import { buildBinaries, ControlPlane } from './support/control-plane';
+import { labAddons, labNodes } from './support/lab';
+
+const ROOT = path.resolve(__dirname, '..');
+const DIST = path.join(ROOT, 'dist');
+const DEFAULT_YAML = fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8');
+const config: PlatformConfig = parseConfig(DEFAULT_YAML);
+
+/** Every manifest under a dist/ folder, in file order. */
+function manifestsUnder(dir: string): any[] {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.isDirectory()) walk(path.join(d, e.name)); else if (e.name.endsWith('.yaml')) files.push(path.join(d, e.name));
+    }
+  };
+  walk(dir);
+  return files.flatMap((f) => parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS()).filter((m) => m));
+}
+
+const platformManifests = manifestsUnder(path.join(DIST, 'platform'));
+const platformNamespaces = namespacesOf(platformManifests);
+const hpas = platformManifests.filter((m) => m.kind === 'HorizontalPodAutoscaler');
+/** The summary printed at the end: one section per proof. */
+const summary: Record<string, string[]> = {};
+
+let cluster: ControlPlane;
+
+beforeAll(async () => {
+  cluster = new ControlPlane(buildBinaries());
+  await cluster.start(config.cluster);
+  const nodes = labNodes(config.cluster);
+  for (const node of nodes) {
+    await cluster.kubectlOk(['create', '-f', '-'], JSON.stringify({ ...node, status: undefined }));
+    // A kubelet reports its capacity through the status subresource; so does the harness, once.
+    await cluster.kubectlOk(['patch', 'node', node.metadata.name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: node.status })]);
+  }
+  await cluster.waitFor('kwok (nodes Ready)', async () => {
+    const list = await cluster.getJson(['get', 'nodes']);
+    return list.items.length === nodes.length && list.items.every((n: any) => n.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
+  }, 60_000);
+  await cluster.kubectlOk(['apply', '--server-side', '--field-manager=lab', '-f', '-'], labAddons(config.cluster).map((m) => stringify(m)).join('---\n'));
+}, 90 * 60_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+  const lines = Object.entries(summary).flatMap(([title, body]) => [`${title}:`, ...body.map((l) => `  ${l}`)]);
+  if (lines.length > 0) process.stdout.write(`\nCluster tier summary (Kubernetes ${cluster?.version ?? '?'} on 127.0.0.1)\n${lines.join('\n')}\n`);
+}, 60_000);
+
+describe('dist/ on a real Kubernetes control plane', () => {
+  test('the lab is the cluster of platform.yaml: its nodes, Ready, with allocatable = size - reservedPerNode', async () => {
+    const live = (await cluster.getJson(['get', 'nodes'])).items.map((n: any) => ({
+      name: n.metadata.name,
+      ip: n.status.addresses.find((a: any) => a.type === 'InternalIP')?.address,
+      allocatable: { cpu: formatCpu(parseQuantity(n.status.allocatable.cpu)), memory: formatBytes(parseQuantity(n.status.allocatable.memory)) },
+      tainted: (n.spec.taints ?? []).some((t: any) => t.key === 'node-role.kubernetes.io/control-plane' && t.effect === 'NoSchedule'),
+      ready: n.status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'True'),
+    }));
+    const reserved = config.cluster.reservedPerNode;
+    expect(live).toEqual(config.cluster.nodes.map((n) => ({
+      name: n.name,
+      ip: n.ip,
+      allocatable: { cpu: formatCpu(parseQuantity(n.cpu) - parseQuantity(reserved.cpu)), memory: formatBytes(parseQuantity(n.memory) - parseQuantity(reserved.memory)) },
+      tainted: !n.schedulable,
+      ready: true,
+    })));
+    summary.lab = live.map((n: any) => `${n.name} ${n.ip}: allocatable ${n.allocatable.cpu} CPU / ${n.allocatable.memory}${n.tainted ? ', control-plane taint' : ''}, Ready`);
+  });
+
+  test('kubectl apply --server-side -R -f dist/platform succeeds in one pass, with no error and no warning', async () => {
+    const r = await applyPlatform(cluster, DIST);
+    expect({ exitCode: r.code, warningsAndErrors: complaints(r) }).toEqual({ exitCode: 0, warningsAndErrors: [] });
+    const applied = r.stdout.trim().split('\n').filter((l) => l !== '');
+    expect(applied).toHaveLength(platformManifests.length);
+    summary['objects applied'] = [`${applied.length} from dist/platform (server-side, strict validation, no warning)`];
+  });
+
+  test('after the Argo CD CRDs, dist/argocd applies cleanly', async () => {
+    await cluster.kubectlOk(['apply', '--server-side', '--field-manager=lab', '-f', path.join(__dirname, 'crds', 'argocd-application.yaml'), '-f', path.join(__dirname, 'crds', 'argocd-appproject.yaml')]);
+    // Polled here rather than `kubectl wait`, which fails outright while a new CRD has no status.conditions yet.
+    await cluster.waitFor('kube-apiserver (Argo CD CRDs Established)', async () => {
+      const crds = (await cluster.getJson(['get', 'crd', 'applications.argoproj.io', 'appprojects.argoproj.io'])).items;
+      return crds.length === 2 && crds.every((c: any) => (c.status?.conditions ?? []).some((x: any) => x.type === 'Established' && x.status === 'True'));
+    }, 60_000);
+    // Argo CD's own install creates its namespace; the bootstrap only adds objects to it.
+    await cluster.kubectlOk(['create', 'namespace', config.gitops.namespace]);
+    const r = await cluster.kubectl(['apply', '--validate=strict', '--server-side', '--field-manager=platform-kit', '-R', '-f', path.join(DIST, 'argocd')]);
+    expect({ exitCode: r.code, warningsAndErrors: complaints(r) }).toEqual({ exitCode: 0, warningsAndErrors: [] });
+    summary['objects applied'].push(`${r.stdout.trim().split('\n').length} from dist/argocd after its CRDs`);
+  });
+
+  test('every Deployment, StatefulSet and DaemonSet reaches its desired ready replicas', async () => {
+    let status = await workloadStatus(cluster, platformNamespaces);
+    // An autoscaled Deployment starts at 1 replica; its HorizontalPodAutoscaler lifts it to minReplicas.
+    const belowMin = () => hpas.some((h) => (status.find((w) => w.ref === `Deployment ${h.metadata.namespace}/${h.spec.scaleTargetRef.name}`)?.desired ?? 0) < h.spec.minReplicas);
+    const deadline = Date.now() + 180_000;
+    while ((status.some((w) => w.ready < w.desired || w.desired === 0) || belowMin()) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 2000));
+      status = await workloadStatus(cluster, platformNamespaces);
+    }
+    const notReady = status.filter((w) => w.ready < w.desired || w.desired === 0);
+    const why = notReady.length > 0 ? await whyNotReady(cluster, platformNamespaces) : [];
+    expect({ notReady, why }).toEqual({ notReady: [], why: [] });
+    expect(status.length).toBe(platformManifests.filter((m) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(m.kind)).length);
+    summary['workloads ready'] = status.map((w) => `${w.ref} ${w.ready}/${w.desired}`);
+  });
+
+  test('the scheduler places every pod, and the placement agrees with the synth capacity table', async () => {
+    const { nodes, unscheduled } = await placement(cluster, platformNamespaces);
+    const why = unscheduled.length > 0 ? await whyNotReady(cluster, platformNamespaces) : [];
+    expect({ unscheduled, why }).toEqual({ unscheduled: [], why: [] });
+    const capacity = checkCapacity(synthesizeObjects(buildPlatform(config)), config.cluster);
+    expect(capacity.problems).toEqual([]);
+    // The synth's table: one row per node, pods in the last column.
+    const synthPods = Object.fromEntries(config.cluster.nodes.map((n) => {
+      const row = capacity.table.find((l) => l.trim().startsWith(`${n.name} `));
+      return [n.name, Number(row?.trim().split(/\s+/).pop())];
+    }));
+    expect(nodes.map((n) => n.node).sort()).toEqual(config.cluster.nodes.map((n) => n.name).sort());
+    // The synth counts an autoscaled workload at its maxReplicas (the worst case); the cluster runs what the HPA chose.
+    let autoscaledBelowMax = 0;
+    for (const h of hpas) {
+      const live = await cluster.getJson(['get', 'deployment', h.spec.scaleTargetRef.name, '-n', h.metadata.namespace]);
+      autoscaledBelowMax += h.spec.maxReplicas - live.spec.replicas;
+    }
+    expect(nodes.reduce((s, n) => s + n.pods, 0)).toBe(Object.values(synthPods).reduce((s, n) => s + n, 0) - autoscaledBelowMax);
+    for (const n of nodes) {
+      expect({ node: n.node, fitsCpu: n.cpu <= n.allocatableCpu + 1e-9, fitsMemory: n.memory <= n.allocatableMemory }).toEqual({ node: n.node, fitsCpu: true, fitsMemory: true });
+    }
+    // The control-plane node carries exactly what tolerates its taint (the DaemonSets), in both.
+    const master = config.cluster.nodes.find((n) => !n.schedulable);
+    if (master) expect(nodes.find((n) => n.node === master.name)?.pods).toBe(synthPods[master.name]);
+    summary['pods per node (scheduler | synth table)'] = [
+      ...nodes.map((n) => `${n.node.padEnd(12)} ${String(n.pods).padStart(2)} pods, ${formatCpu(n.cpu)}/${formatCpu(n.allocatableCpu)} CPU, ${formatBytes(n.memory)}/${formatBytes(n.allocatableMemory)} | synth ${synthPods[n.node]} pods`),
+      ...capacity.table.map((l) => `synth: ${l}`),
+      `(the synth counts autoscaled workloads at maxReplicas: ${autoscaledBelowMax} pod(s) more than the HPAs run now)`,
+    ];
+  });
+
+  test('every pre-bound claim binds to exactly its PersistentVolume', async () => {
+    const expected = platformManifests.filter((m) => m.kind === 'PersistentVolume' && m.spec.claimRef)
+      .map((pv) => ({ claim: `${pv.spec.claimRef.namespace}/${pv.spec.claimRef.name}`, volume: pv.metadata.name, phase: 'Bound' }));
+    expect(expected.length).toBeGreaterThan(0);
+    const claims = (await cluster.getJson(['get', 'pvc', '-A'])).items
+      .filter((c: any) => platformNamespaces.includes(c.metadata.namespace))
+      .map((c: any) => ({ claim: `${c.metadata.namespace}/${c.metadata.name}`, volume: c.spec.volumeName, phase: c.status.phase }));
+    const byName = (a: { claim: string }, b: { claim: string }) => a.claim.localeCompare(b.claim);
+    expect(claims.sort(byName)).toEqual(expected.sort(byName));
+    summary['claims bound'] = claims.map((c: any) => `${c.claim} -> ${c.volume}`);
+  });
+
+  test('Services have the endpoints they should: mysql-primary only mysql-0, mysql-read every member', async () => {
+    const members = Array.from({ length: config.mysql.replicas }, (_, i) => `mysql-${i}`);
+    const same = (want: string[]) => (got: string[]) => JSON.stringify(got) === JSON.stringify(want);
+    expect(await eventually(() => readyEndpointPods(cluster, 'mysql', 'mysql-primary'), same(['mysql-0']))).toEqual(['mysql-0']);
+    expect(await eventually(() => readyEndpointPods(cluster, 'mysql', 'mysql-read'), same(members))).toEqual(members);
+    const services = platformManifests.filter((m) => m.kind === 'Service' && m.spec.selector);
+    const endpoints: string[] = [];
+    for (const s of services) {
+      const pods = await eventually(() => readyEndpointPods(cluster, s.metadata.namespace, s.metadata.name), (p) => p.length > 0);
+      endpoints.push(`${s.metadata.namespace}/${s.metadata.name}: ${pods.join(', ') || '(none)'}`);
+    }
+    expect(endpoints.filter((e) => e.endsWith('(none)'))).toEqual([]);
+    summary.endpoints = endpoints;
+  });
+
+  test('PodDisruptionBudgets cover their pods and report the disruptions they allow; CronJobs and HPAs are accepted', async () => {
+    const settled = (p: any) => p.status?.observedGeneration === p.metadata.generation && p.status.currentHealthy === p.status.expectedPods;
+    const pdbs = await eventually(
+      async () => (await cluster.getJson(['get', 'pdb', '-A'])).items.filter((p: any) => platformNamespaces.includes(p.metadata.namespace)),
+      (list: any[]) => list.every(settled),
+    );
+    expect(pdbs.length).toBe(platformManifests.filter((m) => m.kind === 'PodDisruptionBudget').length);
+    for (const p of pdbs) {
+      const s = p.status ?? {};
+      expect({ pdb: p.metadata.name, coversPods: s.expectedPods > 0, allHealthy: s.currentHealthy === s.expectedPods, allowed: s.disruptionsAllowed })
+        .toEqual({ pdb: p.metadata.name, coversPods: true, allHealthy: true, allowed: s.currentHealthy - s.desiredHealthy });
+    }
+    for (const kind of ['CronJob', 'HorizontalPodAutoscaler']) {
+      for (const m of platformManifests.filter((x) => x.kind === kind)) {
+        expect((await cluster.kubectl(['get', kind.toLowerCase(), '-n', m.metadata.namespace, m.metadata.name])).code).toBe(0);
+      }
+    }
+    summary['disruption budgets'] = pdbs.map((p: any) => `${p.metadata.namespace}/${p.metadata.name}: ${p.status.disruptionsAllowed} allowed (${p.status.currentHealthy}/${p.status.expectedPods} healthy)`);
+  });
+
+  test('every CronJob\'s pod is admitted and runs: a Job created from it completes', async () => {
+    const cronJobs = platformManifests.filter((m) => m.kind === 'CronJob');
+    expect(cronJobs.length).toBeGreaterThan(0);
+    const results: string[] = [];
+    for (const c of cronJobs) {
+      const ns = c.metadata.namespace;
+      const job = `${c.metadata.name}-cluster-tier`.slice(0, 52);
+      await cluster.kubectlOk(['create', 'job', job, `--from=cronjob/${c.metadata.name}`, '-n', ns]);
+      let status: any = {};
+      for (let i = 0; i < 60 && !(status.succeeded >= 1); i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        status = (await cluster.getJson(['get', 'job', job, '-n', ns])).status ?? {};
+      }
+      const why = status.succeeded >= 1 ? [] : await whyNotReady(cluster, [ns]);
+      results.push(`${ns}/${c.metadata.name}: ${status.succeeded >= 1 ? 'completed' : `not completed ${JSON.stringify(status)} ${why.join('; ')}`}`);
+      await cluster.kubectlOk(['delete', 'job', job, '-n', ns, '--cascade=foreground', '--wait=true']);
+    }
+    expect(results).toEqual(cronJobs.map((c) => `${c.metadata.namespace}/${c.metadata.name}: completed`));
+    summary['CronJobs'] = results.map((r) => `${r} (a Job created from it, admitted within the namespace's quota and Pod Security)`);
+  });
+
+  test('a second apply of the same dist/ changes nothing (server-side dry run)', async () => {
+    const r = await diffPlatform(cluster, DIST);
+    expect({ exitCode: r.code, diff: r.stdout, stderr: r.stderr }).toEqual({ exitCode: 0, diff: '', stderr: '' });
+  });
+
+  test('Pod Security is enforced: a privileged pod is refused in a tenant namespace', async () => {
+    const tenant = config.tenants[0].name;
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'privileged', namespace: tenant }, spec: { containers: [{ name: 'c', image: 'busybox:1.36', securityContext: { privileged: true } }] } };
+    const r = await cluster.kubectl(['apply', '--server-side', '-f', '-'], JSON.stringify(pod));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/violates PodSecurity "restricted:latest"|violates PodSecurity "restricted:v1\.\d+"/);
+    expect(r.stderr).toMatch(/privileged/);
+    // Each of our workloads was admitted: no controller reported FailedCreate (checked with readiness above).
+    const refused = (await cluster.getJson(['get', 'events', '-A', '--field-selector=reason=FailedCreate'])).items.filter((e: any) => platformNamespaces.includes(e.metadata.namespace));
+    expect(refused.map((e: any) => e.message)).toEqual([]);
+    summary['Pod Security'] = [`privileged pod refused in ${tenant}: ${r.stderr.trim().split('\n')[0].slice(0, 140)}`, `all ${platformNamespaces.length} platform namespaces admitted every pod of ours`];
+  });
+
+  describe('a changed config (a tenant added, an app removed)', () => {
+    const newTenant = 'team-new';
+    const admin = { user: 'alice', groups: [`${newTenant}-admins`] };
+    const viewer = { user: 'victor', groups: [`${newTenant}-viewers`] };
+    let changedDist = '';
+
+    beforeAll(() => {
+      const doc = parse(DEFAULT_YAML);
+      doc.tenants.push({ name: newTenant, admins: { groups: admin.groups }, viewers: { groups: viewer.groups } });
+      doc.apps = [];
+      // The lab runs 1.36, so the changed config says so: that adds the externalIPs admission policy (from 1.30).
+      doc.cluster.version = cluster.version.replace(/^v(\d+\.\d+)\..*$/, '$1');
+      changedDist = path.join(cluster.dir, 'dist-changed');
+      writeAtomically(changedDist, synthesize(parseConfig(stringify(doc))).files);
+    });
+
+    test('applies cleanly; the new tenant appears and, as docs/deploying.md says, kubectl keeps the removed app until it is deleted by hand', async () => {
+      const r = await applyPlatform(cluster, changedDist);
+      expect({ exitCode: r.code, warningsAndErrors: complaints(r) }).toEqual({ exitCode: 0, warningsAndErrors: [] });
+      expect((await cluster.kubectl(['get', 'namespace', newTenant])).code).toBe(0);
+      // "kubectl apply never deletes": the app's objects are still there...
+      expect((await cluster.kubectl(['get', 'deployment', 'helloworld', '-n', 'dwayne'])).code).toBe(0);
+      // ...and the documented removal (the gone file, through kubectl delete) removes them.
+      const removed = fs.readdirSync(path.join(DIST, 'platform')).filter((f) => !fs.existsSync(path.join(changedDist, 'platform', f)));
+      expect(removed).toEqual(['40-app-helloworld']);
+      // The docs find removed objects by removed files: so every object that left must have left with its file.
+      const key = (m: any) => `${m.kind} ${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name}`;
+      const kept = new Set(manifestsUnder(path.join(changedDist, 'platform')).map(key));
+      const removedWithFile = new Set(removed.flatMap((f) => manifestsUnder(path.join(DIST, 'platform', f)).map(key)));
+      expect(platformManifests.map(key).filter((k) => !kept.has(k) && !removedWithFile.has(k))).toEqual([]);
+      await cluster.kubectlOk(['delete', '--wait=false', '-R', '-f', path.join(DIST, 'platform', '40-app-helloworld')]);
+      const left = await cluster.kubectl(['get', 'deployment,service,hpa,pdb,configmap', '-n', 'dwayne', '-l', 'app.kubernetes.io/name=helloworld', '-o', 'name']);
+      expect(left.stdout.trim()).toBe('');
+      const again = await diffPlatform(cluster, changedDist);
+      expect({ exitCode: again.code, diff: again.stdout }).toEqual({ exitCode: 0, diff: '' });
+      summary['changed config'] = [`tenant ${newTenant} added by apply; app helloworld kept by apply (kubectl never prunes) and removed by kubectl delete of its old folder`];
+    });
+
+    test('RBAC (can-i): the tenant admin manages its namespace but not its limits, its Namespace or another namespace; the viewer reads only', async () => {
+      const rows: Array<[typeof admin, string, string, string, boolean, string?]> = [
+        [admin, 'create', 'deployments', newTenant, true],
+        [admin, 'create', 'rolebindings', newTenant, true],
+        [admin, 'create', 'roles', newTenant, true],
+        [admin, 'get', 'secrets', newTenant, true],
+        [admin, 'update', 'resourcequotas', newTenant, false],
+        [admin, 'delete', 'limitranges', newTenant, false],
+        [admin, 'create', 'networkpolicies', newTenant, false],
+        [admin, 'patch', `namespaces/${newTenant}`, newTenant, false],
+        [admin, 'update', `namespaces/${newTenant}`, newTenant, false],
+        [admin, 'escalate', 'roles', newTenant, false],
+        [admin, 'bind', 'clusterroles', newTenant, false],
+        [admin, 'impersonate', 'users', newTenant, false],
+        [admin, 'create', 'deployments', 'dwayne', false],
+        [admin, 'get', 'secrets', 'mysql', false],
+        [viewer, 'list', 'pods', newTenant, true],
+        [viewer, 'get', 'secrets', newTenant, false],
+        [viewer, 'create', 'pods', newTenant, false, 'exec'],
+        [viewer, 'create', 'deployments', newTenant, false],
+      ];
+      const results = [];
+      for (const [who, verb, resource, ns, _expected, sub] of rows) {
+        results.push(`${who.user} ${verb} ${resource}${sub ? `/${sub}` : ''} in ${ns}: ${await canI(cluster, who, verb, resource, ns, sub) ? 'yes' : 'no'}`);
+      }
+      expect(results).toEqual(rows.map(([who, verb, resource, ns, expected, sub]) => `${who.user} ${verb} ${resource}${sub ? `/${sub}` : ''} in ${ns}: ${expected ? 'yes' : 'no'}`));
+      summary.RBAC = [`can-i: ${rows.length} checks as expected`];
+    });
+
+    test('RBAC (real attempts as the impersonated tenant admin): every escalation is refused by the API server', async () => {
+      const as = [`--as=${admin.user}`, ...admin.groups.map((g) => `--as-group=${g}`)];
+      const role = (name: string, rules: any[]) => JSON.stringify({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace: newTenant }, rules });
+      const binding = (name: string, kind: string, ref: string) => JSON.stringify({
+        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name, namespace: newTenant },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name: ref }, subjects: [{ kind: 'User', name: admin.user, apiGroup: 'rbac.authorization.k8s.io' }],
+      });
+      const attempts: Array<[string, string[], string | undefined]> = [
+        ['a Role with patch on its own Namespace', ['create', '-f', '-'], role('own-namespace', [{ apiGroups: [''], resources: ['namespaces'], resourceNames: [newTenant], verbs: ['patch'] }])],
+        ['a Role that may edit its ResourceQuota', ['create', '-f', '-'], role('lift-quota', [{ apiGroups: [''], resources: ['resourcequotas'], verbs: ['update', 'patch'] }])],
+        ['a Role with escalate and bind', ['create', '-f', '-'], role('escalate', [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['escalate', 'bind'] }])],
+        ['a RoleBinding to ClusterRole admin', ['create', '-f', '-'], binding('take-admin', 'ClusterRole', 'admin')],
+        ['a RoleBinding to ClusterRole cluster-admin', ['create', '-f', '-'], binding('take-cluster-admin', 'ClusterRole', 'cluster-admin')],
+        ['patching its Namespace to Pod Security privileged', ['patch', 'namespace', newTenant, '--type=merge', '-p', '{"metadata":{"labels":{"pod-security.kubernetes.io/enforce":"privileged"}}}'], undefined],
+        ['labelling its Namespace privileged', ['label', 'namespace', newTenant, 'pod-security.kubernetes.io/enforce=privileged', '--overwrite'], undefined],
+        ['patching its ResourceQuota', ['patch', 'resourcequota', 'tenant-quota', '-n', newTenant, '--type=merge', '-p', '{"spec":{"hard":{"pods":"1000"}}}'], undefined],
+        ['deleting its default-deny NetworkPolicy', ['delete', 'networkpolicy', '--all', '-n', newTenant], undefined],
+        ['creating a Deployment in another namespace', ['create', 'deployment', 'x', '--image=busybox:1.36', '-n', 'dwayne'], undefined],
+      ];
+      const outcomes: string[] = [];
+      for (const [what, args, input] of attempts) {
+        const r = await cluster.kubectl([...args, ...as], input);
+        outcomes.push(`${what}: ${r.code !== 0 && /forbidden|Forbidden/.test(r.stderr) ? 'refused' : `NOT refused (exit ${r.code}: ${(r.stdout + r.stderr).trim()})`}`);
+      }
+      expect(outcomes).toEqual(attempts.map(([what]) => `${what}: refused`));
+      // The refusals are the escalation check, not a blanket no: a Role within its own rights, bound to a user, works.
+      const ok = await cluster.kubectl(['create', '-f', '-', ...as], role('pod-reader', [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]));
+      expect({ exitCode: ok.code, stderr: ok.stderr }).toEqual({ exitCode: 0, stderr: '' });
+      const okBinding = await cluster.kubectl(['create', '-f', '-', ...as], binding('pod-reader', 'Role', 'pod-reader'));
+      expect({ exitCode: okBinding.code, stderr: okBinding.stderr }).toEqual({ exitCode: 0, stderr: '' });
+      summary.RBAC.push(...outcomes, 'a Role within the admin\'s own rights, and its binding: created');
+    });
+
+    test('what RBAC cannot say: a Service with externalIPs is refused by the admission policy (CVE-2020-8554)', async () => {
+      const as = [`--as=${admin.user}`, ...admin.groups.map((g) => `--as-group=${g}`)];
+      const service = (externalIPs?: string[]) => JSON.stringify({
+        apiVersion: 'v1', kind: 'Service', metadata: { name: 'grab', namespace: newTenant },
+        spec: { selector: { app: 'x' }, ports: [{ port: 80 }], ...(externalIPs ? { externalIPs } : {}) },
+      });
+      // The API server compiles a new policy within a moment of its creation; until then it does not apply.
+      let refused = await cluster.kubectl(['create', '--dry-run=server', '-f', '-', ...as], service(['203.0.113.10']));
+      for (let i = 0; i < 20 && refused.code === 0; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        refused = await cluster.kubectl(['create', '--dry-run=server', '-f', '-', ...as], service(['203.0.113.10']));
+      }
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/platform-kit-deny-service-external-ips.*denied request: Service spec\.externalIPs is not allowed .*CVE-2020-8554/);
+      // The tenant admin may still create Services (the refusal is the field, not the kind).
+      const allowed = await cluster.kubectl(['create', '--dry-run=server', '-f', '-', ...as], service());
+      expect({ exitCode: allowed.code, stderr: allowed.stderr }).toEqual({ exitCode: 0, stderr: '' });
+      summary.RBAC.push(`Service with externalIPs refused by admission (cluster.version ${cluster.version}); a plain Service allowed`);
+    });
+
+    test('RBAC (real attempts as the impersonated viewer): no Secret read, no exec', async () => {
+      const as = [`--as=${viewer.user}`, ...viewer.groups.map((g) => `--as-group=${g}`)];
+      // A pod to aim at, created by the tenant admin (restricted-compliant, so Pod Security admits it).
+      const pod = {
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: 'target', namespace: newTenant },
+        spec: {
+          securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+          // No resources: the tenant's LimitRange fills in its defaults, which the ResourceQuota then counts.
+          containers: [{ name: 'c', image: 'busybox:1.36', securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } } }],
+        },
+      };
+      const created = await cluster.kubectl(['create', '-f', '-', `--as=${admin.user}`, ...admin.groups.map((g) => `--as-group=${g}`)], JSON.stringify(pod));
+      expect({ exitCode: created.code, stderr: created.stderr }).toEqual({ exitCode: 0, stderr: '' });
+      const secrets = await cluster.kubectl(['get', 'secrets', '-n', newTenant, ...as]);
+      expect(secrets.stderr).toMatch(/forbidden: User "victor" cannot list resource "secrets"/);
+      // Authorization runs before the API server would contact a kubelet, so this never leaves 127.0.0.1.
+      const exec = await cluster.kubectl(['exec', '-n', newTenant, 'target', ...as, '--', 'true']);
+      expect(exec.stderr).toMatch(/forbidden: User "victor" cannot create resource "pods\/exec"/);
+      summary.RBAC.push('viewer: list Secrets refused, exec refused');
+    });
+  });
+});
