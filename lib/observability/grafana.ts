@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { show } from '../core/errors';
 import { ContainerResources, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
 import { Flow } from '../network/flow';
-import { IngressRoute } from '../network/ingress-route';
+import { EntryPoint, ExposedHost, IngressEntry } from '../network/entry-point';
 import { Peer, Peers, Port } from '../network/peer';
 import { clusterService, ComponentIdentity, flowName, httpProbe, IScrapeTarget, serviceAccount } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
@@ -46,8 +46,13 @@ export interface GrafanaProps {
   readonly loki: Loki;
   /** Namespace. @default 'monitoring' */
   readonly namespace?: string;
-  /** The Ingress. @default - host grafana.lab.example, TLS Secret grafana-tls, class nginx, controller in ingress-nginx */
+  /** The host and, for an Ingress, its controller. @default - host grafana.lab.example, TLS Secret grafana-tls, class nginx, controller in ingress-nginx */
   readonly ingress?: GrafanaIngress;
+  /**
+   * How the host is served: `new IngressEntry(...)` or `new GatewayEntry(...)` (lib/network/entry-point).
+   * @default - an Ingress with `ingress.className` and `ingress.controllerNamespace`
+   */
+  readonly entryPoint?: EntryPoint;
   /** Existing Secret with keys `admin-user` and `admin-password`. @default 'grafana-admin' */
   readonly adminSecretName?: string;
   /** Dashboards to provision, by file name (`cluster-overview.json`). @default platformDashboards() (4 dashboards) */
@@ -81,6 +86,8 @@ export class Grafana extends Construct implements IScrapeTarget {
   public readonly datasourcesText: string;
   public readonly scrapeName = 'grafana';
   public readonly metricsPorts = [Port.tcp(Grafana.PORT)];
+  /** The host it serves, as offered to the gateway part. */
+  public readonly exposedHost: ExposedHost;
   /** Names of the dashboard ConfigMaps, in the order added. */
   public readonly dashboardConfigMaps: string[] = [];
 
@@ -213,16 +220,13 @@ export class Grafana extends Construct implements IScrapeTarget {
       ports: [Port.tcp(Loki.HTTP_PORT)],
       description: 'Grafana queries Loki (datasource)',
     });
-    new IngressRoute(this, 'Ingress', {
+    const entry = props.entryPoint ?? new IngressEntry({ className: props.ingress?.className, controllerNamespace: props.ingress?.controllerNamespace });
+    this.exposedHost = entry.expose(this, 'Ingress', {
       name,
       namespace: this.namespace,
       host: this.host,
-      serviceName: name,
-      servicePort: Grafana.PORT,
-      backend: { pods: this.toPeer(), containerPort: Grafana.PORT },
       tlsSecretName: this.tlsSecretName,
-      className: props.ingress?.className ?? 'nginx',
-      controllerNamespace: props.ingress?.controllerNamespace ?? 'ingress-nginx',
+      backends: [{ service: name, port: Grafana.PORT, pods: this.toPeer(), containerPort: Grafana.PORT }],
       labels,
     });
   }
