@@ -16,6 +16,8 @@ export interface AppConfig {
   readonly nodePort?: number;
   readonly nodePortClients: readonly string[];
   readonly ingress?: { readonly host: string; readonly tlsSecretName?: string; readonly path: string; readonly annotations: Readonly<Record<string, string>> };
+  /** A second version that gets `weight` percent of the requests (its own Deployment and Service). */
+  readonly canary?: { readonly image: { readonly repository?: string; readonly tag: string }; readonly weight: number; readonly replicas: number };
   readonly resources: {
     readonly requests: { readonly cpu: string; readonly memory: string };
     readonly limits: { readonly cpu: string; readonly memory: string };
@@ -72,6 +74,20 @@ export const appSchema: JsonSchema = object(
       },
       { required: ['host'], description: 'HTTPS route through the ingress controller (cluster.ingress). Default: none.' },
     ),
+    canary: object(
+      {
+        image: object(
+          {
+            repository: str('Image repository of the canary. Default: the app\'s image.repository.'),
+            tag: str('Tag of the canary version, pinned.', { examples: ['1.27.5-alpine'] }),
+          },
+          { required: ['tag'], description: 'Image of the canary.' },
+        ),
+        weight: int('Percent of the requests the canary gets; the stable version gets the rest. 0 keeps it running without traffic.', { minimum: 0, maximum: 100 }),
+        replicas: int('Pods of the canary (the tenant quota must fit them next to the stable pods).', { minimum: 1, default: 1 }),
+      },
+      { required: ['image', 'weight'], description: 'Canary release: a second Deployment and Service that get `weight` percent of the requests to ingress.host, split by the HTTPRoute (needs gateway.enabled). Promote by making canary.image the image and removing canary. Default: none.' },
+    ),
     resources: resourcesSchema('Requests and limits of the app container. Equal requests and limits give QoS Guaranteed; lower requests give Burstable (the default).', r),
     probePath: str('HTTP path of the startup, readiness and liveness probes.', { default: '/' }),
     runAsUser: int('uid (and gid) the pod runs as; the image must work as it.', { minimum: 1, default: 10001 }),
@@ -103,6 +119,8 @@ export const appsSchema: JsonSchema = array(appSchema, 'Web apps, each in a tena
 /** What the cross-checks read: the section, the tenants, and the MySQL client allow-list. */
 export interface AppsCheckInput {
   readonly apps: AppsConfig;
+  /** How hosts are served (a canary needs the Gateway API). @default 'ingress' */
+  readonly entry?: 'ingress' | 'gateway-api';
   readonly tenants?: readonly { readonly name: string }[];
   readonly mysql?: { readonly enabled: boolean; readonly clients?: readonly string[] };
 }
@@ -151,6 +169,13 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
       if (hosts.has(a.ingress.host)) problems.add(`${at}.ingress.host: ${show(a.ingress.host)} is already apps[${hosts.get(a.ingress.host)}]'s host; give each app its own host.`);
       hosts.set(a.ingress.host, i);
       if (!a.ingress.path.startsWith('/')) problems.add(`${at}.ingress.path: ${show(a.ingress.path)} must start with "/" (example: "/" or "/hello").`);
+    }
+    if (a.canary) {
+      if (!a.ingress) problems.add(`${at}.canary: the app has no ingress.host, so no requests reach it to split; add ingress (the split is in its route) or remove canary.`);
+      else if ((config.entry ?? 'ingress') !== 'gateway-api') problems.add(`${at}.canary: the Ingress entry (gateway.enabled: false) serves one Service per host and cannot split by weight; set gateway.enabled: true (HTTPRoute weights) or remove canary.`);
+      if (a.canary.image.repository !== undefined && !REPOSITORY.test(a.canary.image.repository)) {
+        problems.add(`${at}.canary.image.repository: ${show(a.canary.image.repository)} is not an image repository (example: "nginxinc/nginx-unprivileged").`);
+      }
     }
     for (const kind of ['cpu', 'memory'] as const) {
       const request = a.resources.requests[kind];

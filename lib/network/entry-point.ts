@@ -3,7 +3,7 @@ import { show } from '../core/errors';
 import type { FirstTimeSecret } from '../parts/platform-part';
 import { fitFlowName, Flow } from './flow';
 import { IngressRoute } from './ingress-route';
-import { describePeer, Peer, Port } from './peer';
+import { Peer, Port } from './peer';
 
 /** One Service behind an exposed host, with the share of requests it gets. */
 export interface EntryBackend {
@@ -132,7 +132,7 @@ export class GatewayEntry implements EntryPoint {
         from: this.proxyPods,
         to: backend.pods,
         ports: [Port.tcp(backend.containerPort)],
-        description: `the Gateway (${describePeer(this.proxyPods)}) serves https://${props.host}${exposed.path}`,
+        description: `the Gateway serves https://${props.host}${exposed.path}`,
       });
     });
     return exposed;
