@@ -26,16 +26,17 @@ export function entryPointOf(whole: LoadedConfig): EntryPoint {
   return new IngressEntry({ className: whole.cluster.ingress.className, controllerNamespace: whole.cluster.ingress.controllerNamespace });
 }
 
-/** What the gateway part built. */
+/** What the gateway part built: the namespace and the Gateway, once some part offered a host (else nothing). */
 export interface GatewayOutput {
-  readonly namespace: TenantNamespace;
-  readonly gateway: PlatformGateway;
+  namespace?: TenantNamespace;
+  gateway?: PlatformGateway;
 }
 
 /**
  * The Gateway API entry point: the namespace (default-deny, no pods: the proxy runs in the implementation's own
- * namespace), the Gateway and, in `connect`, a listener and an HTTPRoute for every host the other parts offer
- * (`exposedHosts`). The flows from the proxy to each exposed app are written by the exposing construct
+ * namespace), the Gateway, and a listener and an HTTPRoute for every host the other parts offer (`exposedHosts`).
+ * It is built in `connect`, when the hosts are known, and only when there is one: a platform that exposes nothing
+ * gets no Gateway. The flows from the proxy to each exposed app are written by the exposing construct
  * ({@link GatewayEntry}); this part knows no other part.
  */
 export const gatewayPart = definePart({
@@ -47,9 +48,11 @@ export const gatewayPart = definePart({
   notices: (g) => [
     `Entry point: Gateway API (gateway.className ${JSON.stringify(g.className)}). Install the CRDs and a Gateway API implementation before applying dist/needs-gateway-api (README, "Entry point"); Ingress objects of an earlier synth are not deleted by kubectl apply — delete them once the Gateway serves.`,
   ],
-  build: ({ scope, config: g, platform }): GatewayOutput => {
+  build: (): GatewayOutput => ({}),
+  connect: (output, { scope, config: g, platform, offers }) => {
+    if (offers.exposedHosts.length === 0) return;
     const chart = new PlatformChart(scope as Construct, 'Gateway', GATEWAY_UNIT);
-    const namespace = new TenantNamespace(chart, 'Namespace', {
+    output.namespace = new TenantNamespace(chart, 'Namespace', {
       name: g.namespace,
       // The Gateway is configuration only; its pods belong to the implementation (gateway.proxy).
       quota: { pods: 0 },
@@ -58,10 +61,7 @@ export const gatewayPart = definePart({
       component: 'gateway-namespace',
     });
     const routes = new PlatformChart(scope as Construct, 'GatewayRoutes', GATEWAY_ROUTES_UNIT);
-    const gateway = new PlatformGateway(routes, 'Gateway', { name: g.name, namespace: g.namespace, className: g.className });
-    return { namespace, gateway };
-  },
-  connect: ({ gateway }, { offers }) => {
-    for (const host of offers.exposedHosts) gateway.addHost(host);
+    output.gateway = new PlatformGateway(routes, 'Gateway', { name: g.name, namespace: g.namespace, className: g.className });
+    for (const host of offers.exposedHosts) output.gateway.addHost(host);
   },
 });
