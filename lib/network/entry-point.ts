@@ -165,6 +165,18 @@ function exposedHost(props: ExposeProps): ExposedHost {
   };
 }
 
+/** Problems with hosts claimed more than once (each host is one listener or Ingress rule, owned by one namespace). */
+export function duplicateHosts(hosts: readonly ExposedHost[]): string[] {
+  const seen = new Map<string, ExposedHost>();
+  const problems: string[] = [];
+  for (const h of hosts) {
+    const first = seen.get(h.host);
+    if (first) problems.push(`host ${show(h.host)} is served by both ${first.namespace}/${first.name} and ${h.namespace}/${h.name}; give each its own host (each host is owned by one namespace).`);
+    else seen.set(h.host, h);
+  }
+  return problems;
+}
+
 /** The first-time Secret entry of a host's TLS certificate (the same for both entry points). */
 export function tlsSecretOffer(host: { readonly namespace: string; readonly host: string; readonly tlsSecretName: string }, configKey: string): FirstTimeSecret {
   return {

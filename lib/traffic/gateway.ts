@@ -1,6 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { show } from '../core/errors';
 import { commonLabels } from '../core/labels';
 import { ExposedHost } from '../network/entry-point';
 import { namespaceSelector } from '../network/flow';
@@ -65,8 +64,6 @@ export class PlatformGateway extends Construct {
         rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
       },
     });
-
-    this.node.addValidation({ validate: () => this.duplicateHosts() });
   }
 
   /** Serves one host: an HTTPS listener admitting only its namespace, its HTTPRoute, and the grant for its TLS Secret. */
@@ -121,17 +118,6 @@ export class PlatformGateway extends Construct {
         kinds: [{ group: GROUP, kind: 'HTTPRoute' }],
       },
     };
-  }
-
-  private duplicateHosts(): string[] {
-    const seen = new Map<string, ExposedHost>();
-    const problems: string[] = [];
-    for (const h of this.hosts) {
-      const first = seen.get(h.host);
-      if (first) problems.push(`host ${show(h.host)} is served by both ${first.namespace}/${first.name} and ${h.namespace}/${h.name}; give each its own host (each host is one listener, owned by one namespace).`);
-      else seen.set(h.host, h);
-    }
-    return problems;
   }
 
   private labels(component: string): Record<string, string> {

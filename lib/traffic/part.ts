@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { EntryPoint, GatewayEntry, IngressEntry } from '../network/entry-point';
+import { duplicateHosts, EntryPoint, GatewayEntry, IngressEntry } from '../network/entry-point';
 import { Peers } from '../network/peer';
 import { PlatformChart } from '../output/platform-chart';
 import { definePart, LoadedConfig, sectionOf } from '../parts/platform-part';
@@ -36,21 +36,22 @@ export interface GatewayOutput {
  * The Gateway API entry point: the namespace (default-deny, no pods: the proxy runs in the implementation's own
  * namespace), the Gateway, and a listener and an HTTPRoute for every host the other parts offer (`exposedHosts`).
  * It is built in `connect`, when the hosts are known, and only when there is one: a platform that exposes nothing
- * gets no Gateway. The flows from the proxy to each exposed app are written by the exposing construct
+ * gets no Gateway. With `enabled: false` it builds nothing, but still proves every host has one owner (Ingress rules
+ * for one host from two namespaces would be merged or fought over by the controller). The flows from the proxy to each exposed app are written by the exposing construct
  * ({@link GatewayEntry}); this part knows no other part.
  */
 export const gatewayPart = definePart({
   key: 'gateway',
   schema: gatewaySchema,
-  enabled: (g: GatewayConfig) => g.enabled,
-  namespaces: (g) => [g.namespace],
+  namespaces: (g: GatewayConfig) => (g.enabled ? [g.namespace] : []),
   checkConfig: (g, { whole, problems, namespaceOwners }) => checkGatewayConfig(g, tenantsOf(whole).map((t) => t.name), namespaceOwners, problems),
-  notices: (g) => [
+  notices: (g) => (!g.enabled ? [] : [
     `Entry point: Gateway API (gateway.className ${JSON.stringify(g.className)}). Install the CRDs and a Gateway API implementation before applying dist/needs-gateway-api (README, "Entry point"); Ingress objects of an earlier synth are not deleted by kubectl apply — delete them once the Gateway serves.`,
-  ],
+  ]),
   build: (): GatewayOutput => ({}),
   connect: (output, { scope, config: g, platform, offers }) => {
-    if (offers.exposedHosts.length === 0) return;
+    (scope as Construct).node.addValidation({ validate: () => duplicateHosts(offers.exposedHosts) });
+    if (!g.enabled || offers.exposedHosts.length === 0) return;
     const chart = new PlatformChart(scope as Construct, 'Gateway', GATEWAY_UNIT);
     output.namespace = new TenantNamespace(chart, 'Namespace', {
       name: g.namespace,

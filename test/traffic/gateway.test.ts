@@ -162,8 +162,9 @@ describe('choosing the entry point', () => {
     expect((parseConfig(MINIMAL_CLUSTER) as any).gateway.enabled).toBe(true);
   });
 
-  test('a host claimed twice is refused, naming both owners', () => {
+  test.each([true, false])('a host claimed twice is refused, naming both owners (gateway.enabled: %s)', (enabled) => {
     const data = defaultData();
+    data.gateway.enabled = enabled;
     data.apps[0].ingress.host = 'grafana.lab.example';
     expect(failure(data)).toMatch(/host "grafana\.lab\.example" is served by both monitoring\/grafana and dwayne\/helloworld; give each its own host/);
   });
