@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { checkCapacity } from '../../lib/checks/capacity';
 import { checkFlows } from '../../lib/checks/flow-checks';
-import { Endpoint, NetworkPolicyEvaluator, PodModel } from '../../lib/checks/network/evaluator';
+import { Endpoint } from '../../lib/checks/network/evaluator';
 import { checkContainerHygiene, checkPodSecurityLevels, checkQuotaFit } from '../../lib/checks/workload-checks';
 import { parseConfig } from '../../lib/config/load';
 import { parseQuantity } from '../../lib/core/quantity';
@@ -18,6 +18,7 @@ import { Prometheus } from '../../lib/observability/prometheus';
 import { NODE_AGENTS_PRIVILEGED_REASON, OBSERVABILITY_UNIT, observabilityPart, POD_SECURITY_REASON_ANNOTATION } from '../../lib/observability/part';
 import { tenancyPart } from '../../lib/tenancy/part';
 import { asObjects, defaultConfig, find, goodDeployment, manifestsOf, MINIMAL_CLUSTER, ROOT, synthDefault } from '../support/helpers';
+import { evaluatorOf, podOf } from '../support/flows';
 
 /** What every file of the unit's path starts with (`30-observability.`). */
 const PREFIX = unitFilePrefix(OBSERVABILITY_UNIT.folder);
@@ -25,19 +26,6 @@ const PREFIX = unitFilePrefix(OBSERVABILITY_UNIT.folder);
 /** The observability objects of the default synth. */
 function stackObjects(): any[] {
   return synthDefault().files.filter((f) => f.path.startsWith(PREFIX)).flatMap((f) => f.objects.map((o) => o.manifest));
-}
-
-function podOf(objects: readonly any[], kind: string, name: string, namespace: string): PodModel {
-  const m = find(objects, kind, name, namespace);
-  return {
-    namespace, name, labels: m.spec.template.metadata.labels,
-    ports: m.spec.template.spec.containers.flatMap((c: any) => (c.ports ?? []).map((p: any) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol }))),
-  };
-}
-
-function evaluatorOf(objects: readonly any[]): NetworkPolicyEvaluator {
-  const namespaces = objects.filter((o) => o.kind === 'Namespace').map((o) => ({ name: o.metadata.name, labels: o.metadata.labels }));
-  return new NetworkPolicyEvaluator(objects.filter((o) => o.kind === 'NetworkPolicy'), [...namespaces, { name: 'ingress-nginx' }, { name: 'nginx-gateway' }, { name: 'kube-system' }]);
 }
 
 describe('the default platform.yaml deploys the whole stack', () => {

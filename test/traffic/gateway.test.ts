@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { CrdCatalog } from '../../lib/checks/custom-resource-schema';
-import { Endpoint, matchesLabelSelector, NetworkPolicyEvaluator, PodModel } from '../../lib/checks/network/evaluator';
+import { Endpoint, matchesLabelSelector } from '../../lib/checks/network/evaluator';
 import { parseConfig } from '../../lib/config/load';
 import { synthesize } from '../../lib/pipeline/synthesize';
 import { find, manifestsOf, MINIMAL_CLUSTER, ROOT, synthDefault } from '../support/helpers';
+import { evaluatorOf, podOf } from '../support/flows';
 
 /** The default platform.yaml as data, to change one thing at a time. */
 function defaultData(): any {
@@ -34,19 +35,6 @@ function failure(data: any): string {
 }
 
 const PROXY: Endpoint = { pod: { namespace: 'nginx-gateway', name: 'ngf', labels: { 'app.kubernetes.io/name': 'nginx-gateway-fabric' } } };
-
-function podOf(objects: readonly any[], kind: string, name: string, namespace: string): PodModel {
-  const m = find(objects, kind, name, namespace);
-  return {
-    namespace, name, labels: m.spec.template.metadata.labels,
-    ports: m.spec.template.spec.containers.flatMap((c: any) => (c.ports ?? []).map((p: any) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol }))),
-  };
-}
-
-function evaluatorOf(objects: readonly any[]): NetworkPolicyEvaluator {
-  const namespaces = objects.filter((o) => o.kind === 'Namespace').map((o) => ({ name: o.metadata.name, labels: o.metadata.labels }));
-  return new NetworkPolicyEvaluator(objects.filter((o) => o.kind === 'NetworkPolicy'), [...namespaces, { name: 'nginx-gateway' }, { name: 'ingress-nginx' }, { name: 'kube-system' }]);
-}
 
 /**
  * Whether the Gateway accepts `route` (Gateway API attachment rules, standard channel): some listener it names (all,
