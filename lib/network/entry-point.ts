@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { show } from '../core/errors';
 import type { FirstTimeSecret } from '../parts/platform-part';
 import { fitFlowName, Flow } from './flow';
-import { IngressRoute } from './ingress-route';
+import { HOST_NAME, IngressRoute } from './ingress-route';
 import { Peer, Port } from './peer';
 
 /** One Service behind an exposed host, with the share of requests it gets. */
@@ -139,12 +139,10 @@ export class GatewayEntry implements EntryPoint {
   }
 }
 
-const HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
-
 /** The host as offered, after the checks both entry points share: a DNS name, one or more backends, weights summing to 100. */
 function exposedHost(props: ExposeProps): ExposedHost {
   const at = `${props.namespace}/${props.name}`;
-  if (!HOST.test(props.host)) {
+  if (!HOST_NAME.test(props.host)) {
     throw new Error(`${at}: host ${show(props.host)} is not a DNS name with a domain (example: "grafana.lab.example").`);
   }
   const path = props.path ?? '/';

@@ -125,7 +125,7 @@ export class PlatformGateway extends Construct {
   }
 }
 
-/** `https-grafana-lab-example`: a listener name (a DNS label) from the host. */
+/** `https-grafana-lab-example` (`*.lab.example`: `https-wildcard-lab-example`): a listener name (a DNS label) from the host. */
 export function listenerName(host: string): string {
-  return `https-${host.replace(/\./g, '-')}`;
+  return `https-${host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-')}`;
 }

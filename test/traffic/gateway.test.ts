@@ -5,6 +5,7 @@ import { CrdCatalog } from '../../lib/checks/custom-resource-schema';
 import { Endpoint, matchesLabelSelector } from '../../lib/checks/network/evaluator';
 import { parseConfig } from '../../lib/config/load';
 import { synthesize } from '../../lib/pipeline/synthesize';
+import { listenerName } from '../../lib/traffic/gateway';
 import { find, manifestsOf, MINIMAL_CLUSTER, ROOT, synthDefault } from '../support/helpers';
 import { evaluatorOf, podOf } from '../support/flows';
 
@@ -235,5 +236,12 @@ describe('canary releases', () => {
     const data = withCanary();
     change(data);
     expect(failure(data)).toMatch(message);
+  });
+});
+
+describe('listener names', () => {
+  test('are DNS labels derived from the host, wildcards included', () => {
+    expect(listenerName('grafana.lab.example')).toBe('https-grafana-lab-example');
+    expect(listenerName('*.lab.example')).toBe('https-wildcard-lab-example');
   });
 });
