@@ -5,6 +5,7 @@ import { PlatformChart } from '../output/platform-chart';
 import { definePart, LoadedConfig, sectionOf } from '../parts/platform-part';
 import { tenantsOf } from '../tenancy/part';
 import { TenantNamespace } from '../tenancy/tenant-namespace';
+import { backendProblems } from './backend-check';
 import { checkGatewayConfig, GatewayConfig, gatewaySchema } from './config';
 import { PlatformGateway } from './gateway';
 
@@ -37,7 +38,8 @@ export interface GatewayOutput {
  * namespace), the Gateway, and a listener and an HTTPRoute for every host the other parts offer (`exposedHosts`).
  * It is built in `connect`, when the hosts are known, and only when there is one: a platform that exposes nothing
  * gets no Gateway. With `enabled: false` it builds nothing, but still proves every host has one owner (Ingress rules
- * for one host from two namespaces would be merged or fought over by the controller). The flows from the proxy to each exposed app are written by the exposing construct
+ * for one host from two namespaces would be merged or fought over by the controller) and that each backend Service
+ * selects exactly one workload's pods. The flows from the proxy to each exposed app are written by the exposing construct
  * ({@link GatewayEntry}); this part knows no other part.
  */
 export const gatewayPart = definePart({
@@ -50,7 +52,7 @@ export const gatewayPart = definePart({
   ]),
   build: (): GatewayOutput => ({}),
   connect: (output, { scope, config: g, platform, offers }) => {
-    (scope as Construct).node.addValidation({ validate: () => duplicateHosts(offers.exposedHosts) });
+    (scope as Construct).node.addValidation({ validate: () => [...duplicateHosts(offers.exposedHosts), ...backendProblems(scope, offers.exposedHosts)] });
     if (!g.enabled || offers.exposedHosts.length === 0) return;
     const chart = new PlatformChart(scope as Construct, 'Gateway', GATEWAY_UNIT);
     output.namespace = new TenantNamespace(chart, 'Namespace', {
