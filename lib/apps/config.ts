@@ -169,6 +169,11 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
       if (hosts.has(a.ingress.host)) problems.add(`${at}.ingress.host: ${show(a.ingress.host)} is already apps[${hosts.get(a.ingress.host)}]'s host; give each app its own host.`);
       hosts.set(a.ingress.host, i);
       if (!a.ingress.path.startsWith('/')) problems.add(`${at}.ingress.path: ${show(a.ingress.path)} must start with "/" (example: "/" or "/hello").`);
+      const annotations = Object.keys(a.ingress.annotations);
+      if (config.entry === 'gateway-api' && annotations.length > 0) {
+        // Dropping them silently would change the app's behaviour (body size, timeouts) without a word.
+        problems.add(`${at}.ingress.annotations: ${showList(annotations)} configure an Ingress controller, and the Gateway API entry (gateway.enabled) has no Ingress to read them; remove them (use the Gateway implementation's own policy objects) or set gateway.enabled: false.`);
+      }
     }
     if (a.canary) {
       if (!a.ingress) problems.add(`${at}.canary: the app has no ingress.host, so no requests reach it to split; add ingress (the split is in its route) or remove canary.`);

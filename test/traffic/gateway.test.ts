@@ -245,3 +245,14 @@ describe('listener names', () => {
     expect(listenerName('*.lab.example')).toBe('https-wildcard-lab-example');
   });
 });
+
+describe('Ingress-only settings on the Gateway API entry', () => {
+  test('ingress.annotations are refused rather than silently dropped', () => {
+    const data = defaultData();
+    data.apps[0].ingress.annotations = { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' };
+    expect(failure(data)).toMatch(/apps\[0\]\.ingress\.annotations: .*nginx\.ingress\.kubernetes\.io\/proxy-body-size.* configure an Ingress controller/);
+    // AND on the Ingress path they are kept
+    data.gateway.enabled = false;
+    expect(find(synthData(data), 'Ingress', 'helloworld', 'dwayne').metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' });
+  });
+});
