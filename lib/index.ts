@@ -35,6 +35,8 @@ export { observabilityPart } from './observability/part';
 export type { ObservabilityStack } from './observability/part';
 export { appsPart } from './apps/part';
 export { gitopsPart } from './gitops/part';
+export { entryPointOf, gatewayPart } from './traffic/part';
+export type { GatewayOutput } from './traffic/part';
 
 // Units and connections.
 export { PlatformChart } from './output/platform-chart';
@@ -46,6 +48,10 @@ export type { FlowPort, IPeerable, Peer } from './network/peer';
 export { ManagedNamespaces } from './network/managed-namespaces';
 export { IngressRoute } from './network/ingress-route';
 export type { IngressRouteProps } from './network/ingress-route';
+export { GatewayEntry, IngressEntry, tlsSecretOffer } from './network/entry-point';
+export type { EntryBackend, EntryPoint, ExposedHost, ExposeProps, GatewayEntryProps, IngressEntryProps } from './network/entry-point';
+export { PlatformGateway } from './traffic/gateway';
+export type { PlatformGatewayProps } from './traffic/gateway';
 
 // Constructs.
 export { TenantNamespace } from './tenancy/tenant-namespace';
@@ -53,7 +59,7 @@ export type { TenantNamespaceProps } from './tenancy/tenant-namespace';
 export { MySqlCluster } from './mysql/cluster';
 export type { MySqlClusterProps } from './mysql/cluster';
 export { Replicas, WebApp } from './apps/web-app';
-export type { WebAppProps } from './apps/web-app';
+export type { WebAppCanary, WebAppProps } from './apps/web-app';
 export { LocalStorageClass, LocalVolume } from './storage/local-volume';
 export { NfsStorageClass, NfsVolume, NfsVolumeClaim } from './storage/nfs-volume';
 export { Alertmanager } from './observability/alertmanager';

@@ -1,7 +1,7 @@
 import { array, imageSchema, int, JsonSchema, map, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
-import { configMapSizeProblem, credentialProblem, looksLikeCredentialName } from '../core/validate';
+import { configMapSizeProblem, credentialProblem, IMAGE_REPOSITORY, looksLikeCredentialName, problemOf } from '../core/validate';
 import { CONFIG_CREDENTIAL_FIX, CONFIG_SIZE_FIX, DEFAULT_REPLICAS, DEFAULT_WAIT_IMAGE, DEFAULT_WEB_APP_RESOURCES } from './web-app';
 
 /** One entry of the `apps:` section: a {@link WebApp} in a tenant namespace. */
@@ -17,6 +17,8 @@ export interface AppConfig {
   readonly nodePort?: number;
   readonly nodePortClients: readonly string[];
   readonly ingress?: { readonly host: string; readonly tlsSecretName?: string; readonly path: string; readonly annotations: Readonly<Record<string, string>> };
+  /** A second version that gets `weight` percent of the requests (its own Deployment and Service). */
+  readonly canary?: { readonly image: { readonly repository?: string; readonly tag: string }; readonly weight: number; readonly replicas: number };
   readonly resources: {
     readonly requests: { readonly cpu: string; readonly memory: string };
     readonly limits: { readonly cpu: string; readonly memory: string };
@@ -73,6 +75,20 @@ export const appSchema: JsonSchema = object(
       },
       { required: ['host'], description: 'HTTPS route through the ingress controller (cluster.ingress). Default: none.' },
     ),
+    canary: object(
+      {
+        image: object(
+          {
+            repository: str('Image repository of the canary. Default: the app\'s image.repository.'),
+            tag: str('Tag of the canary version, pinned.', { examples: ['1.27.5-alpine'] }),
+          },
+          { required: ['tag'], description: 'Image of the canary.' },
+        ),
+        weight: int('Percent of the requests the canary gets; the stable version gets the rest. 0 keeps it running without traffic.', { minimum: 0, maximum: 100 }),
+        replicas: int('Pods of the canary (the tenant quota must fit them next to the stable pods).', { minimum: 1, default: 1 }),
+      },
+      { required: ['image', 'weight'], description: 'Canary release: a second Deployment and Service that get `weight` percent of the requests to ingress.host, split by the HTTPRoute (needs gateway.enabled). Promote by making canary.image the image and removing canary. Default: none.' },
+    ),
     resources: resourcesSchema('Requests and limits of the app container. Equal requests and limits give QoS Guaranteed; lower requests give Burstable (the default).', r),
     probePath: str('HTTP path of the startup and readiness probes (liveness only checks that the port accepts connections).', { default: '/' }),
     runAsUser: int('uid (and gid) the pod runs as; the image must work as it.', { minimum: 1, default: 10001 }),
@@ -104,6 +120,8 @@ export const appsSchema: JsonSchema = array(appSchema, 'Web apps, each in a tena
 /** What the cross-checks read: the section, the tenants, and the MySQL client allow-list. */
 export interface AppsCheckInput {
   readonly apps: AppsConfig;
+  /** How hosts are served (a canary needs the Gateway API). @default 'ingress' */
+  readonly entry?: 'ingress' | 'gateway-api';
   readonly tenants?: readonly { readonly name: string }[];
   readonly mysql?: { readonly enabled: boolean; readonly clients?: readonly string[] };
 }
@@ -143,6 +161,17 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
     if (a.ingress) {
       if (!a.ingress.host.includes('.')) problems.add(`${at}.ingress.host: ${show(a.ingress.host)} has no domain; use a full name such as "${a.ingress.host}.lab.example".`);
       if (!a.ingress.path.startsWith('/')) problems.add(`${at}.ingress.path: ${show(a.ingress.path)} must start with "/" (example: "/" or "/hello").`);
+      const annotations = Object.keys(a.ingress.annotations);
+      if (config.entry === 'gateway-api' && annotations.length > 0) {
+        // Dropping them silently would change the app's behaviour (body size, timeouts) without a word.
+        problems.add(`${at}.ingress.annotations: ${showList(annotations)} configure an Ingress controller, and the Gateway API entry (gateway.enabled) has no Ingress to read them; remove them (use the Gateway implementation's own policy objects) or set gateway.enabled: false.`);
+      }
+    }
+    if (a.canary) {
+      if (!a.ingress) problems.add(`${at}.canary: the app has no ingress.host, so no requests reach it to split; add ingress (the split is in its route) or remove canary.`);
+      else if ((config.entry ?? 'ingress') !== 'gateway-api') problems.add(`${at}.canary: the Ingress entry (gateway.enabled: false) serves one Service per host and cannot split by weight; set gateway.enabled: true (HTTPRoute weights) or remove canary.`);
+      const repository = a.canary.image.repository !== undefined ? problemOf(IMAGE_REPOSITORY, a.canary.image.repository, `${at}.canary.image.repository`) : undefined;
+      if (repository !== undefined) problems.add(repository);
     }
     for (const kind of ['cpu', 'memory'] as const) {
       const request = a.resources.requests[kind];

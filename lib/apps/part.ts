@@ -4,7 +4,9 @@ import { Peers } from '../network/peer';
 import { mysqlPart } from '../mysql/part';
 import { PlatformChart, PlatformChartProps } from '../output/platform-chart';
 import { definePart } from '../parts/platform-part';
+import { tlsSecretOffer } from '../network/entry-point';
 import { tenantsOf } from '../tenancy/part';
+import { entryPointOf } from '../traffic/part';
 import { AppConfig, AppsConfig, appsSchema, checkAppsConfig } from './config';
 import { DEFAULT_REPLICAS, Replicas, WebApp } from './web-app';
 
@@ -14,7 +16,7 @@ export function appUnit(a: AppConfig): PlatformChartProps {
 }
 
 function describeApp(a: AppConfig): string {
-  return `Web app ${a.name} in tenant ${a.tenant}: Deployment, Service${a.ingress ? `, Ingress https://${a.ingress.host}` : ''}${a.autoscaling ? ', autoscaler' : ''} and its flows`;
+  return `Web app ${a.name} in tenant ${a.tenant}: Deployment, Service${a.ingress ? `, route https://${a.ingress.host}` : ''}${a.canary ? `, canary ${a.canary.image.tag} (${a.canary.weight}%)` : ''}${a.autoscaling ? ', autoscaler' : ''} and its flows`;
 }
 
 /**
@@ -26,10 +28,11 @@ export const appsPart = definePart({
   key: 'apps',
   schema: appsSchema,
   checkConfig: (apps: AppsConfig, { whole, problems }) =>
-    checkAppsConfig({ apps, tenants: tenantsOf(whole), mysql: whole[mysqlPart.key] as { enabled: boolean; clients?: readonly string[] } | undefined }, problems),
+    checkAppsConfig({ apps, entry: entryPointOf(whole).kind, tenants: tenantsOf(whole), mysql: whole[mysqlPart.key] as { enabled: boolean; clients?: readonly string[] } | undefined }, problems),
   build: ({ scope, config: apps, platform, outputOf }): WebApp[] => {
     const { cluster } = platform;
     const mysql = outputOf(mysqlPart);
+    const entryPoint = entryPointOf(platform);
     return apps.map((a) => {
       const chart = new PlatformChart(scope as Construct, `App-${a.name}`, appUnit(a));
       return new WebApp(chart, a.name, {
@@ -48,9 +51,9 @@ export const appsPart = definePart({
           tlsSecretName: a.ingress.tlsSecretName,
           path: a.ingress.path,
           annotations: { ...a.ingress.annotations },
-          className: cluster.ingress.className,
-          controllerNamespace: cluster.ingress.controllerNamespace,
         },
+        entryPoint,
+        canary: a.canary && { image: { repository: a.canary.image.repository ?? a.image.repository, tag: a.canary.image.tag }, weight: a.canary.weight, replicas: a.canary.replicas },
         resources: a.resources,
         probePath: a.probePath,
         runAsUser: a.runAsUser,
@@ -62,13 +65,10 @@ export const appsPart = definePart({
       });
     });
   },
-  offers: (_apps, config) => ({
+  offers: (apps, config) => ({
+    exposedHosts: apps.flatMap((app) => (app.exposedHost ? [app.exposedHost] : [])),
     firstTimeSecrets: config.flatMap((a, i) => [
-      ...(a.ingress?.tlsSecretName ? [{
-        namespace: a.tenant, name: a.ingress.tlsSecretName, type: 'tls' as const,
-        keys: [{ key: 'tls.crt', description: `certificate for ${a.ingress.host}`, value: 'provided' as const }, { key: 'tls.key', description: 'its private key', value: 'provided' as const }],
-        readBy: `the Ingress of https://${a.ingress.host}`, configKey: `apps[${i}].ingress.tlsSecretName`,
-      }] : []),
+      ...(a.ingress?.tlsSecretName && apps[i].exposedHost ? [tlsSecretOffer(apps[i].exposedHost!, `apps[${i}].ingress.tlsSecretName`)] : []),
       ...secretRefs(a).map(([secretName, keys, envs]) => ({
         namespace: a.tenant, name: secretName,
         keys: keys.map((key) => ({ key, description: `${a.name}'s ${envs.join(', ')}`, value: 'provided' as const })),

@@ -9,11 +9,11 @@ import {
   configMapSizeProblem, credentialProblem, FULLY_QUALIFIED_NAME, isDnsLabel, isDnsSubdomain, isObjectKey, looksLikeCredentialName, requirePinnedImage,
   requireValid,
 } from '../core/validate';
-import { imageName, ImageRef, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
+import { imageName, ImageRef } from '../core/security';
 import { Flow, FlowSides } from '../network/flow';
-import { IngressRoute } from '../network/ingress-route';
+import { EntryBackend, EntryPoint, ExposedHost, IngressEntry } from '../network/entry-point';
 import { IPeerable, Peer, Peers, Port, resolvePeer } from '../network/peer';
-import { emptyDir } from '../core/volumes';
+import { hardenedPodSpec, HardenedInitContainerProps } from '../core/hardened-pod';
 import { tcpLivenessProbe } from '../core/probes';
 import { imagePin } from '../versions';
 
@@ -72,6 +72,23 @@ export interface WebAppIngress {
   readonly annotations?: Record<string, string>;
 }
 
+/**
+ * A second version of the app that gets a share of the requests: its own Deployment (`<name>-canary`, pods labelled
+ * `app.kubernetes.io/instance: <name>-canary` and `platform-kit.io/track: canary`) and Service, next to the stable
+ * ones, which keep every pod they have. Needs a host served through the Gateway API entry (HTTPRoute weights).
+ */
+export interface WebAppCanary {
+  /** Image of the canary, pinned to a tag. */
+  readonly image: ImageRef;
+  /** Percent of the requests the canary gets (0–100); the stable version gets the rest. */
+  readonly weight: number;
+  /** Pods of the canary. @default 1 */
+  readonly replicas?: number;
+}
+
+/** Label that tells a canary's pods from the stable ones (dashboards and `kubectl get pods -L` read it). */
+export const TRACK_LABEL = 'platform-kit.io/track';
+
 /** A key of an existing Secret, read into an environment variable. */
 export interface SecretKeyRef {
   /** Name of the Secret in the app's namespace (created out of band, never in dist/). */
@@ -116,8 +133,15 @@ export interface WebAppProps {
    * policy can judge it. Required with `nodePort`. @default - no NodePort clients
    */
   readonly nodePortClients?: readonly Peer[];
-  /** HTTPS route through the ingress controller. @default - no Ingress */
+  /** HTTPS route for a host. @default - no route */
   readonly ingress?: WebAppIngress;
+  /**
+   * How the host in `ingress` is served: `new IngressEntry(...)` or `new GatewayEntry(...)` (lib/network/entry-point).
+   * @default - an Ingress with `ingress.className` and `ingress.controllerNamespace`
+   */
+  readonly entryPoint?: EntryPoint;
+  /** A canary version that gets `weight` percent of the requests to the host. @default - no canary */
+  readonly canary?: WebAppCanary;
   /**
    * Requests and limits of the app container. Equal requests and limits give QoS Guaranteed (never throttled
    * below its request, evicted last); lower requests give Burstable (packs more pods, may be throttled).
@@ -186,6 +210,12 @@ export class WebApp extends Construct implements IPeerable {
   public readonly minPods: number;
   /** The app's pods as a flow peer (selector labels only). */
   public readonly pods: Peer;
+  /** The canary's pods, when there is a canary. */
+  public readonly canaryPods?: Peer;
+  /** The host it serves, as offered to the gateway part, when it has one. */
+  public readonly exposedHost?: ExposedHost;
+
+  private readonly podEnv: { config: Record<string, string>; secretEnv: Record<string, SecretKeyRef>; configName: string };
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
@@ -246,61 +276,25 @@ export class WebApp extends Construct implements IPeerable {
     const meta = (name: string) => ({ name, namespace: this.namespace, labels });
 
     const configName = `${this.name}-config`;
+    this.podEnv = { config, secretEnv, configName };
     if (Object.keys(config).length > 0) {
       // A plain ApiObject, not k8s.KubeConfigMap: the generated toJson of KubeConfigMapProps copies the map once per
       // key (a spread inside reduce), so 8,000 keys took 38 s; the plain object serializes in linear time.
       new ApiObject(this, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(configName), data: sortedRecord(config) });
     }
 
-    new k8s.KubeDeployment(this, 'Resource', {
-      metadata: meta(this.name),
-      spec: {
-        ...(count !== undefined ? { replicas: count } : {}),
-        selector: { matchLabels: selector },
-        // One extra pod during a rollout, never one fewer: the tenant quota needs room for one surge pod.
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-        template: {
-          metadata: {
-            labels,
-            // A changed config rolls the pods (env from a ConfigMap is read only at start).
-            ...(Object.keys(config).length > 0 ? { annotations: { 'platform-kit.io/config-hash': hashOf(config) } } : {}),
-          },
-          spec: {
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurity(this.runAsUser),
-            ...(this.waitForDns.length > 0 ? { initContainers: [this.waitContainer()] } : {}),
-            containers: [{
-              name: 'app',
-              image: imageName(props.image),
-              imagePullPolicy: 'IfNotPresent',
-              ports: [{ name: 'http', containerPort: this.containerPort, protocol: 'TCP' }],
-              ...(Object.keys(config).length > 0 ? { envFrom: [{ configMapRef: { name: configName } }] } : {}),
-              ...(Object.keys(secretEnv).length > 0 ? {
-                env: Object.keys(secretEnv).sort().map((envName) => ({
-                  name: envName,
-                  valueFrom: { secretKeyRef: { name: secretEnv[envName].secretName, key: secretEnv[envName].key } },
-                })),
-              } : {}),
-              resources: toKubeResources(this.resources),
-              securityContext: restrictedContainerSecurity(),
-              startupProbe: this.probe({ periodSeconds: 2, failureThreshold: 30 }),
-              readinessProbe: this.probe({ periodSeconds: 5, failureThreshold: 3 }),
-              livenessProbe: tcpLivenessProbe('http', { periodSeconds: 10, timeoutSeconds: 2 }),
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            }],
-            volumes: [emptyDir('tmp', this.tmpSizeLimit)],
-            topologySpreadConstraints: [{
-              maxSkew: 1,
-              topologyKey: 'kubernetes.io/hostname',
-              whenUnsatisfiable: 'ScheduleAnyway',
-              labelSelector: { matchLabels: selector },
-            }],
-          },
-        },
-      },
-    });
+    this.deployment('Resource', { name: this.name, selector, labels, image: props.image, count });
+    const canary = props.canary && this.canaryOf(at, props.canary, props.ingress);
+    this.canaryPods = canary ? canary.pods : undefined;
+    if (canary) this.deployment('Canary', { name: canary.name, selector: canary.selector, labels: canary.labels, image: props.canary!.image, count: canary.replicas });
 
+    if (canary) {
+      // Its own Service, so the route weighs whole Services and no Service selects pods of the other version.
+      new k8s.KubeService(this, 'CanaryService', {
+        metadata: { name: canary.name, namespace: this.namespace, labels: canary.labels },
+        spec: { type: 'ClusterIP', selector: canary.selector, ports: [{ name: 'http', port: this.servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }] },
+      });
+    }
     new k8s.KubeService(this, 'Service', {
       metadata: meta(this.name),
       spec: {
@@ -342,17 +336,17 @@ export class WebApp extends Construct implements IPeerable {
     }
 
     if (props.ingress) {
-      new IngressRoute(this, 'Ingress', {
+      const entry = props.entryPoint ?? new IngressEntry({ className: props.ingress.className, controllerNamespace: props.ingress.controllerNamespace });
+      const stable: EntryBackend = { service: this.name, port: this.servicePort, pods: this.pods, containerPort: this.containerPort };
+      this.exposedHost = entry.expose(this, 'Ingress', {
         name: this.name,
         namespace: this.namespace,
         host: props.ingress.host,
-        serviceName: this.name,
-        servicePort: this.servicePort,
-        backend: { pods: this.pods, containerPort: this.containerPort },
-        tlsSecretName: props.ingress.tlsSecretName,
-        className: props.ingress.className,
-        controllerNamespace: props.ingress.controllerNamespace,
+        tlsSecretName: props.ingress.tlsSecretName ?? `${this.name}-tls`,
         path: props.ingress.path,
+        backends: canary
+          ? [{ ...stable, weight: 100 - props.canary!.weight }, { service: canary.name, port: this.servicePort, pods: canary.pods, containerPort: this.containerPort, weight: props.canary!.weight }]
+          : [stable],
         annotations: props.ingress.annotations,
         labels,
       });
@@ -385,6 +379,80 @@ export class WebApp extends Construct implements IPeerable {
     return this.pods;
   }
 
+  /** The canary's names and labels, after checking it can be served: an HTTP entry to split, a weight, a pinned tag. */
+  private canaryOf(at: string, canary: WebAppCanary, ingress: WebAppIngress | undefined) {
+    if (!ingress) {
+      throw new Error(`${at}: canary needs a host (ingress.host): the split happens in the route to the app, and an app without one gets no requests to split — add ingress or remove canary.`);
+    }
+    if (!Number.isInteger(canary.weight) || canary.weight < 0 || canary.weight > 100) {
+      throw new Error(`${at}: canary.weight ${show(canary.weight)} must be a whole percentage from 0 to 100 (e.g. 10); the stable version gets the rest.`);
+    }
+    requirePinnedImage(canary.image, `${at}: canary.image`);
+    const replicas = canary.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw new Error(`${at}: canary.replicas ${show(replicas)} must be a whole number of at least 1 (a canary without pods gets its share of requests as errors).`);
+    }
+    const name = `${this.name}-canary`;
+    // A different instance keeps the stable Deployment's (immutable) selector from matching canary pods.
+    const selector = selectorLabels({ name: this.name, instance: name, component: 'web' });
+    const labels = { ...commonLabels({ name: this.name, instance: name, component: 'web', version: canary.image.tag }), [TRACK_LABEL]: 'canary' };
+    const pods = Peers.pods(this.namespace, selector, name);
+    return { name, selector, labels, pods, replicas };
+  }
+
+  /** One Deployment of the app's pods (the stable one, or the canary): everything but its name, selector and image is shared. */
+  private deployment(id: string, d: { name: string; selector: Record<string, string>; labels: Record<string, string>; image: ImageRef; count: number | undefined }): void {
+    const { name, selector, labels, image, count } = d;
+    const { config, secretEnv, configName } = this.podEnv;
+    new k8s.KubeDeployment(this, id, {
+      metadata: { name, namespace: this.namespace, labels },
+      spec: {
+        ...(count !== undefined ? { replicas: count } : {}),
+        selector: { matchLabels: selector },
+        // One extra pod during a rollout, never one fewer: the tenant quota needs room for one surge pod.
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        template: {
+          metadata: {
+            labels,
+            // A changed config rolls the pods (env from a ConfigMap is read only at start).
+            ...(Object.keys(config).length > 0 ? { annotations: { 'platform-kit.io/config-hash': hashOf(config) } } : {}),
+          },
+          spec: hardenedPodSpec({
+            // No ServiceAccount of its own: the namespace's default, which mounts no token.
+            enableServiceLinks: false,
+            uid: this.runAsUser,
+            ...(this.waitForDns.length > 0 ? { initContainers: [this.waitContainer()] } : {}),
+            containers: [{
+              name: 'app',
+              image: imageName(image),
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ name: 'http', containerPort: this.containerPort, protocol: 'TCP' }],
+              ...(Object.keys(config).length > 0 ? { envFrom: [{ configMapRef: { name: configName } }] } : {}),
+              ...(Object.keys(secretEnv).length > 0 ? {
+                env: Object.keys(secretEnv).sort().map((envName) => ({
+                  name: envName,
+                  valueFrom: { secretKeyRef: { name: secretEnv[envName].secretName, key: secretEnv[envName].key } },
+                })),
+              } : {}),
+              resources: this.resources,
+              startupProbe: this.probe({ periodSeconds: 2, failureThreshold: 30 }),
+              readinessProbe: this.probe({ periodSeconds: 5, failureThreshold: 3 }),
+              livenessProbe: tcpLivenessProbe('http', { periodSeconds: 10, timeoutSeconds: 2 }),
+              tmpSizeLimit: this.tmpSizeLimit,
+            }],
+            volumes: [],
+            topologySpreadConstraints: [{
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: selector },
+            }],
+          }),
+        },
+      },
+    });
+  }
+
   private probe(timing: { periodSeconds: number; failureThreshold: number }): k8s.Probe {
     return {
       httpGet: { path: this.probePath, port: k8s.IntOrString.fromString('http') },
@@ -398,7 +466,7 @@ export class WebApp extends Construct implements IPeerable {
    * Waits until every name resolves. busybox's nslookup exits 0 even for NXDOMAIN, so success is an answer line
    * (`Name:`) in its output. After WAIT_ATTEMPTS tries it fails, and the pod shows Init:Error instead of hanging.
    */
-  private waitContainer(): k8s.Container {
+  private waitContainer(): HardenedInitContainerProps {
     const script = [
       'for host in "$@"; do',
       '  n=0',
@@ -415,8 +483,7 @@ export class WebApp extends Construct implements IPeerable {
       image: imageName(this.waitImage),
       imagePullPolicy: 'IfNotPresent',
       command: ['sh', '-c', script, 'wait-for-dependencies', ...this.waitForDns],
-      resources: toKubeResources(WAIT_RESOURCES),
-      securityContext: restrictedContainerSecurity(),
+      resources: WAIT_RESOURCES,
     };
   }
 }

@@ -31,7 +31,8 @@ export interface IngressRouteProps {
   readonly labels?: Record<string, string>;
 }
 
-const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+/** A host clients use: a DNS name with a domain, optionally a `*.` wildcard (Ingress rules and Gateway listeners take both). */
+export const HOST_NAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 
 /**
  * An HTTPS route from the cluster's ingress controller to one Service: the Ingress (TLS from a Secret reference,
@@ -44,7 +45,7 @@ export class IngressRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: IngressRouteProps) {
     super(scope, id);
-    if (!HOST.test(props.host)) {
+    if (!HOST_NAME.test(props.host)) {
       throw new Error(`IngressRoute ${props.namespace}/${props.name}: host ${show(props.host)} is not a DNS name with a domain (example: "grafana.lab.example").`);
     }
     this.host = props.host;

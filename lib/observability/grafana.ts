@@ -5,7 +5,7 @@ import { ComponentProps, ObservabilityComponent } from './component';
 import { tcpLivenessProbe } from '../core/probes';
 import { show } from '../core/errors';
 import { hardenedPodSpec } from '../core/hardened-pod';
-import { IngressRoute } from '../network/ingress-route';
+import { EntryPoint, ExposedHost, IngressEntry } from '../network/entry-point';
 import { Port } from '../network/peer';
 import { clusterService, httpProbe, IScrapeTarget } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
@@ -45,8 +45,13 @@ export interface GrafanaProps extends ComponentProps {
   readonly prometheus: Prometheus;
   /** The logs datasource; the query flow to it is declared here. */
   readonly loki: Loki;
-  /** The Ingress. @default - host grafana.lab.example, TLS Secret grafana-tls, class nginx, controller in ingress-nginx */
+  /** The host and, for an Ingress, its controller. @default - host grafana.lab.example, TLS Secret grafana-tls, class nginx, controller in ingress-nginx */
   readonly ingress?: GrafanaIngress;
+  /**
+   * How the host is served: `new IngressEntry(...)` or `new GatewayEntry(...)` (lib/network/entry-point).
+   * @default - an Ingress with `ingress.className` and `ingress.controllerNamespace`
+   */
+  readonly entryPoint?: EntryPoint;
   /** Existing Secret with keys `admin-user` and `admin-password`. @default 'grafana-admin' */
   readonly adminSecretName?: string;
   /** Dashboards to provision, by file name (`cluster-overview.json`). @default platformDashboards() (4 dashboards) */
@@ -70,6 +75,8 @@ export class Grafana extends ObservabilityComponent implements IScrapeTarget {
   public readonly adminSecretName: string;
   public readonly iniText: string;
   public readonly datasourcesText: string;
+  /** The host it serves, as offered to the gateway part. */
+  public readonly exposedHost: ExposedHost;
   /** Names of the dashboard ConfigMaps, in the order added. */
   public readonly dashboardConfigMaps: string[] = [];
 
@@ -174,16 +181,13 @@ export class Grafana extends ObservabilityComponent implements IScrapeTarget {
 
     this.flowTo('ToPrometheus', props.prometheus, [Port.tcp(Prometheus.PORT)], 'Grafana queries Prometheus (datasource)');
     this.flowTo('ToLoki', props.loki, [Port.tcp(Loki.HTTP_PORT)], 'Grafana queries Loki (datasource)');
-    new IngressRoute(this, 'Ingress', {
+    const entry = props.entryPoint ?? new IngressEntry({ className: props.ingress?.className, controllerNamespace: props.ingress?.controllerNamespace });
+    this.exposedHost = entry.expose(this, 'Ingress', {
       name,
       namespace: this.namespace,
       host: this.host,
-      serviceName: name,
-      servicePort: Grafana.PORT,
-      backend: { pods: this.toPeer(), containerPort: Grafana.PORT },
+      backends: [{ service: name, port: Grafana.PORT, pods: this.toPeer(), containerPort: Grafana.PORT }],
       tlsSecretName: this.tlsSecretName,
-      className: props.ingress?.className ?? 'nginx',
-      controllerNamespace: props.ingress?.controllerNamespace ?? 'ingress-nginx',
       labels,
     });
   }

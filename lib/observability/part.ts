@@ -1,12 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterConfig } from '../config/cluster';
+import { EntryPoint, tlsSecretOffer } from '../network/entry-point';
 import { commonLabels } from '../core/labels';
 import { FlowPort, Port } from '../network/peer';
 import { PlatformChart } from '../output/platform-chart';
 import { definePart } from '../parts/platform-part';
 import { LocalStorageClass, LocalVolume } from '../storage/local-volume';
 import { TenantNamespace } from '../tenancy/tenant-namespace';
+import { entryPointOf } from '../traffic/part';
 import { Alertmanager } from './alertmanager';
 import { ALERTMANAGER_WEBHOOK_SECRET_KEY, GRAFANA_ADMIN_SECRET_KEYS } from './defaults';
 import { Alloy, AlloyEvents } from './alloy';
@@ -35,6 +37,8 @@ export const OBSERVABILITY_UNIT = { folder: '30-observability', wave: 30, descri
 export interface ObservabilityInput {
   readonly cluster: ClusterConfig;
   readonly observability: ObservabilityConfig;
+  /** How Grafana's host is served. @default - an Ingress through cluster.ingress */
+  readonly entryPoint?: EntryPoint;
 }
 
 /**
@@ -50,7 +54,7 @@ export const observabilityPart = definePart({
   checkConfig: (obs, { whole, problems }) => checkObservabilityConfig({ observability: obs, cluster: whole.cluster }, problems),
   build: ({ scope, config, platform }): ObservabilityStack => {
     const chart = new PlatformChart(scope as Construct, 'Observability', OBSERVABILITY_UNIT);
-    return buildObservability(chart, { cluster: platform.cluster, observability: config });
+    return buildObservability(chart, { cluster: platform.cluster, observability: config, entryPoint: entryPointOf(platform) });
   },
   offers: (stack, obs) => ({
     firstTimeSecrets: [
@@ -62,17 +66,14 @@ export const observabilityPart = definePart({
         ],
         readBy: 'Grafana', configKey: 'observability.grafana.adminSecretName',
       },
-      ...(obs.grafana.tlsSecretName ? [{
-        namespace: stack.grafana.namespace, name: obs.grafana.tlsSecretName, type: 'tls' as const,
-        keys: [{ key: 'tls.crt', description: `certificate for ${obs.grafana.host}`, value: 'provided' as const }, { key: 'tls.key', description: 'its private key', value: 'provided' as const }],
-        readBy: `the Ingress of https://${obs.grafana.host}`, configKey: 'observability.grafana.tlsSecretName',
-      }] : []),
+      tlsSecretOffer(stack.grafana.exposedHost, 'observability.grafana.tlsSecretName'),
       ...(obs.alertmanager.webhookUrlSecretName ? [{
         namespace: stack.alertmanager.namespace, name: obs.alertmanager.webhookUrlSecretName,
         keys: [{ key: ALERTMANAGER_WEBHOOK_SECRET_KEY, description: 'the webhook receiver URL (it may carry a token)', value: 'provided' as const }],
         readBy: 'Alertmanager', configKey: 'observability.alertmanager.webhookUrlSecretName',
       }] : []),
     ],
+    exposedHosts: [stack.grafana.exposedHost],
   }),
   connect: (stack, { offers, config: obs }) => {
     for (const target of offers.scrapeTargets) stack.prometheus.scrapeOffered(target);
@@ -212,6 +213,7 @@ export function buildObservability(scope: Construct, config: ObservabilityInput)
       className: cluster.ingress.className,
       controllerNamespace: cluster.ingress.controllerNamespace,
     },
+    entryPoint: config.entryPoint,
     adminSecretName: obs.grafana.adminSecretName,
     resources: obs.grafana.resources,
   });

@@ -3,6 +3,7 @@ import { gitopsPart } from '../gitops/part';
 import { mysqlPart } from '../mysql/part';
 import { observabilityPart } from '../observability/part';
 import { tenancyPart } from '../tenancy/part';
+import { gatewayPart } from '../traffic/part';
 import { ConfigOfParts, PlatformPart } from './platform-part';
 
 /**
@@ -13,6 +14,7 @@ import { ConfigOfParts, PlatformPart } from './platform-part';
 export const PLATFORM_PARTS = [
   tenancyPart,
   mysqlPart,
+  gatewayPart,
   observabilityPart,
   appsPart,
   gitopsPart,

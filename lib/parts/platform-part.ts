@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { ClusterConfig } from '../config/cluster';
 import { JsonSchema } from '../config/schema-helpers';
 import { ProblemList } from '../core/errors';
+import { ExposedHost } from '../network/entry-point';
 import { FlowPort, PodsPeer } from '../network/peer';
 
 /**
@@ -71,6 +72,8 @@ export interface PartOffers {
   readonly annotatedScrapeNamespaces?: readonly string[];
   readonly firstTimeSecrets?: readonly FirstTimeSecret[];
   readonly backupVolumes?: readonly BackupVolume[];
+  /** HTTPS hosts the part serves through the platform's entry point (the gateway part routes and admits them). */
+  readonly exposedHosts?: readonly ExposedHost[];
 }
 
 /** Every part's offers, merged in list order. */
@@ -79,6 +82,7 @@ export interface GatheredOffers {
   readonly annotatedScrapeNamespaces: readonly string[];
   readonly firstTimeSecrets: readonly FirstTimeSecret[];
   readonly backupVolumes: readonly BackupVolume[];
+  readonly exposedHosts: readonly ExposedHost[];
 }
 
 /** What a part's config checks get besides their own section. */
@@ -133,7 +137,7 @@ export interface PlatformPart<C = any, O = unknown, K extends string = string> {
   notices?(config: C): readonly string[];
   /** Builds the part's unit chart(s) under `ctx.scope`; returns what later parts may connect to. */
   build(ctx: PartContext<C>): O;
-  /** What it offers the other parts (scrape targets, first-time Secrets, backup volumes). */
+  /** What it offers the other parts (scrape targets, first-time Secrets, backup volumes, exposed hosts). */
   offers?(output: O, config: C): PartOffers;
   /**
    * Runs once every part (and any code-composed extension) is built, in list order, with every part's offers: a
@@ -162,6 +166,7 @@ export function gatherOffers(all: readonly PartOffers[]): GatheredOffers {
     annotatedScrapeNamespaces: all.flatMap((o) => o.annotatedScrapeNamespaces ?? []),
     firstTimeSecrets: all.flatMap((o) => o.firstTimeSecrets ?? []),
     backupVolumes: all.flatMap((o) => o.backupVolumes ?? []),
+    exposedHosts: all.flatMap((o) => o.exposedHosts ?? []),
   };
 }
 

@@ -13,8 +13,10 @@ import { checkReport } from './platform-checks';
 export interface SynthResult {
   readonly files: OutputFile[];
   readonly objectCount: number;
-  /** Lines to show the user (e.g. the capacity table, then the parts' notices). */
+  /** Lines to show the user: the capacity table, then the parts' notices. */
   readonly report: string[];
+  /** The capacity table alone (dist/README.md holds it). */
+  readonly capacity: string[];
   /** What the parts offered each other (first-time Secrets, scrape targets, backup volumes). */
   readonly offers: GatheredOffers;
 }
@@ -41,5 +43,5 @@ export function synthesize(config: PlatformConfig, options: SynthOptions = {}): 
     const readme = readmeFile({ files: manifests, flows: Flow.all(built.app), capacity: report, secrets: built.offers.firstTimeSecrets });
     return [...manifests, readme, markerFile()];
   });
-  return { files, objectCount: objects.length, report: [...report, ...partNotices(config, options.parts)], offers: built.offers };
+  return { files, objectCount: objects.length, report: [...report, ...partNotices(config, options.parts)], capacity: report, offers: built.offers };
 }

@@ -5,6 +5,7 @@ import {
 import { checkPodSecurity } from '../../lib/checks/pod-security';
 import { checkContainerHygiene } from '../../lib/checks/workload-checks';
 import { EXPOSED_LABEL } from '../../lib/core/labels';
+import { GatewayEntry } from '../../lib/network/entry-point';
 import { Peers } from '../../lib/network/peer';
 import { asObjects, find, testChart } from '../support/helpers';
 
@@ -317,6 +318,8 @@ describe('WebApp', () => {
       waitImage: { repository: 'registry.lab.example/busybox', tag: '1.36.1' },
       mysql: { primary: Peers.externalPods('mysql', { app: 'mysql' }, 'mysql-primary'), port: 3306 },
       tmpSizeLimit: '128Mi',
+      entryPoint: new GatewayEntry({ proxyPods: Peers.externalPods('nginx-gateway', { app: 'proxy' }, 'proxy') }),
+      canary: { image: { repository: 'registry.lab.example/shop', tag: '2.2.0' }, weight: 20, replicas: 2 },
     };
     // WHEN rendered
     const chart = testChart();
@@ -332,7 +335,12 @@ describe('WebApp', () => {
     expect(spec.securityContext.runAsUser).toBe(2000);
     expect(spec.initContainers[0].image).toBe('registry.lab.example/busybox:1.36.1');
     expect(spec.volumes[0].emptyDir.sizeLimit).toBe('128Mi');
-    expect(find(objects, 'Ingress', 'shop').spec.tls[0].secretName).toBe('shop-cert');
+    // the host goes to the Gateway (no Ingress), split 80/20 with the canary, whose pods the proxy may reach
+    expect(app.exposedHost).toMatchObject({ host: 'shop.lab.example', tlsSecretName: 'shop-cert', backends: [{ service: 'shop', port: 8000, weight: 80 }, { service: 'shop-canary', port: 8000, weight: 20 }] });
+    expect(objects.filter((o: any) => o.kind === 'Ingress')).toEqual([]);
+    expect(find(objects, 'Deployment', 'shop-canary', 'team-b').spec.replicas).toBe(2);
+    expect(find(objects, 'Deployment', 'shop-canary', 'team-b').spec.template.spec.containers[0].image).toBe('registry.lab.example/shop:2.2.0');
+    expect(find(objects, 'NetworkPolicy', 'allow-gateway-to-shop-canary-ingress', 'team-b').spec.ingress[0].ports).toEqual([{ port: 9000, protocol: 'TCP' }]);
     expect(find(objects, 'ConfigMap', 'shop-config').data).toEqual({ MODE: 'prod' });
     expect(spec.containers[0].env[0].valueFrom.secretKeyRef).toEqual({ name: 'shop-api', key: 'token' });
     expect(find(objects, 'PodDisruptionBudget', 'shop').spec.maxUnavailable).toBe(1);
@@ -371,5 +379,41 @@ describe('WebApp', () => {
       // GIVEN a bad prop WHEN constructed THEN it throws with that message
       expect(() => build(overrides)).toThrow(message);
     });
+  });
+});
+
+describe('WebApp canary', () => {
+  const gateway = new GatewayEntry({ proxyPods: Peers.externalPods('nginx-gateway', { app: 'proxy' }, 'proxy') });
+  const canary = { image: { repository: 'nginxinc/nginx-unprivileged', tag: '1.27.5-alpine' }, weight: 10 };
+
+  test('defaults: one canary pod, its own Service, the stable objects unchanged', () => {
+    // GIVEN an app with a host WHEN a canary is added
+    const plain = render({ ingress: { host: 'hello.lab.example' }, entryPoint: gateway });
+    const { app, objects } = build({ ingress: { host: 'hello.lab.example' }, entryPoint: gateway, canary });
+    // THEN the canary has one pod and a Service that selects it
+    const deployment = find(objects, 'Deployment', 'hello-canary');
+    expect(deployment.spec.replicas).toBe(1);
+    expect(find(objects, 'Service', 'hello-canary').spec.selector).toEqual(deployment.spec.selector.matchLabels);
+    expect(app.canaryPods).toEqual(Peers.pods('team-a', deployment.spec.selector.matchLabels, 'hello-canary'));
+    // AND every stable object is as without the canary
+    for (const kind of ['Deployment', 'Service', 'PodDisruptionBudget']) expect(find(objects, kind, 'hello')).toEqual(find(plain, kind, 'hello'));
+    // AND the host is split 90/10
+    expect(app.exposedHost?.backends.map((b) => [b.service, b.weight])).toEqual([['hello', 90], ['hello-canary', 10]]);
+  });
+
+  test('weight 0 keeps the canary running without requests', () => {
+    const { app } = build({ ingress: { host: 'hello.lab.example' }, entryPoint: gateway, canary: { ...canary, weight: 0 } });
+    expect(app.exposedHost?.backends.map((b) => b.weight)).toEqual([100, 0]);
+  });
+
+  test.each<[string, Partial<WebAppProps>, RegExp]>([
+    ['no host', { entryPoint: gateway, canary }, /canary needs a host \(ingress\.host\)/],
+    ['a weight above 100', { ingress: { host: 'hello.lab.example' }, entryPoint: gateway, canary: { ...canary, weight: 101 } }, /canary\.weight 101 must be a whole percentage from 0 to 100/],
+    ['a weight that is not whole', { ingress: { host: 'hello.lab.example' }, entryPoint: gateway, canary: { ...canary, weight: 2.5 } }, /canary\.weight 2\.5 must be a whole percentage/],
+    ['an unpinned image', { ingress: { host: 'hello.lab.example' }, entryPoint: gateway, canary: { ...canary, image: { repository: 'x', tag: 'latest' } } }, /canary\.image\.tag: "latest" is not a pinned image tag/],
+    ['no pods', { ingress: { host: 'hello.lab.example' }, entryPoint: gateway, canary: { ...canary, replicas: 0 } }, /canary\.replicas 0 must be a whole number of at least 1/],
+    ['the default (Ingress) entry point', { ingress: { host: 'hello.lab.example' }, canary }, /2 backends \(a canary\) need the Gateway API entry/],
+  ])('a canary with %s is refused', (_name, overrides, message) => {
+    expect(() => render(overrides)).toThrow(message);
   });
 });

@@ -22,13 +22,20 @@ function application(spec: Record<string, unknown> = {}, metadata: Record<string
 const catalog = CrdCatalog.load();
 
 describe('CRD schema validation', () => {
-  test('the catalog holds the Argo CD Application and AppProject CRDs', () => {
+  test('the catalog holds the Argo CD and Gateway API CRDs', () => {
     // GIVEN schemas/crds WHEN loaded
     const kinds = catalog.versions.map((v) => `${v.group}/${v.version}/${v.kind}`).sort();
-    // THEN both Argo CD kinds are there, namespaced
-    expect(kinds).toEqual(['argoproj.io/v1alpha1/AppProject', 'argoproj.io/v1alpha1/Application']);
+    // THEN both Argo CD kinds and the served versions of Gateway, HTTPRoute and ReferenceGrant are there, namespaced
+    expect(kinds).toEqual([
+      'argoproj.io/v1alpha1/AppProject', 'argoproj.io/v1alpha1/Application',
+      'gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute',
+      'gateway.networking.k8s.io/v1beta1/Gateway', 'gateway.networking.k8s.io/v1beta1/HTTPRoute', 'gateway.networking.k8s.io/v1beta1/ReferenceGrant',
+    ]);
     expect(catalog.versions.every((v) => v.namespaced)).toBe(true);
-    expect(catalog.versions.map((v) => v.crd).sort()).toEqual(['applications.argoproj.io', 'appprojects.argoproj.io']);
+    expect([...new Set(catalog.versions.map((v) => v.crd))].sort()).toEqual([
+      'applications.argoproj.io', 'appprojects.argoproj.io',
+      'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io', 'referencegrants.gateway.networking.k8s.io',
+    ]);
     // AND the README records where each file comes from
     const readme = fs.readFileSync(path.join(CRD_DIR, 'README.md'), 'utf8');
     for (const file of fs.readdirSync(CRD_DIR).filter((f) => f.endsWith('.yaml'))) expect(readme).toContain(`| ${file} |`);

@@ -22,6 +22,8 @@ const ARGO = `${GITOPS_UNIT.folder}/`;
 const argoObjects = () => defaultOutput().filter((o) => o.path.startsWith(ARGO)).map((o) => o.manifest);
 const platformObjects = () => defaultOutput().filter((o) => !o.path.startsWith(ARGO)).map((o) => o.manifest);
 const children = (argo: any[]) => argo.filter((m) => m.kind === 'Application' && m.metadata.name !== ROOT);
+/** Children that select top-level files of dist/ (needs-* units read their folder instead). */
+const topLevelChildren = (argo: any[]) => children(argo).filter((m) => m.spec.source.directory?.include !== undefined);
 /** The repository's files, with dist/ at `dist` (gitops.path's default). */
 // The manifests (README.md and the ownership marker are not YAML: neither kubectl nor Argo CD reads them).
 const repoFiles = () => synthDefault().files.filter((f) => f.objects.length > 0).map((f) => `dist/${f.path}`);
@@ -77,20 +79,23 @@ describe('Argo CD app-of-apps (default platform)', () => {
 
   test('top-level units are read from dist/ with an include glob and no recursion', () => {
     // GIVEN the child Applications THEN each reads dist/ itself, selecting `<unit>.*.yaml`, never a folder
-    const sources = children(argoObjects()).map((a) => a.spec.source);
-    expect(sources.map((s) => ({ path: s.path, include: s.directory?.include }))).toEqual([
+    const sources = topLevelChildren(argoObjects()).map((a) => a.spec.source);
+    expect(sources.map((s) => ({ path: s.path, include: s.directory?.include })).sort((a, b) => byteOrder(a.include, b.include))).toEqual([
       { path: 'dist', include: '10-tenancy.*.yaml' },
       { path: 'dist', include: '20-mysql.*.yaml' },
+      { path: 'dist', include: '25-gateway.*.yaml' },
       { path: 'dist', include: '30-observability.*.yaml' },
       { path: 'dist', include: '40-app-helloworld.*.yaml' },
     ]);
+    // AND the one CRD-dependent unit besides Argo CD's own reads its folder
+    expect(children(argoObjects()).filter((a) => a.spec.source.directory === undefined).map((a) => a.spec.source.path)).toEqual(['dist/needs-gateway-api']);
     // `recurse: false` is the default and is left out: Argo CD drops it and the root would stay OutOfSync
     for (const s of sources) expect(Object.keys(s.directory)).toEqual(['include']);
   });
 
   test('child waves are the unit numbers, so Argo CD and `kubectl apply -f dist` follow one order', () => {
-    // GIVEN the child Applications
-    const apps = children(argoObjects());
+    // GIVEN the child Applications of top-level units
+    const apps = topLevelChildren(argoObjects());
     // THEN each wave is its unit's number
     for (const app of apps) {
       const unitNumber = Number(/^(\d+)-/.exec(app.spec.source.directory.include)?.[1]);

@@ -1,3 +1,4 @@
+import { IngressEntry } from '../../lib/network/entry-point';
 import { parse } from 'yaml';
 import { NetworkPolicyEvaluator } from '../../lib/checks/network/evaluator';
 import { CONFIG_HASH_ANNOTATION } from '../../lib/core/config-hash';
@@ -114,7 +115,9 @@ describe('Grafana', () => {
   test('all props', () => {
     const props: Omit<Required<GrafanaProps>, 'loki' | 'prometheus'> = {
       namespace: 'dash', adminSecretName: 'grafana-creds', dashboards: { 'only.json': { uid: 'only', title: 'Only' } },
-      ingress: { host: 'grafana.example.org', tlsSecretName: 'wildcard', className: 'traefik', controllerNamespace: 'kube-system' },
+      ingress: { host: 'grafana.example.org', tlsSecretName: 'wildcard', className: 'ignored', controllerNamespace: 'ignored' },
+      // An entry point given explicitly wins over ingress.className / controllerNamespace.
+      entryPoint: new IngressEntry({ className: 'traefik', controllerNamespace: 'kube-system' }),
       image: { repository: 'mirror/grafana', tag: '12.4.3' },
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     };

@@ -1,7 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { parse } from 'yaml';
 import { checkCapacity } from '../../lib/checks/capacity';
 import { checkFlows } from '../../lib/checks/flow-checks';
-import { Endpoint, NetworkPolicyEvaluator, PodModel } from '../../lib/checks/network/evaluator';
+import { Endpoint } from '../../lib/checks/network/evaluator';
 import { checkContainerHygiene, checkPodSecurityLevels, checkQuotaFit } from '../../lib/checks/workload-checks';
 import { parseConfig } from '../../lib/config/load';
 import { parseQuantity } from '../../lib/core/quantity';
@@ -15,7 +17,8 @@ import { unitFilePrefix } from '../../lib/output/layout';
 import { Prometheus } from '../../lib/observability/prometheus';
 import { NODE_AGENTS_PRIVILEGED_REASON, OBSERVABILITY_UNIT, observabilityPart, POD_SECURITY_REASON_ANNOTATION } from '../../lib/observability/part';
 import { tenancyPart } from '../../lib/tenancy/part';
-import { asObjects, defaultConfig, find, goodDeployment, manifestsOf, MINIMAL_CLUSTER, synthDefault } from '../support/helpers';
+import { asObjects, defaultConfig, find, goodDeployment, manifestsOf, MINIMAL_CLUSTER, ROOT, synthDefault } from '../support/helpers';
+import { evaluatorOf, podOf } from '../support/flows';
 
 /** What every file of the unit's path starts with (`30-observability.`). */
 const PREFIX = unitFilePrefix(OBSERVABILITY_UNIT.folder);
@@ -23,19 +26,6 @@ const PREFIX = unitFilePrefix(OBSERVABILITY_UNIT.folder);
 /** The observability objects of the default synth. */
 function stackObjects(): any[] {
   return synthDefault().files.filter((f) => f.path.startsWith(PREFIX)).flatMap((f) => f.objects.map((o) => o.manifest));
-}
-
-function podOf(objects: readonly any[], kind: string, name: string, namespace: string): PodModel {
-  const m = find(objects, kind, name, namespace);
-  return {
-    namespace, name, labels: m.spec.template.metadata.labels,
-    ports: m.spec.template.spec.containers.flatMap((c: any) => (c.ports ?? []).map((p: any) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol }))),
-  };
-}
-
-function evaluatorOf(objects: readonly any[]): NetworkPolicyEvaluator {
-  const namespaces = objects.filter((o) => o.kind === 'Namespace').map((o) => ({ name: o.metadata.name, labels: o.metadata.labels }));
-  return new NetworkPolicyEvaluator(objects.filter((o) => o.kind === 'NetworkPolicy'), [...namespaces, { name: 'ingress-nginx' }, { name: 'kube-system' }]);
 }
 
 describe('the default platform.yaml deploys the whole stack', () => {
@@ -54,12 +44,15 @@ describe('the default platform.yaml deploys the whole stack', () => {
       ['StorageClass', 'local-storage'], ['PersistentVolume', 'prometheus-k8s-node1'], ['PersistentVolume', 'loki-k8s-node2'],
       ['StatefulSet', 'loki', 'logging'], ['DaemonSet', 'alloy', 'node-agents'], ['DaemonSet', 'node-exporter', 'node-agents'],
       ['Deployment', 'kube-state-metrics', 'monitoring'], ['Deployment', 'alertmanager', 'monitoring'],
-      ['StatefulSet', 'prometheus', 'monitoring'], ['Deployment', 'grafana', 'monitoring'], ['Ingress', 'grafana', 'monitoring'],
+      ['StatefulSet', 'prometheus', 'monitoring'], ['Deployment', 'grafana', 'monitoring'],
       ['ResourceQuota', 'tenant-quota', 'logging'], ['ResourceQuota', 'tenant-quota', 'monitoring'], ['ResourceQuota', 'tenant-quota', 'node-agents'],
     ];
     for (const [kind, name, ns] of expected) expect(find(objects, kind, name, ns).kind).toBe(kind);
     // the events collector is off by default
     expect(objects.filter((o) => o.metadata.name === 'alloy-events')).toEqual([]);
+    // AND Grafana's host is served by the platform Gateway (its HTTPRoute sits with the Gateway, in needs-gateway-api)
+    expect(find(manifestsOf(synthDefault()), 'HTTPRoute', 'grafana', 'monitoring').spec.hostnames).toEqual(['grafana.lab.example']);
+    expect(objects.filter((o) => o.kind === 'Ingress')).toEqual([]);
   });
 
   test('files: cluster-scoped first, the namespaces\' policies and quotas before any workload', () => {
@@ -111,9 +104,25 @@ describe('the default platform.yaml deploys the whole stack', () => {
 });
 
 describe('network: the flows hold, and only they', () => {
-  test('the ingress controller namespace reaches Grafana on its port (and nothing else of the stack)', () => {
-    // GIVEN the synthesized policies and a pod in the controller's namespace
+  test('the Gateway\'s proxy pods reach Grafana on its port (and nothing else of the stack)', () => {
+    // GIVEN the synthesized policies and a pod of the Gateway's proxy (gateway.proxy of the default platform.yaml)
     const objects = stackObjects();
+    const evaluator = evaluatorOf(objects);
+    const controller: Endpoint = { pod: { namespace: 'nginx-gateway', name: 'ngf', labels: { 'app.kubernetes.io/name': 'nginx-gateway-fabric' } } };
+    // WHEN / THEN
+    expect(evaluator.evaluate({ from: controller, to: { pod: podOf(objects, 'Deployment', 'grafana', 'monitoring') }, port: 3000 }).allowed).toBe(true);
+    expect(evaluator.evaluate({ from: controller, to: { pod: podOf(objects, 'StatefulSet', 'prometheus', 'monitoring') }, port: 9090 }).allowed).toBe(false);
+    expect(evaluator.evaluate({ from: controller, to: { pod: podOf(objects, 'StatefulSet', 'loki', 'logging') }, port: 3100 }).allowed).toBe(false);
+    // AND another pod of that namespace does not reach Grafana
+    const other: Endpoint = { pod: { namespace: 'nginx-gateway', name: 'other', labels: { app: 'other' } } };
+    expect(evaluator.evaluate({ from: other, to: { pod: podOf(objects, 'Deployment', 'grafana', 'monitoring') }, port: 3000 }).allowed).toBe(false);
+  });
+
+  test('with gateway.enabled: false, the ingress controller namespace reaches Grafana through its Ingress (and nothing else of the stack)', () => {
+    // GIVEN the default platform.yaml on the Ingress path, synthesized, and a pod in the controller's namespace
+    const text = fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8').replace(/^gateway:\n  enabled: true/m, 'gateway:\n  enabled: false');
+    const objects = synthesize(parseConfig(text)).files.filter((f) => f.path.startsWith(PREFIX)).flatMap((f) => f.objects.map((o) => o.manifest));
+    expect(find(objects, 'Ingress', 'grafana', 'monitoring').spec.rules[0].host).toBe('grafana.lab.example');
     const evaluator = evaluatorOf(objects);
     const controller: Endpoint = { pod: { namespace: 'ingress-nginx', name: 'ingress-nginx-controller', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } } };
     // WHEN / THEN

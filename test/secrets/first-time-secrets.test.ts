@@ -5,7 +5,7 @@ import { manifestsOf, MINIMAL_CLUSTER, synthDefault, tempDir } from '../support/
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** Every Secret a manifest refers to by name: volumes, env, envFrom, Ingress TLS, projected sources. */
+/** Every Secret a manifest refers to by name: volumes, env, envFrom, Ingress TLS, projected sources, Gateway certificates. */
 function referencedSecrets(manifests: readonly any[]): string[] {
   const found = new Set<string>();
   const walk = (node: any, namespace: string) => {
@@ -15,6 +15,8 @@ function referencedSecrets(manifests: readonly any[]): string[] {
     if (node.secretKeyRef?.name) found.add(`${namespace}/${node.secretKeyRef.name}`);
     if (node.secretRef?.name) found.add(`${namespace}/${node.secretRef.name}`);
     if (node.secret?.name) found.add(`${namespace}/${node.secret.name}`);
+    // A Gateway listener's certificateRefs name Secrets of other namespaces (allowed by a ReferenceGrant).
+    if (Array.isArray(node.certificateRefs)) for (const ref of node.certificateRefs) found.add(`${ref.namespace ?? namespace}/${ref.name}`);
     for (const v of Object.values(node)) walk(v, namespace);
   };
   for (const m of manifests) if (m.metadata?.namespace) walk(m.spec, m.metadata.namespace);
@@ -26,6 +28,8 @@ describe('first-time Secrets (npm run secrets)', () => {
     const result = synthDefault();
     const offered = result.offers.firstTimeSecrets.map((s) => `${s.namespace}/${s.name}`).sort();
     expect(offered).toEqual(referencedSecrets(manifestsOf(result)));
+    // the TLS Secrets are referenced by the Gateway (CRD-dependent), so the walk covers dist/needs-* too
+    expect(offered).toContain('monitoring/grafana-tls');
     expect(offered.length).toBeGreaterThanOrEqual(5);
   });
 

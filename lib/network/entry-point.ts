@@ -1,0 +1,188 @@
+import { Construct } from 'constructs';
+import { show } from '../core/errors';
+import type { FirstTimeSecret } from '../parts/platform-part';
+import { fitFlowName, Flow } from './flow';
+import { HOST_NAME, IngressRoute } from './ingress-route';
+import { Peer, Port } from './peer';
+
+/** One Service behind an exposed host, with the share of requests it gets. */
+export interface EntryBackend {
+  /** The Service (in the host's namespace). */
+  readonly service: string;
+  /** Port of that Service. */
+  readonly port: number;
+  /** The pods behind it and their container port: the flow from the entry point opens exactly this. */
+  readonly pods: Peer;
+  readonly containerPort: number | string;
+  /** Share of the requests, 0–100; the weights of one host sum to 100. @default 100 (the only backend) */
+  readonly weight?: number;
+}
+
+/** What a construct asks of the entry point: serve `https://host/path` from its Service(s). */
+export interface ExposeProps {
+  /** Name of the route object(s) (the Ingress or HTTPRoute) and the base of flow names. */
+  readonly name: string;
+  /** Namespace that owns the host: the route and the TLS Secret live here, and only it may claim the host. */
+  readonly namespace: string;
+  /** Host name clients use, e.g. `grafana.lab.example`. */
+  readonly host: string;
+  /** Existing kubernetes.io/tls Secret in `namespace`, created out of band. */
+  readonly tlsSecretName: string;
+  /** Path prefix. @default '/' */
+  readonly path?: string;
+  /** The Service(s) that serve it: one, or a stable and a canary with weights. */
+  readonly backends: readonly EntryBackend[];
+  /** Labels of the route object(s). @default {} */
+  readonly labels?: Record<string, string>;
+  /** Extra annotations for an Ingress controller (ignored by the Gateway API entry). @default {} */
+  readonly annotations?: Record<string, string>;
+}
+
+/** A host served through the platform's entry point, as parts offer it to the gateway part (`exposedHosts`). */
+export interface ExposedHost {
+  readonly name: string;
+  readonly namespace: string;
+  readonly host: string;
+  readonly tlsSecretName: string;
+  readonly path: string;
+  /** Service, port and weight of each backend (weights sum to 100). */
+  readonly backends: readonly { readonly service: string; readonly port: number; readonly weight: number }[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * How the platform lets HTTPS in: the one call WebApp, Grafana (and any other exposed component) make, whichever
+ * implementation the cluster uses. `expose` writes what belongs to the exposing construct (for an Ingress the object
+ * itself; in both cases the flows from the entry point's pods) and returns the host, which the construct offers to
+ * the gateway part (`exposedHosts`) — with the Gateway API, that part writes the HTTPRoute next to the Gateway.
+ */
+export interface EntryPoint {
+  readonly kind: 'ingress' | 'gateway-api';
+  expose(scope: Construct, id: string, props: ExposeProps): ExposedHost;
+}
+
+/** The ingress controller an {@link IngressEntry} uses. */
+export interface IngressEntryProps {
+  /** IngressClass. @default 'nginx' */
+  readonly className?: string;
+  /** Namespace of the ingress controller pods (the flow admits exactly them). @default 'ingress-nginx' */
+  readonly controllerNamespace?: string;
+}
+
+/** The Gateway an {@link GatewayEntry} attaches to. */
+export interface GatewayEntryProps {
+  /** The pods that carry the Gateway's traffic (its data plane): the flows to every exposed app start here. */
+  readonly proxyPods: Peer;
+}
+
+/** Entry through an Ingress controller (ingress-nginx, k3s's Traefik): an {@link IngressRoute} per host. */
+export class IngressEntry implements EntryPoint {
+  public readonly kind = 'ingress' as const;
+  public readonly className: string;
+  public readonly controllerNamespace: string;
+
+  constructor(props: IngressEntryProps = {}) {
+    this.className = props.className ?? 'nginx';
+    this.controllerNamespace = props.controllerNamespace ?? 'ingress-nginx';
+  }
+
+  expose(scope: Construct, id: string, props: ExposeProps): ExposedHost {
+    const exposed = exposedHost(props);
+    if (props.backends.length !== 1) {
+      // An Ingress has no portable way to split traffic (only controller-specific annotations).
+      throw new Error(`${props.namespace}/${props.name}: ${props.backends.length} backends (a canary) need the Gateway API entry, which splits traffic by weight; an Ingress serves one Service.`);
+    }
+    const [backend] = props.backends;
+    new IngressRoute(scope, id, {
+      name: props.name,
+      namespace: props.namespace,
+      host: props.host,
+      serviceName: backend.service,
+      servicePort: backend.port,
+      backend: { pods: backend.pods, containerPort: backend.containerPort },
+      tlsSecretName: props.tlsSecretName,
+      className: this.className,
+      controllerNamespace: this.controllerNamespace,
+      path: exposed.path,
+      annotations: props.annotations,
+      labels: props.labels,
+    });
+    return exposed;
+  }
+}
+
+/**
+ * Entry through the platform Gateway (Gateway API): the gateway part writes the HTTPRoute (with the backends'
+ * weights) and the Gateway's listener for the host; here, the flow from the Gateway's pods to each backend.
+ */
+export class GatewayEntry implements EntryPoint {
+  public readonly kind = 'gateway-api' as const;
+  public readonly proxyPods: Peer;
+
+  constructor(props: GatewayEntryProps) {
+    this.proxyPods = props.proxyPods;
+  }
+
+  expose(scope: Construct, id: string, props: ExposeProps): ExposedHost {
+    const exposed = exposedHost(props);
+    const holder = new Construct(scope, id);
+    props.backends.forEach((backend) => {
+      new Flow(holder, `From-${backend.service}`, {
+        name: fitFlowName(`allow-gateway-to-${backend.service}`),
+        from: this.proxyPods,
+        to: backend.pods,
+        ports: [Port.tcp(backend.containerPort)],
+        description: `the Gateway serves https://${props.host}${exposed.path}`,
+      });
+    });
+    return exposed;
+  }
+}
+
+/** The host as offered, after the checks both entry points share: a DNS name, one or more backends, weights summing to 100. */
+function exposedHost(props: ExposeProps): ExposedHost {
+  const at = `${props.namespace}/${props.name}`;
+  if (!HOST_NAME.test(props.host)) {
+    throw new Error(`${at}: host ${show(props.host)} is not a DNS name with a domain (example: "grafana.lab.example").`);
+  }
+  const path = props.path ?? '/';
+  if (!path.startsWith('/')) throw new Error(`${at}: path ${show(path)} must start with "/" (example: "/" or "/hello").`);
+  if (props.backends.length === 0) throw new Error(`${at}: no backend; give the Service that serves ${props.host}.`);
+  const weights = props.backends.map((b) => b.weight ?? (props.backends.length === 1 ? 100 : NaN));
+  if (weights.some((w) => !Number.isInteger(w) || w < 0 || w > 100) || weights.reduce((a, b) => a + b, 0) !== 100) {
+    throw new Error(`${at}: backend weights ${show(weights)} must be whole numbers from 0 to 100 that sum to 100 (e.g. [90, 10]).`);
+  }
+  return {
+    name: props.name,
+    namespace: props.namespace,
+    host: props.host,
+    tlsSecretName: props.tlsSecretName,
+    path,
+    backends: props.backends.map((b, i) => ({ service: b.service, port: b.port, weight: weights[i] })),
+    labels: { ...(props.labels ?? {}) },
+  };
+}
+
+/** Problems with hosts claimed more than once (each host is one listener or Ingress rule, owned by one namespace). */
+export function duplicateHosts(hosts: readonly ExposedHost[]): string[] {
+  const seen = new Map<string, ExposedHost>();
+  const problems: string[] = [];
+  for (const h of hosts) {
+    const first = seen.get(h.host);
+    if (first) problems.push(`host ${show(h.host)} is served by both ${first.namespace}/${first.name} and ${h.namespace}/${h.name}; give each its own host (each host is owned by one namespace).`);
+    else seen.set(h.host, h);
+  }
+  return problems;
+}
+
+/** The first-time Secret entry of a host's TLS certificate (the same for both entry points). */
+export function tlsSecretOffer(host: { readonly namespace: string; readonly host: string; readonly tlsSecretName: string }, configKey: string): FirstTimeSecret {
+  return {
+    namespace: host.namespace, name: host.tlsSecretName, type: 'tls' as const,
+    keys: [
+      { key: 'tls.crt', description: `certificate for ${host.host}`, value: 'provided' as const },
+      { key: 'tls.key', description: 'its private key', value: 'provided' as const },
+    ],
+    readBy: `the entry point (Ingress or Gateway) of https://${host.host}`, configKey,
+  };
+}

@@ -1,0 +1,36 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { matchesLabelSelector } from '../checks/network/selector';
+import { ExposedHost } from '../network/entry-point';
+
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
+
+/**
+ * Every backend of every exposed host is a Service in the host's namespace whose selector picks the pods of exactly
+ * one workload: with a canary, a Service that also matched the other version's pods would silently undo the split,
+ * and one that matched none would turn its share of the requests into errors.
+ */
+export function backendProblems(root: IConstruct, hosts: readonly ExposedHost[]): string[] {
+  const objects = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && (c.kind === 'Service' || WORKLOAD_KINDS.includes(c.kind)));
+  const manifests = objects.map((o) => o.toJson());
+  const problems: string[] = [];
+  for (const host of hosts) {
+    for (const backend of host.backends) {
+      const at = `https://${host.host} (${host.namespace}/${host.name}): backend Service ${backend.service}`;
+      const service = manifests.find((m) => m.kind === 'Service' && m.metadata?.namespace === host.namespace && m.metadata?.name === backend.service);
+      if (!service) {
+        problems.push(`${at} does not exist in namespace ${host.namespace}; the route would answer its share with errors — create it or remove the backend.`);
+        continue;
+      }
+      const selector = service.spec?.selector;
+      const owners = manifests
+        .filter((m) => WORKLOAD_KINDS.includes(m.kind) && m.metadata?.namespace === host.namespace)
+        .filter((m) => selector !== undefined && matchesLabelSelector({ matchLabels: selector }, m.spec?.template?.metadata?.labels))
+        .map((m) => `${m.kind}/${m.metadata.name}`);
+      if (owners.length !== 1) {
+        problems.push(`${at} selects the pods of ${owners.length === 0 ? 'no workload' : owners.join(' and ')}; each backend must select exactly one workload's pods (give each version its own instance label).`);
+      }
+    }
+  }
+  return problems;
+}
