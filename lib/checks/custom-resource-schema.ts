@@ -54,10 +54,18 @@ export class CrdCatalog {
     return catalog;
   }
 
-  /** Every CRD document in the `*.yaml` files of `dir` (the source of `crd-versions.json`). */
+  /**
+   * Every CRD document in the `*.yaml` files of `dir` and of its folders one level down (a project's whole CRD set,
+   * like `velero-v1.14.1/`, stays together) — the source of `crd-versions.json`.
+   */
   static fromYamlFiles(dir: string = CRD_DIR): CrdCatalog {
     const versions: CrdVersion[] = [];
-    for (const file of fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    const folders = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const files = [
+      ...fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)),
+      ...folders.flatMap((d) => fs.readdirSync(path.join(dir, d)).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${d}/${f}`)),
+    ].sort();
+    for (const file of files) {
       for (const doc of parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))) {
         versions.push(...crdVersions(doc.toJS(), file));
       }

@@ -59,7 +59,16 @@ export interface BackupVolume {
   readonly claim: string;
   /** The PersistentVolume pre-bound to it, where the part creates one. */
   readonly persistentVolume?: string;
+  /** Where the data lives when it is an NFS export (Velero's volume policies match NFS volumes by server and path). @default - not NFS */
+  readonly nfs?: { readonly server: string; readonly path: string };
   readonly description: string;
+  /**
+   * How the part itself already protects the data: `dump` — a consistent logical dump by the named CronJob (a live
+   * database directory copied file by file is inconsistent, so file-system backups skip it); `holds-backups` — the
+   * volume is itself a backup target (dumps, snapshots).
+   * @default - nothing: the backup part must cover it (a Velero file-system backup, or an explicit "not backed up")
+   */
+  readonly protectedBy?: { readonly kind: 'dump'; readonly cronJob: string } | { readonly kind: 'holds-backups' };
 }
 
 /** What a part offers the rest of the platform; the pipeline gathers the offers of every part. */
@@ -127,8 +136,8 @@ export interface PlatformPart<C = any, O = unknown, K extends string = string> {
   namespaces?(config: C): readonly string[];
   /** Cross-field checks, run after every section passed its schema; problems name the platform.yaml path. */
   checkConfig?(config: C, ctx: ConfigCheckContext): void;
-  /** Lines to print after a successful synth (warnings that are not errors). */
-  notices?(config: C): readonly string[];
+  /** Lines to print after a successful synth (warnings that are not errors); `output` is undefined when disabled. */
+  notices?(config: C, output: O | undefined): readonly string[];
   /** Builds the part's unit chart(s) under `ctx.scope`; returns what later parts may connect to. */
   build(ctx: PartContext<C>): O;
   /** What it offers the other parts (scrape targets, first-time Secrets, backup volumes). */

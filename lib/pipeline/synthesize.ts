@@ -27,7 +27,7 @@ export function synthesize(config: PlatformConfig, options: BuildOptions = {}): 
   return {
     files: layoutFiles(objects),
     objectCount: objects.length,
-    report: [...checkReport(built.app), ...partNotices(config, options.parts)],
+    report: [...checkReport(built.app), ...partNotices(config, options.parts, built.outputOf)],
     offers: built.offers,
   };
 }

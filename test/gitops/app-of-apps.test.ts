@@ -82,6 +82,7 @@ describe('Argo CD app-of-apps (default platform)', () => {
       { path: 'dist', include: '20-mysql.*.yaml' },
       { path: 'dist', include: '30-observability.*.yaml' },
       { path: 'dist', include: '40-app-helloworld.*.yaml' },
+      { path: 'dist', include: '50-backup.*.yaml' },
     ]);
     // `recurse: false` is the default and is left out: Argo CD drops it and the root would stay OutOfSync
     for (const s of sources) expect(Object.keys(s.directory)).toEqual(['include']);
