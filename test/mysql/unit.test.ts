@@ -155,7 +155,7 @@ describe('the MySQL part', () => {
       // The dump volume is itself a backup target.
       ['mysql-backup', 'mysql-backup-pv', { kind: 'holds-backups' }],
     ]);
-    expect(built.offers.backupVolumes[0].nfs).toEqual({ server: '10.10.10.101', path: '/nfs_mysql' });
+    expect(built.offers.backupVolumes[0].nfs).toEqual({ server: '10.0.0.100', path: '/nfs_mysql' });
   });
 
   test('disabled: no chart, no output, no offers', () => {
