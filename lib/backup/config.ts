@@ -98,7 +98,7 @@ export const backupSchema: JsonSchema = object(
           {
             url: str('S3 endpoint URL of the object store (Garage, SeaweedFS, Ceph RGW, or a cloud S3).', { format: 'url', examples: ['http://10.10.10.50:3900'] }),
             bucket: str('Bucket (created beforehand).', { format: 'dns-subdomain' }),
-            prefix: str('Folder inside the bucket. Default: the bucket root.', { format: 'dns-label' }),
+            prefix: str('Folder inside the bucket (e.g. "velero/lab"). Default: the bucket root.'),
             region: str('Region the store expects (most self-hosted stores accept any, e.g. "garage" or "us-east-1").', { default: v.region }),
             cidr: str('Addresses of the endpoint for the egress flow. Default: the URL\'s host as /32 (required when the host is a name).', { format: 'ipv4-cidr' }),
           },

@@ -35,7 +35,8 @@ export const VELERO_PRIVILEGED_REASON =
   'Velero\'s node-agent reads and restores pod volumes through a hostPath mount of the kubelet\'s pod directory ' +
   '(/var/lib/kubelet/pods) as root with file capabilities; Pod Security "baseline" forbids hostPath, so "privileged" ' +
   'is the lowest level that admits it. The Velero server looks for its node-agent pods in its own namespace, so the ' +
-  'two cannot be split. warn and audit stay "restricted" so every deviation is visible; the server pod itself meets "restricted".';
+  'two cannot be split; and the repository maintenance Jobs Velero 1.14 starts here carry no securityContext at all. ' +
+  'warn and audit stay "restricted" so every deviation is visible; the server pod itself meets "restricted".';
 
 /** Why the node-agent runs as root with capabilities (its security exemption). */
 export const NODE_AGENT_EXEMPTION =
@@ -139,7 +140,8 @@ export class Velero extends Construct {
     this.addServerRbac(server);
     this.addNodeAgentRbac(agent);
 
-    const scratch = [emptyDir('scratch', '1Gi'), emptyDir('tmp', '256Mi')];
+    // Kopia keeps its cache under $HOME (here /scratch); 2Gi bounds it on the node's disk (docs/backup.md, "Security notes").
+    const scratch = [emptyDir('scratch', '2Gi'), emptyDir('tmp', '256Mi')];
     const scratchMounts: k8s.VolumeMount[] = [{ name: 'scratch', mountPath: '/scratch' }, { name: 'tmp', mountPath: '/tmp' }];
     const commonEnv: k8s.EnvVar[] = [
       { name: 'VELERO_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
@@ -149,6 +151,8 @@ export class Velero extends Construct {
     ];
     const metricsPort: k8s.ContainerPort = { name: 'metrics', containerPort: VELERO_METRICS_PORT, protocol: 'TCP' };
 
+    // Named `velero` with a container `velero`: Velero 1.14 builds its repository maintenance Jobs from this Deployment
+    // by those names (image, env, volumes, service account, labels), so the Jobs also get the server's flows.
     new k8s.KubeDeployment(this, 'Server', {
       metadata: { name: VELERO_SERVER_NAME, namespace: ns, labels: commonLabels(server) },
       spec: {
@@ -264,11 +268,7 @@ export class Velero extends Construct {
       metadata: { name: reader, labels, annotations: { 'platform-kit.io/rbac-reason': VELERO_RBAC_REASON } },
       rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }],
     });
-    new k8s.KubeClusterRoleBinding(this, 'ServerReaderBinding', {
-      metadata: { name: reader, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: reader },
-      subjects: [{ kind: 'ServiceAccount', name: VELERO_SERVER_NAME, namespace: ns }],
-    });
+    bindTo(this, 'ServerReaderBinding', { kind: 'ClusterRole', name: reader, labels }, VELERO_SERVER_NAME, ns);
     // Its own namespace only: its custom resources, the repository password Secret it creates, the maintenance Jobs.
     new k8s.KubeRole(this, 'ServerRole', {
       metadata: { name: VELERO_SERVER_NAME, namespace: ns, labels },
@@ -280,11 +280,7 @@ export class Velero extends Construct {
         { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
       ],
     });
-    new k8s.KubeRoleBinding(this, 'ServerRoleBinding', {
-      metadata: { name: VELERO_SERVER_NAME, namespace: ns, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: VELERO_SERVER_NAME },
-      subjects: [{ kind: 'ServiceAccount', name: VELERO_SERVER_NAME, namespace: ns }],
-    });
+    bindTo(this, 'ServerRoleBinding', { kind: 'Role', name: VELERO_SERVER_NAME, labels }, VELERO_SERVER_NAME, ns);
   }
 
   private addNodeAgentRbac(agent: { name: string; component: string; version: string }): void {
@@ -297,11 +293,7 @@ export class Velero extends Construct {
       metadata: { name: reader, labels },
       rules: [{ apiGroups: [''], resources: ['pods', 'persistentvolumeclaims', 'persistentvolumes', 'nodes'], verbs: ['get', 'list', 'watch'] }],
     });
-    new k8s.KubeClusterRoleBinding(this, 'NodeAgentReaderBinding', {
-      metadata: { name: reader, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: reader },
-      subjects: [{ kind: 'ServiceAccount', name: account, namespace: ns }],
-    });
+    bindTo(this, 'NodeAgentReaderBinding', { kind: 'ClusterRole', name: reader, labels }, account, ns);
     new k8s.KubeRole(this, 'NodeAgentRole', {
       metadata: { name: account, namespace: ns, labels },
       rules: [
@@ -310,11 +302,7 @@ export class Velero extends Construct {
         { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
       ],
     });
-    new k8s.KubeRoleBinding(this, 'NodeAgentRoleBinding', {
-      metadata: { name: account, namespace: ns, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: account },
-      subjects: [{ kind: 'ServiceAccount', name: account, namespace: ns }],
-    });
+    bindTo(this, 'NodeAgentRoleBinding', { kind: 'Role', name: account, labels }, account, ns);
   }
 
   /**
@@ -368,6 +356,16 @@ export class Velero extends Construct {
       });
     }
   }
+}
+
+/** Binds a (Cluster)Role of the same name to one ServiceAccount of the Velero namespace. */
+function bindTo(scope: Construct, id: string, role: { kind: 'Role' | 'ClusterRole'; name: string; labels: Record<string, string> }, account: string, namespace: string): void {
+  const props = {
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: role.kind, name: role.name },
+    subjects: [{ kind: 'ServiceAccount', name: account, namespace }],
+  };
+  if (role.kind === 'Role') new k8s.KubeRoleBinding(scope, id, { metadata: { name: role.name, namespace, labels: role.labels }, ...props });
+  else new k8s.KubeClusterRoleBinding(scope, id, { metadata: { name: role.name, labels: role.labels }, ...props });
 }
 
 /** The namespace quota: the server (with its init step), a node-agent per node, and the maintenance Jobs. */

@@ -197,8 +197,29 @@ describe('the backup section', () => {
 
   test('the docs\' Restore example is the one validated above', () => {
     const docs = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'backup.md'), 'utf8');
-    expect(docs).toContain('name: dwayne-drill');
+    expect(docs).toContain('metadata: { name: dwayne-drill, namespace: velero }');
     expect(docs).toContain('namespaceMapping: { dwayne: dwayne-drill }');
     expect(docs).toContain('scheduleName: daily');
+  });
+
+  test('the docs\' commands name the objects, paths and Secrets of dist/', () => {
+    // GIVEN the default synth with Velero WHEN the names the runbooks use are read from the objects THEN docs/backup.md uses them
+    const docs = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'backup.md'), 'utf8');
+    const r = synth(withVelero(DEFAULT_YAML));
+    const cron = find(r, 'CronJob', 'etcd-snapshot')!.m;
+    const pod = cron.spec.jobTemplate.spec.template.spec;
+    const pv = find(r, 'PersistentVolume', 'etcd-snapshots-pv')!.m.spec.nfs;
+    const server = find(r, 'Deployment', 'velero')!.m;
+    const used = [
+      `-n ${cron.metadata.namespace} create job --from=cronjob/${cron.metadata.name}`,
+      `-c ${pod.initContainers[1].name}`, `-c ${pod.containers[0].name}`,
+      `create secret generic ${pod.volumes.find((v: any) => v.secret).secret.secretName}`,
+      `${pv.server}:${pv.path}/k8s-master/etcd-k8s-master-`,
+      `--serviceaccount=${server.metadata.namespace}:${server.spec.template.spec.serviceAccountName}`,
+      `--from-schedule ${find(r, 'Schedule', 'daily')!.m.metadata.name}`,
+      `create secret generic ${find(r, 'BackupStorageLocation', 'default')!.m.spec.credential.name} --from-file=cloud=`,
+      `ConfigMap \`velero/${find(r, 'ConfigMap', 'velero-volume-policy')!.m.metadata.name}\``,
+    ];
+    expect(used.filter((u) => !docs.includes(u))).toEqual([]);
   });
 });
