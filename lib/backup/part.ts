@@ -7,6 +7,7 @@ import { collectObjects } from '../output/synthesized';
 import { PlatformChart } from '../output/platform-chart';
 import { BackupVolume, definePart, FirstTimeSecret } from '../parts/platform-part';
 import { TenantNamespace } from '../tenancy/tenant-namespace';
+import { backupAlertRules } from './alerts';
 import { backupCoverage, CoverageRow, coverageProblems, renderCoverage } from './coverage';
 import {
   BackupConfig, backupNamespaces, backupSchema, checkBackupConfig, etcdCronJobEnabled, etcdNfsServer, objectStoreEndpoint, veleroEnabled,
@@ -115,6 +116,8 @@ export const backupPart = definePart({
         { job: 'velero-node-agent', pods: out.velero.nodeAgentPods, app: 'node-agent', port: Port.tcp('metrics'), description: 'Prometheus scrapes the Velero node-agents (file-system backup metrics)' },
       ] : [],
       backupVolumes: volumes,
+      // Backups that fail loudly: every CronJob (etcd snapshots, dumps) and every Velero Schedule.
+      alertRuleGroups: [backupAlertRules(out.velero ? b.velero.schedules : [])],
     };
   },
   connect: (out, { scope, config: b, offers }) => {

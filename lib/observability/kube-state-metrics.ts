@@ -8,10 +8,12 @@ import { DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
 
 /**
  * The kube-state-metrics collectors enabled (`--resources`), with the API group of each: exactly what the alert
- * rules and dashboards read (nodes, namespaces, pods, deployments, statefulsets, resourcequotas) plus daemonsets
- * and persistentvolumeclaims for the workload views. The ClusterRole grants list/watch on these and nothing else.
+ * rules and dashboards read (nodes, namespaces, pods, deployments, statefulsets, resourcequotas, and cronjobs for the
+ * backup alerts parts offer) plus daemonsets and persistentvolumeclaims for the workload views. The ClusterRole grants list/watch on these and nothing else.
  */
 export const KUBE_STATE_METRICS_RESOURCES: ReadonlyArray<{ readonly resource: string; readonly apiGroup: string }> = [
+  // Scheduled jobs (backups) and when each last succeeded: the offered backup alerts read these.
+  { resource: 'cronjobs', apiGroup: 'batch' },
   { resource: 'daemonsets', apiGroup: 'apps' },
   { resource: 'deployments', apiGroup: 'apps' },
   { resource: 'namespaces', apiGroup: '' },

@@ -76,6 +76,7 @@ export const observabilityPart = definePart({
   }),
   connect: (stack, { offers, config: obs }) => {
     for (const target of offers.scrapeTargets) stack.prometheus.scrapeOffered(target);
+    stack.prometheus.addRuleGroups(offers.alertRuleGroups);
     const ports: FlowPort[] = [
       ...obs.prometheus.tenantMetricsPortNames.map((name) => Port.tcp(name)),
       ...obs.prometheus.tenantMetricsPorts.map((port) => Port.tcp(port)),

@@ -11,7 +11,7 @@ import { Alertmanager } from './alertmanager';
 import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, ComponentIdentity, flowName, goMemLimit, httpProbe, IScrapeTarget, NodeAddress, serviceAccount, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { emptyDir } from '../core/volumes';
-import { alertRulesYaml, ImagePin, imageRef, OfferedScrapeJob, PlatformNamespaces, PROMETHEUS_IMAGE, prometheusConfig } from './config-files';
+import { AlertRuleGroup, alertRules, alertRulesYaml, ImagePin, imageRef, OfferedScrapeJob, PlatformNamespaces, PROMETHEUS_IMAGE, prometheusConfig } from './config-files';
 import { DEFAULT_PROMETHEUS, DEFAULT_RESOURCES, DEFAULT_STORAGE, OBSERVABILITY_NAMESPACES } from './defaults';
 
 /** The kubelet's authenticated HTTPS port (metrics and cAdvisor). */
@@ -72,7 +72,6 @@ export class Prometheus extends Construct implements IScrapeTarget {
   public readonly resources: ContainerResources;
   public readonly image: ImagePin;
   public readonly url: string;
-  public readonly rulesText: string;
   public readonly identity: ComponentIdentity;
   public readonly scrapeName = 'prometheus';
   public readonly metricsPorts = [Port.tcp(Prometheus.PORT)];
@@ -85,6 +84,7 @@ export class Prometheus extends Construct implements IScrapeTarget {
   private readonly annotationNamespaces: string[] = [];
   private readonly offeredJobs: OfferedScrapeJob[] = [];
   private readonly flowIds = new Set<string>();
+  private readonly offeredRuleGroups: AlertRuleGroup[] = [];
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
@@ -118,7 +118,6 @@ export class Prometheus extends Construct implements IScrapeTarget {
     this.identity = new ComponentIdentity({ name: Prometheus.NAME, component: 'metrics-store', version: this.image.tag });
     const labels = this.identity.labels;
     const name = Prometheus.NAME;
-    this.rulesText = alertRulesYaml();
 
     serviceAccount(this, name, this.namespace, labels, true);
     clusterReader(this, `platform-kit-${name}`, labels, [
@@ -135,7 +134,7 @@ export class Prometheus extends Construct implements IScrapeTarget {
     });
     new k8s.KubeConfigMap(this, 'Rules', {
       metadata: { name: 'prometheus-rules', namespace: this.namespace, labels },
-      data: { 'platform-kit.yaml': this.rulesText },
+      data: { 'platform-kit.yaml': Lazy.any({ produce: () => this.rulesText }) },
     });
     clusterService(this, name, this.namespace, this.identity, [{ name: 'http', port: Prometheus.PORT }]);
 
@@ -213,6 +212,21 @@ export class Prometheus extends Construct implements IScrapeTarget {
       offeredJobs: this.offeredJobs,
       ...(this.clusterName ? { clusterName: this.clusterName } : {}),
     });
+  }
+
+  /** The rule file: the platform's alert rules, then the groups other parts offered ({@link addRuleGroups}). */
+  get rulesText(): string {
+    return alertRulesYaml({}, this.offeredRuleGroups);
+  }
+
+  /** Adds alert rule groups another part offers; a group name already used is a programming error. */
+  addRuleGroups(groups: readonly AlertRuleGroup[]): void {
+    const names = new Set([...alertRules().groups, ...this.offeredRuleGroups].map((g) => g.name));
+    for (const g of groups) {
+      if (names.has(g.name)) throw new Error(`Prometheus.addRuleGroups: rule group ${show(g.name)} exists already; give each offered group its own name.`);
+      names.add(g.name);
+      this.offeredRuleGroups.push(g);
+    }
   }
 
   /** Opens Prometheus → the target's pods on its metrics ports (its scrape job is in the generated config). */

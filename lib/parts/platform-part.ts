@@ -71,6 +71,22 @@ export interface BackupVolume {
   readonly protectedBy?: { readonly kind: 'dump'; readonly cronJob: string } | { readonly kind: 'holds-backups' };
 }
 
+/** One Prometheus alerting rule a part offers (the rule-file format). */
+export interface OfferedAlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: { readonly severity: 'critical' | 'warning' };
+  readonly annotations: { readonly summary: string; readonly description: string };
+}
+
+/** A group of alerting rules a part offers; Prometheus evaluates it with the platform's own groups. */
+export interface OfferedAlertRuleGroup {
+  /** Group name, unique across the platform (`platform-kit.<part>`). */
+  readonly name: string;
+  readonly rules: readonly OfferedAlertRule[];
+}
+
 /** What a part offers the rest of the platform; the pipeline gathers the offers of every part. */
 export interface PartOffers {
   readonly scrapeTargets?: readonly ScrapeTarget[];
@@ -78,6 +94,7 @@ export interface PartOffers {
   readonly annotatedScrapeNamespaces?: readonly string[];
   readonly firstTimeSecrets?: readonly FirstTimeSecret[];
   readonly backupVolumes?: readonly BackupVolume[];
+  readonly alertRuleGroups?: readonly OfferedAlertRuleGroup[];
 }
 
 /** Every part's offers, merged in list order. */
@@ -86,6 +103,7 @@ export interface GatheredOffers {
   readonly annotatedScrapeNamespaces: readonly string[];
   readonly firstTimeSecrets: readonly FirstTimeSecret[];
   readonly backupVolumes: readonly BackupVolume[];
+  readonly alertRuleGroups: readonly OfferedAlertRuleGroup[];
 }
 
 /** What a part's config checks get besides their own section. */
@@ -140,7 +158,7 @@ export interface PlatformPart<C = any, O = unknown, K extends string = string> {
   notices?(config: C, output: O | undefined): readonly string[];
   /** Builds the part's unit chart(s) under `ctx.scope`; returns what later parts may connect to. */
   build(ctx: PartContext<C>): O;
-  /** What it offers the other parts (scrape targets, first-time Secrets, backup volumes). */
+  /** What it offers the other parts (scrape targets, first-time Secrets, backup volumes, alert rules). */
   offers?(output: O, config: C): PartOffers;
   /**
    * Runs once every part (and any code-composed extension) is built, in list order, with every part's offers: a
@@ -169,6 +187,7 @@ export function gatherOffers(all: readonly PartOffers[]): GatheredOffers {
     annotatedScrapeNamespaces: all.flatMap((o) => o.annotatedScrapeNamespaces ?? []),
     firstTimeSecrets: all.flatMap((o) => o.firstTimeSecrets ?? []),
     backupVolumes: all.flatMap((o) => o.backupVolumes ?? []),
+    alertRuleGroups: all.flatMap((o) => o.alertRuleGroups ?? []),
   };
 }
 
