@@ -8,6 +8,7 @@ import { PlatformChart } from '../output/platform-chart';
 import { BackupVolume, definePart, FirstTimeSecret } from '../parts/platform-part';
 import { TenantNamespace } from '../tenancy/tenant-namespace';
 import { backupAlertRules } from './alerts';
+import { BACKUP_DASHBOARD_FILE, backupDashboard } from './dashboard';
 import { backupCoverage, CoverageRow, coverageProblems, renderCoverage } from './coverage';
 import {
   BackupConfig, backupNamespaces, backupSchema, checkBackupConfig, etcdCronJobEnabled, etcdNfsServer, objectStoreEndpoint, veleroEnabled,
@@ -118,6 +119,7 @@ export const backupPart = definePart({
       backupVolumes: volumes,
       // Backups that fail loudly: every CronJob (etcd snapshots, dumps) and every Velero Schedule.
       alertRuleGroups: [backupAlertRules(out.velero ? b.velero.schedules : [])],
+      dashboards: [{ file: BACKUP_DASHBOARD_FILE, dashboard: backupDashboard(out.velero !== undefined) }],
     };
   },
   connect: (out, { scope, config: b, offers }) => {

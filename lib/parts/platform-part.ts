@@ -87,6 +87,13 @@ export interface OfferedAlertRuleGroup {
   readonly rules: readonly OfferedAlertRule[];
 }
 
+/** A Grafana dashboard a part offers (the dashboard JSON model); Grafana provisions it from its own ConfigMap. */
+export interface OfferedDashboard {
+  /** File name Grafana sees, a DNS label plus `.json` (`backups.json`). */
+  readonly file: string;
+  readonly dashboard: { readonly [key: string]: unknown };
+}
+
 /** What a part offers the rest of the platform; the pipeline gathers the offers of every part. */
 export interface PartOffers {
   readonly scrapeTargets?: readonly ScrapeTarget[];
@@ -95,6 +102,7 @@ export interface PartOffers {
   readonly firstTimeSecrets?: readonly FirstTimeSecret[];
   readonly backupVolumes?: readonly BackupVolume[];
   readonly alertRuleGroups?: readonly OfferedAlertRuleGroup[];
+  readonly dashboards?: readonly OfferedDashboard[];
 }
 
 /** Every part's offers, merged in list order. */
@@ -104,6 +112,7 @@ export interface GatheredOffers {
   readonly firstTimeSecrets: readonly FirstTimeSecret[];
   readonly backupVolumes: readonly BackupVolume[];
   readonly alertRuleGroups: readonly OfferedAlertRuleGroup[];
+  readonly dashboards: readonly OfferedDashboard[];
 }
 
 /** What a part's config checks get besides their own section. */
@@ -158,7 +167,7 @@ export interface PlatformPart<C = any, O = unknown, K extends string = string> {
   notices?(config: C, output: O | undefined): readonly string[];
   /** Builds the part's unit chart(s) under `ctx.scope`; returns what later parts may connect to. */
   build(ctx: PartContext<C>): O;
-  /** What it offers the other parts (scrape targets, first-time Secrets, backup volumes, alert rules). */
+  /** What it offers the other parts (scrape targets, first-time Secrets, backup volumes, alert rules, dashboards). */
   offers?(output: O, config: C): PartOffers;
   /**
    * Runs once every part (and any code-composed extension) is built, in list order, with every part's offers: a
@@ -188,6 +197,7 @@ export function gatherOffers(all: readonly PartOffers[]): GatheredOffers {
     firstTimeSecrets: all.flatMap((o) => o.firstTimeSecrets ?? []),
     backupVolumes: all.flatMap((o) => o.backupVolumes ?? []),
     alertRuleGroups: all.flatMap((o) => o.alertRuleGroups ?? []),
+    dashboards: all.flatMap((o) => o.dashboards ?? []),
   };
 }
 

@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { backupAlertRules, cronMaxGapSeconds } from '../../lib/backup/alerts';
+import { backupDashboard } from '../../lib/backup/dashboard';
 import { analysePromql } from '../observability/config-files/promql';
 import { synthDefault } from '../support/helpers';
 
@@ -49,5 +50,24 @@ describe('the backup alert rules', () => {
     expect(rules.groups.find((g: any) => g.name === 'platform-kit.backup').rules.map((r: any) => r.alert)).toEqual(['ScheduledJobLate', 'ScheduledJobNeverSucceeded']);
     const ksm = objects.find((m) => m.kind === 'Deployment' && m.metadata.name === 'kube-state-metrics');
     expect(ksm.spec.template.spec.containers[0].args.find((a: string) => a.startsWith('--resources='))).toContain('cronjobs');
+  });
+});
+
+describe('the backup dashboard', () => {
+  test('shows the last success of every CronJob, and of each Velero Schedule when Velero runs; its queries parse', () => {
+    const withVelero = backupDashboard(true) as any;
+    const without = backupDashboard(false) as any;
+    expect(withVelero.panels.map((p: any) => p.title)).toEqual(['Oldest last success (CronJobs)', 'Oldest last success (Velero)', 'Time since last successful backup']);
+    expect(without.panels.map((p: any) => p.title)).toEqual(['Oldest last success (CronJobs)', 'Time since last successful backup']);
+    for (const p of withVelero.panels) for (const t of p.targets) expect(analysePromql(t.expr).errors).toEqual([]);
+  });
+
+  test('Grafana of the default platform provisions it from its own ConfigMap', () => {
+    const objects = synthDefault().files.flatMap((f) => f.objects.map((o) => o.manifest));
+    const cm = objects.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'grafana-dashboard-backups');
+    expect(JSON.parse(cm.data['backups.json']).uid).toBe('platform-kit-backups');
+    const grafana = objects.find((m) => m.kind === 'Deployment' && m.metadata.name === 'grafana');
+    const sources = grafana.spec.template.spec.volumes.flatMap((v: any) => v.projected?.sources ?? []);
+    expect(sources).toContainEqual({ configMap: { name: 'grafana-dashboard-backups' } });
   });
 });
