@@ -58,31 +58,39 @@ function duration(seconds: number): string {
 }
 
 /**
- * Every backup of the platform is a CronJob (etcd snapshots, database dumps) or a Velero Schedule. CronJobs are
- * watched through kube-state-metrics, so one rule covers each of them, whoever owns it: the interval is the gap
- * between the last and the next scheduled run, and "late" is no success for twice that.
+ * The label every backup CronJob of the platform carries (etcd snapshots, MySQL's dumps): `app.kubernetes.io/component:
+ * backup`, as kube-state-metrics exports it. One rule then covers each of them, whichever part owns it.
+ */
+export const BACKUP_CRONJOBS = 'kube_cronjob_labels{label_app_kubernetes_io_component="backup"}';
+
+/**
+ * Every backup of the platform is a CronJob or a Velero Schedule. Backup CronJobs are watched through
+ * kube-state-metrics: the interval is the gap between the last and the next scheduled run, and "late" is no success
+ * for twice that.
  */
 const CRONJOB_RULES: OfferedAlertRule[] = [
   {
-    alert: 'ScheduledJobLate',
+    alert: 'BackupJobLate',
     expr: '(time() - kube_cronjob_status_last_successful_time) > 2 * (kube_cronjob_next_schedule_time - kube_cronjob_status_last_schedule_time)'
+      + ` and on (namespace, cronjob) ${BACKUP_CRONJOBS}`
       + ' unless on (namespace, cronjob) kube_cronjob_spec_suspend == 1',
     for: '10m',
     labels: { severity: 'critical' },
     annotations: {
-      summary: 'CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} has not succeeded for twice its interval.',
-      description: 'The last successful run of {{ $labels.namespace }}/{{ $labels.cronjob }} is older than two intervals; for a backup (etcd-snapshot, mysql-backup) that means no fresh backup. Read the failed Job: kubectl -n {{ $labels.namespace }} get jobs.',
+      summary: 'Backup CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} has not succeeded for twice its interval.',
+      description: 'The last successful run of {{ $labels.namespace }}/{{ $labels.cronjob }} is older than two intervals: there is no fresh backup. Read the failed Job: kubectl -n {{ $labels.namespace }} get jobs.',
     },
   },
   {
-    alert: 'ScheduledJobNeverSucceeded',
+    alert: 'BackupJobNeverSucceeded',
     expr: '(time() - kube_cronjob_created) > 2 * (kube_cronjob_next_schedule_time - kube_cronjob_status_last_schedule_time)'
+      + ` and on (namespace, cronjob) ${BACKUP_CRONJOBS}`
       + ' unless on (namespace, cronjob) kube_cronjob_status_last_successful_time'
       + ' unless on (namespace, cronjob) kube_cronjob_spec_suspend == 1',
     for: '10m',
     labels: { severity: 'critical' },
     annotations: {
-      summary: 'CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} has run but never succeeded.',
+      summary: 'Backup CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} has never succeeded.',
       description: '{{ $labels.namespace }}/{{ $labels.cronjob }} exists for more than two intervals without one successful run (a missing Secret or NFS export is the usual cause): kubectl -n {{ $labels.namespace }} describe cronjob {{ $labels.cronjob }}.',
     },
   },

@@ -1,3 +1,4 @@
+import { BACKUP_CRONJOBS } from './alerts';
 import { dashboard, Dashboard, Layout, stat, timeseries } from '../observability/config-files/dashboards/common';
 
 /** File name of the backup dashboard in Grafana's dashboards directory. */
@@ -9,12 +10,12 @@ export const BACKUP_DASHBOARD_FILE = 'backups.json';
  */
 export function backupDashboard(velero: boolean): Dashboard {
   const l = new Layout();
-  const cronJobs = 'time() - kube_cronjob_status_last_successful_time';
+  const cronJobs = `(time() - kube_cronjob_status_last_successful_time) and on (namespace, cronjob) ${BACKUP_CRONJOBS}`;
   const schedules = 'time() - velero_backup_last_successful_timestamp';
   const panels = [
     stat(l, {
       title: 'Oldest last success (CronJobs)',
-      description: 'The longest time since any CronJob (etcd snapshots, database dumps) last succeeded.',
+      description: 'The longest time since any backup CronJob (etcd snapshots, database dumps) last succeeded.',
       unit: 's',
       query: { expr: `max(${cronJobs})` },
       thresholds: [['green', null], ['orange', 86_400], ['red', 172_800]],
@@ -28,7 +29,7 @@ export function backupDashboard(velero: boolean): Dashboard {
     })] : []),
     timeseries(l, {
       title: 'Time since last successful backup',
-      description: 'Per CronJob and per Velero Schedule. ScheduledJobLate and VeleroBackupLate fire at twice the interval.',
+      description: 'Per CronJob and per Velero Schedule. BackupJobLate and VeleroBackupLate fire at twice the interval.',
       unit: 's',
       w: 24,
       min: 0,

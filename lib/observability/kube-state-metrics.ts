@@ -24,6 +24,9 @@ export const KUBE_STATE_METRICS_RESOURCES: ReadonlyArray<{ readonly resource: st
   { resource: 'statefulsets', apiGroup: 'apps' },
 ];
 
+/** CronJob labels exported as `kube_cronjob_labels` (only these: each label is a series per CronJob). */
+export const KUBE_STATE_METRICS_CRONJOB_LABELS: readonly string[] = ['app.kubernetes.io/component'];
+
 export interface KubeStateMetricsProps {
   /** The API server it lists and watches. */
   readonly apiServer: ApiServerEndpoints;
@@ -84,6 +87,8 @@ export class KubeStateMetrics extends Construct implements IScrapeTarget {
                 `--port=${KubeStateMetrics.METRICS_PORT}`,
                 `--telemetry-port=${KubeStateMetrics.TELEMETRY_PORT}`,
                 `--resources=${KUBE_STATE_METRICS_RESOURCES.map((r) => r.resource).join(',')}`,
+                // kube_cronjob_labels{label_app_kubernetes_io_component="backup"} tells the backups apart from other CronJobs.
+                `--metric-labels-allowlist=cronjobs=[${KUBE_STATE_METRICS_CRONJOB_LABELS.join(',')}]`,
               ],
               ports: [
                 { name: 'http-metrics', containerPort: KubeStateMetrics.METRICS_PORT, protocol: 'TCP' },

@@ -35,7 +35,7 @@ describe('the backup alert rules', () => {
       expect({ alert: rule.alert, errors: a.errors }).toEqual({ alert: rule.alert, errors: [] });
       for (const s of a.selectors) expect(s.metric.startsWith('kube_cronjob_') || velero.includes(s.metric)).toBe(true);
     }
-    expect(group.rules.map((r) => r.alert)).toEqual(['ScheduledJobLate', 'ScheduledJobNeverSucceeded', 'VeleroBackupLate', 'VeleroBackupNotRunning', 'VeleroBackupFailed']);
+    expect(group.rules.map((r) => r.alert)).toEqual(['BackupJobLate', 'BackupJobNeverSucceeded', 'VeleroBackupLate', 'VeleroBackupNotRunning', 'VeleroBackupFailed']);
   });
 
   test('"late" is twice the interval: 48h for a daily Schedule', () => {
@@ -47,9 +47,15 @@ describe('the backup alert rules', () => {
   test('Prometheus of the default platform evaluates them, and kube-state-metrics exports CronJobs', () => {
     const objects = synthDefault().files.flatMap((f) => f.objects.map((o) => o.manifest));
     const rules = parse(objects.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'prometheus-rules').data['platform-kit.yaml']);
-    expect(rules.groups.find((g: any) => g.name === 'platform-kit.backup').rules.map((r: any) => r.alert)).toEqual(['ScheduledJobLate', 'ScheduledJobNeverSucceeded']);
+    expect(rules.groups.find((g: any) => g.name === 'platform-kit.backup').rules.map((r: any) => r.alert)).toEqual(['BackupJobLate', 'BackupJobNeverSucceeded']);
     const ksm = objects.find((m) => m.kind === 'Deployment' && m.metadata.name === 'kube-state-metrics');
     expect(ksm.spec.template.spec.containers[0].args.find((a: string) => a.startsWith('--resources='))).toContain('cronjobs');
+    expect(ksm.spec.template.spec.containers[0].args).toContain('--metric-labels-allowlist=cronjobs=[app.kubernetes.io/component]');
+    // AND every backup CronJob of the default platform carries the label the rules select on
+    const cronJobs = objects.filter((m) => m.kind === 'CronJob');
+    expect(cronJobs.map((m) => [m.metadata.namespace, m.metadata.name, m.metadata.labels['app.kubernetes.io/component']]).sort()).toEqual([
+      ['backup', 'etcd-snapshot', 'backup'], ['mysql', 'mysql-backup', 'backup'],
+    ]);
   });
 });
 

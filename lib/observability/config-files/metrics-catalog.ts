@@ -108,6 +108,7 @@ export const METRICS_CATALOG: readonly MetricGroup[] = [
       m('kube_statefulset_replicas', 'namespace', 'statefulset'),
       m('kube_statefulset_status_replicas_ready', 'namespace', 'statefulset'),
       m('kube_resourcequota', 'namespace', 'resourcequota', 'resource', 'type'),
+      m('kube_cronjob_labels', 'namespace', 'cronjob', 'label_app_kubernetes_io_component'),
       m('kube_cronjob_created', 'namespace', 'cronjob'),
       m('kube_cronjob_next_schedule_time', 'namespace', 'cronjob'),
       m('kube_cronjob_spec_suspend', 'namespace', 'cronjob'),
