@@ -368,11 +368,14 @@ function bindTo(scope: Construct, id: string, role: { kind: 'Role' | 'ClusterRol
   else new k8s.KubeClusterRoleBinding(scope, id, { metadata: { name: role.name, labels: role.labels }, ...props });
 }
 
-/** The namespace quota: the server (with its init step), a node-agent per node, and the maintenance Jobs. */
+/** The namespace quota, exactly what runs: the server (or its init step), a node-agent per node, and the maintenance Jobs (the server's resources). */
 function veleroQuota(server: ContainerResources, agent: ContainerResources, nodes: number) {
   const sum = (pick: (r: ContainerResources) => string | undefined) =>
-    parseQuantity(pick(server) ?? '0') * (1 + MAINTENANCE_JOBS) + Math.max(parseQuantity(pick(PLUGIN_COPY_RESOURCES) ?? '0'), 0) + parseQuantity(pick(agent) ?? '0') * nodes;
-  const cpu = (v: number) => `${Math.ceil(v * 1000)}m`;
+    // A pod asks for the larger of its init step (the plugin copy) and its containers, as Kubernetes counts it.
+    Math.max(parseQuantity(pick(server) ?? '0'), parseQuantity(pick(PLUGIN_COPY_RESOURCES) ?? '0'))
+    + parseQuantity(pick(server) ?? '0') * MAINTENANCE_JOBS + parseQuantity(pick(agent) ?? '0') * nodes;
+  // Rounded to a micro-core first: 0.1 + 0.05 is not exactly 0.15 in floating point.
+  const cpu = (v: number) => `${Math.ceil(Math.round(v * 1e6) / 1e3)}m`;
   const mem = (v: number) => `${Math.ceil(v / 2 ** 20)}Mi`;
   return {
     cpu: cpu(sum((r) => r.requests.cpu)),

@@ -223,3 +223,17 @@ describe('the backup section', () => {
     expect(used.filter((u) => !docs.includes(u))).toEqual([]);
   });
 });
+
+describe('the backup section, Velero checks', () => {
+  const velero = (extra: string) => `${MINIMAL_CLUSTER}backup:\n  velero:\n    objectStore: { url: "http://10.0.0.50:3900", bucket: b }\n${extra}`;
+  test('refuses a Velero namespace equal to the snapshot namespace, twice-used Schedule names and bad TTLs', () => {
+    expect(() => parseConfig(velero('    namespace: backup\n'), 'platform.yaml')).toThrow(/backup\.velero\.namespace: "backup" is also backup\.namespace/);
+    expect(() => parseConfig(velero('    schedules: [{ name: d, schedule: "0 3 * * *" }, { name: d, schedule: "0 4 * * *" }]\n'), 'platform.yaml')).toThrow(/schedules\[1\]\.name: "d" is used twice/);
+    expect(() => parseConfig(velero('    schedules: [{ name: d, schedule: "0 3 * * *", ttl: "30d" }]\n'), 'platform.yaml')).toThrow(/schedules\[0\]\.ttl: "30d" is not a duration/);
+  });
+
+  test('the default Schedule is daily at 03:00 UTC, kept 30 days', () => {
+    const config = parseConfig(velero(''), 'platform.yaml') as any;
+    expect(config.backup.velero.schedules).toEqual([{ name: 'daily', schedule: '0 3 * * *', ttl: '720h0m0s', includedNamespaces: ['*'], excludedNamespaces: [], fileSystemBackup: true }]);
+  });
+});
