@@ -1,18 +1,10 @@
+import type { OfferedAlertRule, OfferedAlertRuleGroup } from '../../parts/platform-part';
 import { toYaml } from './yaml-util';
 
-/** One Prometheus alerting rule (rule file format). */
-export interface AlertRule {
-  readonly alert: string;
-  readonly expr: string;
-  readonly for: string;
-  readonly labels: { readonly severity: 'critical' | 'warning' };
-  readonly annotations: { readonly summary: string; readonly description: string };
-}
+/** One Prometheus alerting rule (rule file format): the shape the part contract defines for offered rules too. */
+export type AlertRule = OfferedAlertRule;
 
-export interface AlertRuleGroup {
-  readonly name: string;
-  readonly rules: readonly AlertRule[];
-}
+export type AlertRuleGroup = OfferedAlertRuleGroup;
 
 /** A Prometheus rule file: `{ groups: [...] }`. */
 export interface PrometheusRuleFile {
