@@ -1,3 +1,5 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
 import { show } from '../core/errors';
 import { BackupVolume } from '../parts/platform-part';
 import { SynthesizedObject } from '../output/synthesized';
@@ -13,8 +15,8 @@ export interface CoverageRow {
 }
 
 export interface CoverageInput {
-  /** Every object of dist/. */
-  readonly objects: readonly SynthesizedObject[];
+  /** The objects of dist/ that hold or mount volumes ({@link volumeObjects}); others are ignored. */
+  readonly objects: readonly Pick<SynthesizedObject, 'manifest'>[];
   /** Every part's backupVolumes offer. */
   readonly offered: readonly BackupVolume[];
   /** Velero's Schedules (none when Velero is not deployed). */
@@ -23,6 +25,17 @@ export interface CoverageInput {
 }
 
 const LONG_RUNNING = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
+const VOLUME_KINDS = new Set(['PersistentVolumeClaim', 'PersistentVolume', ...LONG_RUNNING]);
+
+/**
+ * The objects under `scope` that hold or mount volumes, rendered: only those, because rendering every object of the
+ * platform a second time (the whole-tree checks render them once) would cost a third of a synth.
+ */
+export function volumeObjects(scope: Construct): Array<Pick<SynthesizedObject, 'manifest'>> {
+  return scope.node.findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject && VOLUME_KINDS.has(c.kind))
+    .map((o) => ({ manifest: o.toJson() }));
+}
 
 interface Found {
   readonly description: string;
@@ -34,7 +47,7 @@ interface Found {
  * Every claim in dist/ — PersistentVolumeClaims, the claims StatefulSets create from their templates, and the claims
  * PersistentVolumes are pre-bound to (NFS exports, local volumes) — with whether a long-running pod mounts it.
  */
-export function volumesInDist(objects: readonly SynthesizedObject[]): Map<string, Found> {
+export function volumesInDist(objects: readonly Pick<SynthesizedObject, 'manifest'>[]): Map<string, Found> {
   const found = new Map<string, Found>();
   const add = (ns: string, claim: string, description: string, mounted = false) => {
     const key = `${ns}/${claim}`;

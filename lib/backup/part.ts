@@ -1,15 +1,13 @@
-import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterConfig } from '../config/cluster';
 import { Port } from '../network/peer';
 import { apiServerOf } from '../observability/common';
-import { collectObjects } from '../output/synthesized';
 import { PlatformChart } from '../output/platform-chart';
 import { BackupVolume, definePart, FirstTimeSecret } from '../parts/platform-part';
 import { TenantNamespace } from '../tenancy/tenant-namespace';
 import { backupAlertRules } from './alerts';
 import { BACKUP_DASHBOARD_FILE, backupDashboard } from './dashboard';
-import { backupCoverage, CoverageRow, coverageProblems, renderCoverage } from './coverage';
+import { backupCoverage, CoverageRow, coverageProblems, renderCoverage, volumeObjects } from './coverage';
 import {
   BackupConfig, backupNamespaces, backupSchema, checkBackupConfig, etcdCronJobEnabled, etcdNfsServer, objectStoreEndpoint, veleroEnabled,
 } from './config';
@@ -132,7 +130,7 @@ export const backupPart = definePart({
     }
     scope.node.addValidation({
       validate: () => {
-        const rows = backupCoverage({ objects: collectObjects(scope as App), offered: offers.backupVolumes, schedules, notBackedUp });
+        const rows = backupCoverage({ objects: volumeObjects(scope), offered: offers.backupVolumes, schedules, notBackedUp });
         out.coverage = rows;
         const problems = coverageProblems(rows, notBackedUp);
         if (out.velero) {
