@@ -26,14 +26,16 @@ export type { CliIo } from './cli';
 export { PLATFORM_PARTS, platformParts } from './parts';
 export { definePart } from './parts/platform-part';
 export type {
-  BackupVolume, ConfigCheckContext, ConnectContext, FirstTimeSecret, GatheredOffers, LoadedConfig, PartContext, PartOffers,
-  PlatformPart, ScrapeTarget, SecretKey,
+  BackupVolume, ConfigCheckContext, ConnectContext, FirstTimeSecret, GatheredOffers, LoadedConfig, OfferedAlertRule,
+  OfferedAlertRuleGroup, OfferedDashboard, PartContext, PartOffers, PlatformPart, ScrapeTarget, SecretKey,
 } from './parts/platform-part';
 export { tenancyPart, tenantsOf } from './tenancy/part';
 export { mysqlPart } from './mysql/part';
 export { observabilityPart } from './observability/part';
 export type { ObservabilityStack } from './observability/part';
 export { appsPart } from './apps/part';
+export { backupPart } from './backup/part';
+export type { BackupOutput } from './backup/part';
 export { gitopsPart } from './gitops/part';
 export { entryPointOf, gatewayPart } from './traffic/part';
 export type { GatewayOutput } from './traffic/part';

@@ -125,7 +125,17 @@ export const IMAGES = {
     supportEnds: NEWEST_RELEASE,
     source: 'docker-library/busybox versions.json: "latest" 1.38.0 (2026-05-13) and "latest-1" 1.37.0 are the only ' +
       'lines still built; 1.36 images are no longer rebuilt',
-    usedBy: 'apps (wait init container)',
+    usedBy: 'apps (wait init container), backup (the etcd snapshot rotation step)',
+  },
+  etcd: {
+    repository: 'gcr.io/etcd-development/etcd',
+    tag: 'v3.6.16',
+    line: '3.6',
+    // etcd patches the two newest minor lines; no end date is published for a line.
+    supportEnds: NEWEST_RELEASE,
+    source: 'etcd-io/etcd releases: v3.6.16 (the go.etcd.io/etcd/server/v3 tag the control-plane tier builds, ' +
+      'tools/control-plane/etcd/go.mod); etcd docs "Supported versions": the two latest minor releases are maintained',
+    usedBy: 'backup (etcdctl snapshot save / etcdutl snapshot status)',
   },
   nginxUnprivileged: {
     repository: 'nginxinc/nginx-unprivileged',

@@ -4,13 +4,12 @@ import { parseAllDocuments } from 'yaml';
 import { KubernetesSchema } from './kubernetes-schema';
 import { show } from '../core/errors';
 import { isDnsLabel, isDnsSubdomain } from '../core/validate';
-import { PROJECT_ROOT } from '../core/paths';
+import { CRD_DIR } from '../core/paths';
 import { SynthesizedObject } from '../output/synthesized';
 
 type Schema = Record<string, any>;
 
-/** Where the CRDs the check validates against are kept (copies of ../shared/crds, see its README). */
-export const CRD_DIR = path.join(PROJECT_ROOT, 'schemas', 'crds');
+export { CRD_DIR };
 export const CRD_VERSIONS_FILE = 'crd-versions.json';
 
 const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -53,10 +52,18 @@ export class CrdCatalog {
     return catalog;
   }
 
-  /** Every CRD document in the `*.yaml` files of `dir` (the source of `crd-versions.json`). */
+  /**
+   * Every CRD document in the `*.yaml` files of `dir` and of its folders one level down (a project's whole CRD set,
+   * like `velero-v1.14.1/`, stays together) — the source of `crd-versions.json`.
+   */
   static fromYamlFiles(dir: string = CRD_DIR): CrdCatalog {
     const versions: CrdVersion[] = [];
-    for (const file of fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    const folders = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const files = [
+      ...fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)),
+      ...folders.flatMap((d) => fs.readdirSync(path.join(dir, d)).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${d}/${f}`)),
+    ].sort();
+    for (const file of files) {
       for (const doc of parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))) {
         versions.push(...crdVersions(doc.toJS(), file));
       }

@@ -13,3 +13,6 @@ function findRoot(start: string): string {
 }
 
 export const PROJECT_ROOT = findRoot(__dirname);
+
+/** Where the upstream CRDs the project uses are kept (copies of ../shared/crds, see schemas/crds/README.md). */
+export const CRD_DIR = path.join(PROJECT_ROOT, 'schemas', 'crds');

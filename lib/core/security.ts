@@ -8,6 +8,12 @@ import { requirePinnedImage } from './validate';
 export const SECURITY_EXEMPTION = 'platform-kit.io/security-exemption';
 
 /**
+ * Role annotation that records why a role reads every resource (Velero's backup reader): the RBAC check admits a
+ * read-only wildcard only with this reason. It never admits a granting verb (escalate, bind, impersonate, *).
+ */
+export const RBAC_EXEMPTION = 'platform-kit.io/rbac-exemption';
+
+/**
  * The container hardening every Platform Kit workload starts from (Pod Security "restricted" plus a read-only root
  * filesystem). Components that need less (node agents) say so with a reason next to their override.
  */

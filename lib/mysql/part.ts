@@ -78,8 +78,19 @@ export const mysqlPart = definePart({
           namespace: cluster.namespace,
           claim: `${cluster.claimTemplateName}-${cluster.name}-${v.ordinal}`,
           persistentVolume: v.volume.name,
+          nfs: { server: v.volume.server, path: v.exportPath },
           description: `MySQL member ${v.ordinal} data directory (NFS ${v.volume.server}:${v.exportPath})`,
+          // Without the dump CronJob the data directory is unprotected, and the backup part's coverage check says so.
+          ...(cluster.backup ? { protectedBy: { kind: 'dump' as const, cronJob: `${cluster.namespace}/${cluster.backup.cronJob.name}` } } : {}),
         })),
+        ...(cluster.backup ? [{
+          namespace: cluster.namespace,
+          claim: cluster.backup.claim.name,
+          persistentVolume: cluster.backup.volume.name,
+          nfs: { server: cluster.nfsServer, path: cluster.backupOptions.exportPath },
+          description: `MySQL dumps (NFS ${cluster.nfsServer}:${cluster.backupOptions.exportPath})`,
+          protectedBy: { kind: 'holds-backups' as const },
+        }] : []),
       ],
     };
   },

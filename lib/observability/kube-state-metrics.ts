@@ -9,10 +9,12 @@ import { DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
 
 /**
  * The kube-state-metrics collectors enabled (`--resources`), with the API group of each: exactly what the alert
- * rules and dashboards read (nodes, namespaces, pods, deployments, statefulsets, resourcequotas) plus daemonsets
- * and persistentvolumeclaims for the workload views. The ClusterRole grants list/watch on these and nothing else.
+ * rules and dashboards read (nodes, namespaces, pods, deployments, statefulsets, resourcequotas, and cronjobs for the
+ * backup alerts parts offer) plus daemonsets and persistentvolumeclaims for the workload views. The ClusterRole grants list/watch on these and nothing else.
  */
 export const KUBE_STATE_METRICS_RESOURCES: ReadonlyArray<{ readonly resource: string; readonly apiGroup: string }> = [
+  // Scheduled jobs (backups) and when each last succeeded: the offered backup alerts read these.
+  { resource: 'cronjobs', apiGroup: 'batch' },
   { resource: 'daemonsets', apiGroup: 'apps' },
   { resource: 'deployments', apiGroup: 'apps' },
   { resource: 'namespaces', apiGroup: '' },
@@ -22,6 +24,9 @@ export const KUBE_STATE_METRICS_RESOURCES: ReadonlyArray<{ readonly resource: st
   { resource: 'resourcequotas', apiGroup: '' },
   { resource: 'statefulsets', apiGroup: 'apps' },
 ];
+
+/** CronJob labels exported as `kube_cronjob_labels` (only these: each label is a series per CronJob). */
+export const KUBE_STATE_METRICS_CRONJOB_LABELS: readonly string[] = ['app.kubernetes.io/component'];
 
 export interface KubeStateMetricsProps extends ComponentProps {
   /** The API server it lists and watches. */
@@ -67,6 +72,8 @@ export class KubeStateMetrics extends ObservabilityComponent implements IScrapeT
                 `--port=${KubeStateMetrics.METRICS_PORT}`,
                 `--telemetry-port=${KubeStateMetrics.TELEMETRY_PORT}`,
                 `--resources=${KUBE_STATE_METRICS_RESOURCES.map((r) => r.resource).join(',')}`,
+                // kube_cronjob_labels{label_app_kubernetes_io_component="backup"} tells the backups apart from other CronJobs.
+                `--metric-labels-allowlist=cronjobs=[${KUBE_STATE_METRICS_CRONJOB_LABELS.join(',')}]`,
               ],
               ports: [
                 { name: 'http-metrics', containerPort: KubeStateMetrics.METRICS_PORT, protocol: 'TCP' },

@@ -15,6 +15,7 @@ import { Alloy, AlloyEvents } from './alloy';
 import { namespaceLimits, observabilityWorkloads } from './budget';
 import { apiServerOf } from './common';
 import { checkObservabilityConfig, ObservabilityConfig, observabilityNamespaces, observabilitySchema, prometheusRetentionBytes, storageNodes, webhookEgress } from './config';
+import { Dashboard } from './config-files/dashboards/common';
 import { Grafana } from './grafana';
 import { KubeStateMetrics } from './kube-state-metrics';
 import { Loki } from './loki';
@@ -77,6 +78,8 @@ export const observabilityPart = definePart({
   }),
   connect: (stack, { offers, config: obs }) => {
     for (const target of offers.scrapeTargets) stack.prometheus.scrapeOffered(target);
+    stack.prometheus.addRuleGroups(offers.alertRuleGroups);
+    for (const d of offers.dashboards) stack.grafana.addDashboard(d.file, d.dashboard as Dashboard);
     const ports: FlowPort[] = [
       ...obs.prometheus.tenantMetricsPortNames.map((name) => Port.tcp(name)),
       ...obs.prometheus.tenantMetricsPorts.map((port) => Port.tcp(port)),

@@ -11,7 +11,7 @@ import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
 import { Alertmanager } from './alertmanager';
 import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, flowName, goMemLimit, governingService, httpProbe, IScrapeTarget, NodeAddress, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
-import { alertRulesYaml, imageRef, OfferedScrapeJob, PlatformNamespaces, PROMETHEUS_IMAGE, prometheusConfig } from './config-files';
+import { AlertRuleGroup, alertRules, alertRulesYaml, imageRef, OfferedScrapeJob, PlatformNamespaces, PROMETHEUS_IMAGE, prometheusConfig } from './config-files';
 import { DEFAULT_PROMETHEUS, DEFAULT_RESOURCES, DEFAULT_STORAGE, OBSERVABILITY_NAMESPACES } from './defaults';
 
 /** The kubelet's authenticated HTTPS port (metrics and cAdvisor). */
@@ -63,7 +63,6 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
   public readonly storageSize: string;
   public readonly storageClassName: string;
   public readonly url: string;
-  public readonly rulesText: string;
 
   private readonly alertmanagerUrl: string;
   private readonly componentNamespaces: Partial<PlatformNamespaces>;
@@ -73,6 +72,7 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
   private readonly annotationNamespaces: string[] = [];
   private readonly offeredJobs: OfferedScrapeJob[] = [];
   private readonly flowIds = new Set<string>();
+  private readonly offeredRuleGroups: AlertRuleGroup[] = [];
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.prometheus, image: PROMETHEUS_IMAGE, name: Prometheus.NAME, component: 'metrics-store', metricsPorts: [Port.tcp(Prometheus.PORT)] });
@@ -102,7 +102,6 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
 
     const labels = this.identity.labels;
     const name = Prometheus.NAME;
-    this.rulesText = alertRulesYaml();
 
     this.addServiceAccount(true);
     clusterReader(this, `platform-kit-${name}`, labels, [
@@ -114,7 +113,7 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
     ], { name, namespace: this.namespace });
 
     this.configMap('Config', 'prometheus-config', { 'prometheus.yml': Lazy.any({ produce: () => this.configText }) });
-    this.configMap('Rules', 'prometheus-rules', { 'platform-kit.yaml': this.rulesText });
+    this.configMap('Rules', 'prometheus-rules', { 'platform-kit.yaml': Lazy.any({ produce: () => this.rulesText }) });
     clusterService(this, name, this.namespace, this.identity, [{ name: 'http', port: Prometheus.PORT }]);
     const serviceName = governingService(this, name, this.namespace, this.identity, [{ name: 'http', port: Prometheus.PORT }]);
 
@@ -190,6 +189,21 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
       offeredJobs: this.offeredJobs,
       ...(this.clusterName ? { clusterName: this.clusterName } : {}),
     });
+  }
+
+  /** The rule file: the platform's alert rules, then the groups other parts offered ({@link addRuleGroups}). */
+  get rulesText(): string {
+    return alertRulesYaml({}, this.offeredRuleGroups);
+  }
+
+  /** Adds alert rule groups another part offers; a group name already used is a programming error. */
+  addRuleGroups(groups: readonly AlertRuleGroup[]): void {
+    const names = new Set([...alertRules().groups, ...this.offeredRuleGroups].map((g) => g.name));
+    for (const g of groups) {
+      if (names.has(g.name)) throw new Error(`Prometheus.addRuleGroups: rule group ${show(g.name)} exists already; give each offered group its own name.`);
+      names.add(g.name);
+      this.offeredRuleGroups.push(g);
+    }
   }
 
   /** Opens Prometheus → the target's pods on its metrics ports (its scrape job is in the generated config). */

@@ -1,4 +1,5 @@
 import { appsPart } from '../apps/part';
+import { backupPart } from '../backup/part';
 import { gitopsPart } from '../gitops/part';
 import { mysqlPart } from '../mysql/part';
 import { observabilityPart } from '../observability/part';
@@ -17,6 +18,7 @@ export const PLATFORM_PARTS = [
   gatewayPart,
   observabilityPart,
   appsPart,
+  backupPart,
   gitopsPart,
 ] as const;
 

@@ -62,7 +62,39 @@ export interface BackupVolume {
   readonly claim: string;
   /** The PersistentVolume pre-bound to it, where the part creates one. */
   readonly persistentVolume?: string;
+  /** Where the data lives when it is an NFS export (Velero's volume policies match NFS volumes by server and path). @default - not NFS */
+  readonly nfs?: { readonly server: string; readonly path: string };
   readonly description: string;
+  /**
+   * How the part itself already protects the data: `dump` — a consistent logical dump by the named CronJob (a live
+   * database directory copied file by file is inconsistent, so file-system backups skip it); `holds-backups` — the
+   * volume is itself a backup target (dumps, snapshots).
+   * @default - nothing: the backup part must cover it (a Velero file-system backup, or an explicit "not backed up")
+   */
+  readonly protectedBy?: { readonly kind: 'dump'; readonly cronJob: string } | { readonly kind: 'holds-backups' };
+}
+
+/** One Prometheus alerting rule a part offers (the rule-file format). */
+export interface OfferedAlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: { readonly severity: 'critical' | 'warning' };
+  readonly annotations: { readonly summary: string; readonly description: string };
+}
+
+/** A group of alerting rules a part offers; Prometheus evaluates it with the platform's own groups. */
+export interface OfferedAlertRuleGroup {
+  /** Group name, unique across the platform (`platform-kit.<part>`). */
+  readonly name: string;
+  readonly rules: readonly OfferedAlertRule[];
+}
+
+/** A Grafana dashboard a part offers (the dashboard JSON model); Grafana provisions it from its own ConfigMap. */
+export interface OfferedDashboard {
+  /** File name Grafana sees, a DNS label plus `.json` (`backups.json`). */
+  readonly file: string;
+  readonly dashboard: { readonly [key: string]: unknown };
 }
 
 /** What a part offers the rest of the platform; the pipeline gathers the offers of every part. */
@@ -74,6 +106,8 @@ export interface PartOffers {
   readonly backupVolumes?: readonly BackupVolume[];
   /** HTTPS hosts the part serves through the platform's entry point (the gateway part routes and admits them). */
   readonly exposedHosts?: readonly ExposedHost[];
+  readonly alertRuleGroups?: readonly OfferedAlertRuleGroup[];
+  readonly dashboards?: readonly OfferedDashboard[];
 }
 
 /** Every part's offers, merged in list order. */
@@ -83,6 +117,8 @@ export interface GatheredOffers {
   readonly firstTimeSecrets: readonly FirstTimeSecret[];
   readonly backupVolumes: readonly BackupVolume[];
   readonly exposedHosts: readonly ExposedHost[];
+  readonly alertRuleGroups: readonly OfferedAlertRuleGroup[];
+  readonly dashboards: readonly OfferedDashboard[];
 }
 
 /** What a part's config checks get besides their own section. */
@@ -133,11 +169,11 @@ export interface PlatformPart<C = any, O = unknown, K extends string = string> {
   namespaces?(config: C): readonly string[];
   /** Cross-field checks, run after every section passed its schema; problems name the platform.yaml path. */
   checkConfig?(config: C, ctx: ConfigCheckContext): void;
-  /** Lines to print after a successful synth (warnings that are not errors). */
-  notices?(config: C): readonly string[];
+  /** Lines to print after a successful synth (warnings that are not errors); `output` is undefined when disabled. */
+  notices?(config: C, output: O | undefined): readonly string[];
   /** Builds the part's unit chart(s) under `ctx.scope`; returns what later parts may connect to. */
   build(ctx: PartContext<C>): O;
-  /** What it offers the other parts (scrape targets, first-time Secrets, backup volumes, exposed hosts). */
+  /** What it offers the other parts (scrape targets, first-time Secrets, backup volumes, exposed hosts, alert rules, dashboards). */
   offers?(output: O, config: C): PartOffers;
   /**
    * Runs once every part (and any code-composed extension) is built, in list order, with every part's offers: a
@@ -167,6 +203,8 @@ export function gatherOffers(all: readonly PartOffers[]): GatheredOffers {
     firstTimeSecrets: all.flatMap((o) => o.firstTimeSecrets ?? []),
     backupVolumes: all.flatMap((o) => o.backupVolumes ?? []),
     exposedHosts: all.flatMap((o) => o.exposedHosts ?? []),
+    alertRuleGroups: all.flatMap((o) => o.alertRuleGroups ?? []),
+    dashboards: all.flatMap((o) => o.dashboards ?? []),
   };
 }
 

@@ -75,7 +75,7 @@ export function buildPlatformWith(config: PlatformConfig, options: BuildOptions 
 }
 
 /** The notices of the enabled parts (printed after a successful synth). */
-export function partNotices(config: PlatformConfig, parts: readonly PlatformPart<any, any>[] = PLATFORM_PARTS): string[] {
+export function partNotices(config: PlatformConfig, parts: readonly PlatformPart<any, any>[] = PLATFORM_PARTS, outputOf?: BuiltPlatform['outputOf']): string[] {
   const whole = config as unknown as LoadedConfig;
-  return parts.flatMap((p) => (p.notices ? [...p.notices(sectionOf(p, whole))] : []));
+  return parts.flatMap((p) => (p.notices ? [...p.notices(sectionOf(p, whole), outputOf?.(p))] : []));
 }

@@ -43,5 +43,5 @@ export function synthesize(config: PlatformConfig, options: SynthOptions = {}): 
     const readme = readmeFile({ files: manifests, flows: Flow.all(built.app), capacity: report, secrets: built.offers.firstTimeSecrets });
     return [...manifests, readme, markerFile()];
   });
-  return { files, objectCount: objects.length, report: [...report, ...partNotices(config, options.parts)], capacity: report, offers: built.offers };
+  return { files, objectCount: objects.length, report: [...report, ...partNotices(config, options.parts, built.outputOf)], capacity: report, offers: built.offers };
 }

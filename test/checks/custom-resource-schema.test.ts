@@ -22,17 +22,23 @@ function application(spec: Record<string, unknown> = {}, metadata: Record<string
 const catalog = CrdCatalog.load();
 
 describe('CRD schema validation', () => {
-  test('the catalog holds the Argo CD and Gateway API CRDs', () => {
+  test('the catalog holds the Argo CD, Gateway API and Velero CRDs', () => {
     // GIVEN schemas/crds WHEN loaded
     const kinds = catalog.versions.map((v) => `${v.group}/${v.version}/${v.kind}`).sort();
-    // THEN both Argo CD kinds and the served versions of Gateway, HTTPRoute and ReferenceGrant are there, namespaced
+    // THEN both Argo CD kinds, the served versions of Gateway, HTTPRoute and ReferenceGrant, and the 13 Velero kinds
+    // (folder velero-v1.14.1/) are there, namespaced
     expect(kinds).toEqual([
       'argoproj.io/v1alpha1/AppProject', 'argoproj.io/v1alpha1/Application',
       'gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute',
       'gateway.networking.k8s.io/v1beta1/Gateway', 'gateway.networking.k8s.io/v1beta1/HTTPRoute', 'gateway.networking.k8s.io/v1beta1/ReferenceGrant',
+      ...[
+        'v1/Backup', 'v1/BackupRepository', 'v1/BackupStorageLocation', 'v1/DeleteBackupRequest', 'v1/DownloadRequest',
+        'v1/PodVolumeBackup', 'v1/PodVolumeRestore', 'v1/Restore', 'v1/Schedule', 'v1/ServerStatusRequest',
+        'v1/VolumeSnapshotLocation', 'v2alpha1/DataDownload', 'v2alpha1/DataUpload',
+      ].map((k) => `velero.io/${k}`),
     ]);
     expect(catalog.versions.every((v) => v.namespaced)).toBe(true);
-    expect([...new Set(catalog.versions.map((v) => v.crd))].sort()).toEqual([
+    expect([...new Set(catalog.versions.map((v) => v.crd))].filter((c) => !c.endsWith('velero.io')).sort()).toEqual([
       'applications.argoproj.io', 'appprojects.argoproj.io',
       'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io', 'referencegrants.gateway.networking.k8s.io',
     ]);

@@ -86,6 +86,7 @@ describe('Argo CD app-of-apps (default platform)', () => {
       { path: 'dist', include: '25-gateway.*.yaml' },
       { path: 'dist', include: '30-observability.*.yaml' },
       { path: 'dist', include: '40-app-helloworld.*.yaml' },
+      { path: 'dist', include: '50-backup.*.yaml' },
     ]);
     // AND the one CRD-dependent unit besides Argo CD's own reads its folder
     expect(children(argoObjects()).filter((a) => a.spec.source.directory === undefined).map((a) => a.spec.source.path)).toEqual(['dist/needs-gateway-api']);

@@ -148,9 +148,14 @@ describe('the MySQL part', () => {
       ['mysql', 'mysql-credentials', ['root-password', 'replication-password', 'exporter-password', 'backup-password']],
     ]);
     expect(built.offers.firstTimeSecrets[0].keys.find((k) => k.key === 'replication-password')?.maxLength).toBe(32);
-    expect(built.offers.backupVolumes.map((v) => [v.claim, v.persistentVolume])).toEqual([
-      ['mysql-persistent-storage-mysql-0', 'mysql-pv'], ['mysql-persistent-storage-mysql-1', 'mysql-pv1'], ['mysql-persistent-storage-mysql-2', 'mysql-pv2'],
+    expect(built.offers.backupVolumes.map((v) => [v.claim, v.persistentVolume, v.protectedBy])).toEqual([
+      ['mysql-persistent-storage-mysql-0', 'mysql-pv', { kind: 'dump', cronJob: 'mysql/mysql-backup' }],
+      ['mysql-persistent-storage-mysql-1', 'mysql-pv1', { kind: 'dump', cronJob: 'mysql/mysql-backup' }],
+      ['mysql-persistent-storage-mysql-2', 'mysql-pv2', { kind: 'dump', cronJob: 'mysql/mysql-backup' }],
+      // The dump volume is itself a backup target.
+      ['mysql-backup', 'mysql-backup-pv', { kind: 'holds-backups' }],
     ]);
+    expect(built.offers.backupVolumes[0].nfs).toEqual({ server: '10.0.0.100', path: '/nfs_mysql' });
   });
 
   test('disabled: no chart, no output, no offers', () => {

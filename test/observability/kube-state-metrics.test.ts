@@ -7,7 +7,7 @@ const renderKsm = (props: Partial<KubeStateMetricsProps> = {}) => render((chart)
 
 /** kube_<object>_… → the collector that exports it. */
 const COLLECTOR: Record<string, string> = {
-  node: 'nodes', namespace: 'namespaces', pod: 'pods', deployment: 'deployments', statefulset: 'statefulsets', resourcequota: 'resourcequotas',
+  node: 'nodes', namespace: 'namespaces', pod: 'pods', deployment: 'deployments', statefulset: 'statefulsets', resourcequota: 'resourcequotas', cronjob: 'cronjobs',
 };
 
 describe('KubeStateMetrics', () => {

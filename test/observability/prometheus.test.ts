@@ -139,4 +139,16 @@ describe('Prometheus', () => {
     expect(jobOf(objects, 'alloy').kubernetes_sd_configs[0].namespaces.names).toEqual(['node-agents', 'logging']);
     expect(find(objects, 'StatefulSet', 'prometheus').spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'fast', resources: { requests: { storage: '20Gi' } } });
   });
+
+  test('rule groups offered by other parts land in the rules file after ours, and change the config hash', () => {
+    // GIVEN a group added after construction WHEN synthesized THEN the rules ConfigMap ends with it
+    const group = { name: 'platform-kit.test', rules: [{ alert: 'T', expr: 'vector(1)', for: '1m', labels: { severity: 'warning' as const }, annotations: { summary: 's', description: 'd' } }] };
+    const objects = renderProm({}, (p) => p.addRuleGroups([group]));
+    const rules = parse(find(objects, 'ConfigMap', 'prometheus-rules').data['platform-kit.yaml']);
+    expect(rules.groups[rules.groups.length - 1]).toEqual(group);
+    expect(hashOf(objects)).not.toBe(hashOf(renderProm()));
+    // AND a group name used twice is refused
+    expect(() => renderProm({}, (p) => p.addRuleGroups([group, group]))).toThrow(/rule group "platform-kit.test" exists already/);
+    expect(() => renderProm({}, (p) => p.addRuleGroups([{ ...group, name: 'platform-kit.mysql' }]))).toThrow(/rule group "platform-kit.mysql" exists already/);
+  });
 });

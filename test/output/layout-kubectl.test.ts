@@ -125,9 +125,9 @@ describe('`kubectl apply -f dist` on the default synth', () => {
   test('one pass in lexical order is the dependency order', () => {
     // THEN Namespaces before their objects, StorageClasses before claims, cluster-scoped first per unit, units in order
     expect(applyOrderProblems(sequence)).toEqual([]);
-    // AND the units come in the numbered order: tenancy, MySQL, the Gateway's namespace, observability, apps
+    // AND the units come in the numbered order: tenancy, MySQL, the Gateway's namespace, observability, apps, backups
     const units = [...new Set(sequence.map(({ file }) => unitOf(file)))];
-    expect(units).toEqual(['10-tenancy', '20-mysql', '25-gateway', '30-observability', '40-app-helloworld']);
+    expect(units).toEqual(['10-tenancy', '20-mysql', '25-gateway', '30-observability', '40-app-helloworld', '50-backup']);
   });
 
   test('every top-level file is `NN-unit.NN-component.yaml`, a unit\'s cluster-scoped file first', () => {

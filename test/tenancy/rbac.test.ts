@@ -63,6 +63,19 @@ describe('RBAC least-privilege synth check', () => {
     ]);
   });
 
+  test('a read-only wildcard passes only with a recorded reason, and a reason never admits writes', () => {
+    const reader = (annotations: Record<string, string> | undefined, verbs: string[]) => {
+      const r = role('ClusterRole', [{ apiGroups: ['*'], resources: ['*'], verbs }]);
+      return { ...r, metadata: { ...r.metadata, ...(annotations ? { annotations } : {}) } };
+    };
+    const reason = { 'platform-kit.io/rbac-exemption': 'a backup reads every object it copies' };
+    expect(checkRbacLeastPrivilege(asObjects([reader(reason, ['get', 'list', 'watch'])]))).toEqual([]);
+    expect(checkRbacLeastPrivilege(asObjects([reader(undefined, ['get', 'list', 'watch'])]))).toEqual([
+      expect.stringMatching(/covers every resource \("\*"\); list the resources it needs \(a reader of everything, such as a backup tool, needs the platform-kit\.io\/rbac-exemption annotation/),
+    ]);
+    expect(checkRbacLeastPrivilege(asObjects([reader(reason, ['get', 'patch'])]))).toEqual([expect.stringMatching(/covers every resource/)]);
+  });
+
   test('explicit verbs pass', () => {
     expect(checkRbacLeastPrivilege(asObjects([role('Role', [{ apiGroups: ['apps'], resources: ['deployments'], verbs: [...MANAGE_VERBS] }])]))).toEqual([]);
   });

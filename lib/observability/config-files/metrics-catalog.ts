@@ -80,7 +80,7 @@ export const METRICS_CATALOG: readonly MetricGroup[] = [
     exporter: 'kube-state-metrics',
     version: IMAGES.kubeStateMetrics.tag,
     source:
-      'kubernetes/kube-state-metrics docs/metrics/{cluster/node,cluster/namespace,workload/pod,workload/deployment,workload/statefulset,policy/resourcequota}-metrics.md',
+      'kubernetes/kube-state-metrics docs/metrics/{cluster/node,cluster/namespace,workload/pod,workload/deployment,workload/statefulset,workload/cronjob,policy/resourcequota}-metrics.md',
     jobs: ['kube-state-metrics'],
     honorLabels: true,
     metrics: [
@@ -109,6 +109,12 @@ export const METRICS_CATALOG: readonly MetricGroup[] = [
       m('kube_statefulset_replicas', 'namespace', 'statefulset'),
       m('kube_statefulset_status_replicas_ready', 'namespace', 'statefulset'),
       m('kube_resourcequota', 'namespace', 'resourcequota', 'resource', 'type'),
+      m('kube_cronjob_labels', 'namespace', 'cronjob', 'label_app_kubernetes_io_component'),
+      m('kube_cronjob_created', 'namespace', 'cronjob'),
+      m('kube_cronjob_next_schedule_time', 'namespace', 'cronjob'),
+      m('kube_cronjob_spec_suspend', 'namespace', 'cronjob'),
+      m('kube_cronjob_status_last_schedule_time', 'namespace', 'cronjob'),
+      m('kube_cronjob_status_last_successful_time', 'namespace', 'cronjob'),
     ],
   },
   {

@@ -6,7 +6,8 @@ import { synthDefault } from '../../support/helpers';
 import { analysePromql, interpolateGrafana } from './promql';
 
 function usedMetrics(): Set<string> {
-  const exprs: string[] = alertRules().groups.flatMap((g) => g.rules.map((r) => r.expr));
+  // The platform's own rules and the groups the default platform's parts offer (the backup alerts).
+  const exprs: string[] = [...alertRules().groups, ...synthDefault().offers.alertRuleGroups].flatMap((g) => g.rules.map((r) => r.expr));
   for (const d of Object.values(platformDashboards()) as any[]) {
     for (const p of d.panels) for (const t of p.targets) if (t.datasource.type === 'prometheus') exprs.push(t.expr);
     for (const v of d.templating.list) {
