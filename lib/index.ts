@@ -25,7 +25,7 @@ export { PLATFORM_PARTS, platformParts } from './parts';
 export { definePart } from './parts/platform-part';
 export type {
   BackupVolume, ConfigCheckContext, ConnectContext, FirstTimeSecret, GatheredOffers, LoadedConfig, PartContext, PartOffers,
-  PlatformPart, ScrapeTarget, SecretKey,
+  PlatformPart, ScrapeTarget, SecretGeneration, SecretKey,
 } from './parts/platform-part';
 export { tenancyPart, tenantsOf } from './tenancy/part';
 export { mysqlPart } from './mysql/part';

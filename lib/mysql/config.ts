@@ -99,7 +99,7 @@ export const mysqlSchema: JsonSchema = object(
 
 const CRON_MACRO = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/;
 const CRON_FIELD = /^[0-9A-Za-z*?,/-]+$/;
-const TIME_ZONE = /^[A-Za-z][A-Za-z_+-]*(\/[A-Za-z0-9_+-]+)*$/;
+export const TIME_ZONE = /^[A-Za-z][A-Za-z_+-]*(\/[A-Za-z0-9_+-]+)*$/;
 const REPOSITORY = /^([a-zA-Z0-9.-]+(:[0-9]+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 
 /** Whether a cron schedule has the shape Kubernetes accepts (5 fields or a macro; no CRON_TZ/TZ prefix). */
@@ -183,7 +183,7 @@ export function mysqlNamespaces(config: { readonly mysql: MySqlConfig }): string
   return config.mysql.enabled ? [config.mysql.namespace] : [];
 }
 
-function checkResources(at: string, r: FullResources, problems: ProblemList): void {
+export function checkResources(at: string, r: FullResources, problems: ProblemList): void {
   for (const kind of ['cpu', 'memory'] as const) {
     const request = r.requests[kind];
     const limit = r.limits[kind];

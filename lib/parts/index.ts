@@ -2,6 +2,7 @@ import { appsPart } from '../apps/part';
 import { gitopsPart } from '../gitops/part';
 import { mysqlPart } from '../mysql/part';
 import { observabilityPart } from '../observability/part';
+import { registryPart } from '../registry/part';
 import { tenancyPart } from '../tenancy/part';
 import { ConfigOfParts, PlatformPart } from './platform-part';
 
@@ -13,6 +14,7 @@ import { ConfigOfParts, PlatformPart } from './platform-part';
 export const PLATFORM_PARTS = [
   tenancyPart,
   mysqlPart,
+  registryPart,
   observabilityPart,
   appsPart,
   gitopsPart,

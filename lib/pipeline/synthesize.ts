@@ -1,5 +1,6 @@
 import { checkFailure } from '../checks/run-checks';
 import { PlatformConfig } from '../config/platform-config';
+import { hostOutputFiles } from '../output/host-file';
 import { layoutFiles, OutputFile } from '../output/layout';
 import { collectObjects, validateTree } from '../output/synthesized';
 import { BuildOptions, buildPlatformWith, partNotices } from './build-platform';
@@ -25,7 +26,7 @@ export function synthesize(config: PlatformConfig, options: BuildOptions = {}): 
   if (problems.length > 0) throw checkFailure(problems, checkReport(built.app));
   const objects = collectObjects(built.app);
   return {
-    files: layoutFiles(objects),
+    files: [...layoutFiles(objects), ...hostOutputFiles(built.app)],
     objectCount: objects.length,
     report: [...checkReport(built.app), ...partNotices(config, options.parts)],
     offers: built.offers,

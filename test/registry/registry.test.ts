@@ -1,0 +1,201 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { NetworkPolicyEvaluator, PodModel } from '../../lib/checks/network/evaluator';
+import { parseConfig } from '../../lib/config/load';
+import { synthesize, SynthResult } from '../../lib/pipeline/synthesize';
+import { find, manifestsOf, ROOT } from '../support/helpers';
+
+/** The lab's three nodes plus a big worker: enough room for Harbor beside everything else. */
+export const BIG_CLUSTER = `cluster:
+  nodes:
+    - { name: k8s-master, ip: 10.10.10.200, role: control-plane, cpu: "2", memory: 3Gi }
+    - { name: k8s-node1, ip: 10.10.10.201, cpu: "2", memory: 2Gi }
+    - { name: k8s-node2, ip: 10.10.10.202, cpu: "2", memory: 2Gi }
+    - { name: k8s-node3, ip: 10.10.10.203, cpu: "4", memory: 8Gi }
+  nfs: { server: 10.10.10.101 }
+`;
+
+const REGISTRY = `registry:
+  enabled: true
+  host: harbor.lab.example
+  projects: [platform, team-a]
+  proxyCache:
+    - upstream: docker.io
+    - upstream: registry.k8s.io
+      project: k8s
+  egressCidrs: [203.0.113.0/24]
+  storage:
+    database: { node: k8s-node3 }
+    redis: { node: k8s-node3 }
+    trivy: { node: k8s-node3 }
+`;
+
+/** The default platform.yaml with the big cluster and the registry section above. */
+function registryPlatform(): string {
+  const lab = fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8');
+  const rest = lab.slice(lab.indexOf('\ntenants:') + 1);
+  return `${BIG_CLUSTER}${rest}\n${REGISTRY}`;
+}
+
+describe('the registry part, enabled on a cluster big enough', () => {
+  let result: SynthResult;
+  let manifests: any[];
+  beforeAll(() => {
+    result = synthesize(parseConfig(registryPlatform()));
+    manifests = manifestsOf(result);
+  });
+  const ns = 'harbor';
+
+  test('synthesizes with every check passing, in unit 25-registry', () => {
+    // GIVEN the lab platform plus a worker WHEN synthesized THEN no check fails and the unit has its files
+    expect(result.files.map((f) => f.path).filter((p) => p.startsWith('25-registry.'))).toEqual(expect.arrayContaining([
+      '25-registry.00-cluster-scoped.yaml', '25-registry.10-namespace.yaml',
+    ]));
+    expect(result.report.join('\n')).toMatch(/k8s-node3/);
+  });
+
+  test('every Harbor component runs a pinned image of one release', () => {
+    const images = manifests.filter((m) => m.metadata?.namespace === ns && ['Deployment', 'StatefulSet'].includes(m.kind))
+      .flatMap((m) => m.spec.template.spec.containers.map((c: any) => c.image)).sort();
+    expect(images).toEqual([
+      'docker.io/goharbor/harbor-core:v2.15.2', 'docker.io/goharbor/harbor-db:v2.15.2', 'docker.io/goharbor/harbor-exporter:v2.15.2',
+      'docker.io/goharbor/harbor-jobservice:v2.15.2', 'docker.io/goharbor/harbor-portal:v2.15.2', 'docker.io/goharbor/harbor-registryctl:v2.15.2',
+      'docker.io/goharbor/redis-photon:v2.15.2', 'docker.io/goharbor/registry-photon:v2.15.2', 'docker.io/goharbor/trivy-adapter-photon:v2.15.2',
+    ]);
+  });
+
+  test('externalURL is derived from the host, and the Ingresses route /api/, /service/, /v2/, /c/ to core and / to the portal', () => {
+    expect(find(manifests, 'ConfigMap', 'harbor-core', ns).data.EXT_ENDPOINT).toBe('https://harbor.lab.example');
+    const core = find(manifests, 'Ingress', 'harbor-core', ns);
+    expect(core.spec.rules[0].http.paths.map((p: any) => [p.path, p.backend.service.name])).toEqual([
+      ['/api/', 'harbor-core'], ['/service/', 'harbor-core'], ['/v2/', 'harbor-core'], ['/c/', 'harbor-core'],
+    ]);
+    expect(core.metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('0');
+    const portal = find(manifests, 'Ingress', 'harbor-portal', ns);
+    expect(portal.spec.rules[0].http.paths.map((p: any) => p.path)).toEqual(['/']);
+    expect([core, portal].map((i) => i.spec.tls[0])).toEqual([
+      { hosts: ['harbor.lab.example'], secretName: 'harbor-tls' }, { hosts: ['harbor.lab.example'], secretName: 'harbor-tls' },
+    ]);
+  });
+
+  test('blobs live on a pre-bound NFS volume kept on release; the databases on local volumes', () => {
+    const blobs = find(manifests, 'PersistentVolume', 'harbor-registry-blobs');
+    expect(blobs.spec).toMatchObject({ persistentVolumeReclaimPolicy: 'Retain', nfs: { server: '10.10.10.101', path: '/nfs_harbor_registry' }, claimRef: { namespace: ns, name: 'harbor-registry-blobs' } });
+    for (const set of ['harbor-database', 'harbor-redis', 'harbor-trivy']) {
+      const pv = find(manifests, 'PersistentVolume', `${set}-k8s-node3`);
+      expect(pv.spec.local).toBeDefined();
+      expect(pv.spec.claimRef).toEqual({ namespace: ns, name: `data-${set}-0` });
+    }
+  });
+
+  test('no credential is in dist/: every password comes from a Secret reference', () => {
+    const text = result.files.map((f) => f.content).join('\n');
+    expect(manifests.filter((m) => m.kind === 'Secret')).toEqual([]);
+    expect(text).not.toMatch(/Harbor12345|not-a-secure-key/);
+    // Redis URLs carry the kubelet's $(REDIS_PASSWORD) reference, never a value.
+    const core = find(manifests, 'Deployment', 'harbor-core', ns).spec.template.spec.containers[0];
+    expect(core.env.find((e: any) => e.name === '_REDIS_URL_CORE').value).toBe('redis://:$(REDIS_PASSWORD)@harbor-redis:6379/0?idle_timeout_seconds=30');
+    expect(core.env.find((e: any) => e.name === 'HARBOR_ADMIN_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'harbor-admin', key: 'password' });
+  });
+
+  test('the first-time Secrets state their constraints: a 16-character secret key and an htpasswd derived with bcrypt', () => {
+    const internal = result.offers.firstTimeSecrets.find((s) => s.name === 'harbor-internal')!;
+    expect(internal.keys.find((k) => k.key === 'secret-key')).toMatchObject({ length: 16, value: 'random' });
+    const htpasswd = result.offers.firstTimeSecrets.find((s) => s.name === 'harbor-registry-credentials')!.keys.find((k) => k.key === 'htpasswd');
+    expect(htpasswd).toMatchObject({ value: 'provided', generate: { kind: 'bcrypt-htpasswd', user: 'harbor_registry_user', fromKey: 'password' } });
+    expect(htpasswd?.generate?.command).toMatch(/^htpasswd -nbB harbor_registry_user /);
+  });
+
+  test('Prometheus scrapes core, registry, jobservice and the exporter through the part contract', () => {
+    const config = parse(find(manifests, 'ConfigMap', 'prometheus-config', 'monitoring').data['prometheus.yml']);
+    const jobs = config.scrape_configs.map((j: any) => j.job_name);
+    expect(jobs).toEqual(expect.arrayContaining(['harbor-core', 'harbor-registry', 'harbor-jobservice', 'harbor-exporter']));
+  });
+
+  test('the nightly pg_dump and the blobs join the backup coverage', () => {
+    expect(result.offers.backupVolumes.filter((v) => v.namespace === ns).map((v) => v.claim)).toEqual(['harbor-registry-blobs', 'harbor-database-backup']);
+    expect(find(manifests, 'CronJob', 'harbor-backup', ns).spec.schedule).toBe('15 3 * * *');
+  });
+
+  test('the day-one Job knows the projects and proxy caches, and its name changes only with them', () => {
+    const job = manifests.find((m) => m.kind === 'Job' && m.metadata.namespace === ns);
+    const e = Object.fromEntries(job.spec.template.spec.containers[0].env.filter((x: any) => 'value' in x).map((x: any) => [x.name, x.value]));
+    expect(e.PROJECTS).toBe('platform team-a');
+    expect(e.PROXY_CACHES).toBe('proxy-docker-io|docker.io|docker-hub|https://hub.docker.com k8s|registry.k8s.io|docker-registry|https://registry.k8s.io');
+    const again = manifestsOf(synthesize(parseConfig(registryPlatform()))).find((m) => m.kind === 'Job' && m.metadata.namespace === ns);
+    expect(again.metadata.name).toBe(job.metadata.name);
+  });
+
+  describe('network', () => {
+    let evaluator: NetworkPolicyEvaluator;
+    const pod = (component: string): PodModel => {
+      const m = manifests.find((x) => x.metadata?.namespace === ns && x.metadata.name === `harbor-${component}` && ['Deployment', 'StatefulSet'].includes(x.kind));
+      return { namespace: ns, name: `harbor-${component}-0`, labels: m.spec.template.metadata.labels, ports: m.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []) };
+    };
+    beforeAll(() => {
+      evaluator = new NetworkPolicyEvaluator(
+        manifests.filter((m) => m.kind === 'NetworkPolicy'),
+        manifests.filter((m) => m.kind === 'Namespace').map((m) => ({ name: m.metadata.name, labels: m.metadata.labels })),
+      );
+    });
+    const allowed = (from: PodModel, to: PodModel, port: number) => evaluator.evaluate({ from: { pod: from }, to: { pod: to }, port }).allowed;
+    const tenant: PodModel = { namespace: 'dwayne', name: 'any', labels: { app: 'anything' } };
+
+    test('a tenant pod reaches neither the database nor Redis (nor core directly)', () => {
+      expect(allowed(tenant, pod('database'), 5432)).toBe(false);
+      expect(allowed(tenant, pod('redis'), 6379)).toBe(false);
+      expect(allowed(tenant, pod('core'), 8080)).toBe(false);
+    });
+
+    test('the declared component flows are open, and only on their ports', () => {
+      expect(allowed(pod('core'), pod('database'), 5432)).toBe(true);
+      expect(allowed(pod('core'), pod('redis'), 6379)).toBe(true);
+      expect(allowed(pod('jobservice'), pod('registry'), 5000)).toBe(true);
+      expect(allowed(pod('registry'), pod('redis'), 6379)).toBe(true);
+      expect(allowed(pod('trivy'), pod('redis'), 6379)).toBe(true);
+      expect(allowed(pod('portal'), pod('database'), 5432)).toBe(false);
+      expect(allowed(pod('registry'), pod('database'), 5432)).toBe(false);
+      expect(allowed(pod('core'), pod('database'), 6379)).toBe(false);
+    });
+
+    test('the ingress controller reaches core and the portal on 8080 only', () => {
+      const controller: PodModel = { namespace: 'ingress-nginx', name: 'controller', labels: {} };
+      expect(allowed(controller, pod('core'), 8080)).toBe(true);
+      expect(allowed(controller, pod('portal'), 8080)).toBe(true);
+      expect(allowed(controller, pod('database'), 5432)).toBe(false);
+      expect(allowed(controller, pod('core'), 8001)).toBe(false);
+    });
+  });
+});
+
+describe('the registry by default', () => {
+  test('is off in platform.yaml (it does not fit the lab), so nothing of it is in dist/', () => {
+    const config = parseConfig(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8'));
+    expect((config as any).registry.enabled).toBe(false);
+    expect(synthesizeLab().files.some((f) => f.path.startsWith('25-registry.'))).toBe(false);
+  });
+
+  test('enabled on the lab cluster as it is, the capacity check refuses it and says where it does not fit', () => {
+    const lab = fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8');
+    const config = parseConfig(`${lab}\nregistry:\n  enabled: true\n`);
+    expect(() => synthesize(config)).toThrow(/\[capacity\][\s\S]*harbor/);
+  });
+});
+
+function synthesizeLab(): SynthResult {
+  return synthesize(parseConfig(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8')));
+}
+
+describe('registry config checks', () => {
+  const base = `${BIG_CLUSTER}registry:\n  enabled: true\n`;
+  test('proxy caches without egress addresses are refused, naming the fix', () => {
+    expect(() => parseConfig(`${base}  proxyCache: [{ upstream: docker.io }]\n`)).toThrow(/registry\.proxyCache: .*egressCidrs is empty/);
+  });
+  test('0.0.0.0/0 egress is refused', () => {
+    expect(() => parseConfig(`${base}  egressCidrs: [0.0.0.0/0]\n`)).toThrow(/registry\.egressCidrs\[0\]: "0\.0\.0\.0\/0" opens the whole internet/);
+  });
+  test('a volume on an unknown node is refused', () => {
+    expect(() => parseConfig(`${base}  storage:\n    database: { node: nowhere }\n`)).toThrow(/registry\.storage\.database\.node: "nowhere" is not in cluster\.nodes/);
+  });
+});
