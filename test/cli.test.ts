@@ -16,7 +16,9 @@ describe('npm run synth -- --config <file> --out <dir>', () => {
     expect(code).toBe(0);
     expect(fs.readdirSync(path.join(dir, 'other-dir')).filter((f) => f.startsWith('10-tenancy.')).sort()).toEqual(['10-tenancy.00-cluster-scoped.yaml', '10-tenancy.10-team-a.yaml']);
     expect(out.join('\n')).toMatch(/Capacity \(requests;/);
-    expect(out.join('\n')).toMatch(/objects in 2 files written to .*other-dir\/ from .*other\.yaml/);
+    // 2 tenancy files, and 5 node-side files in host/ (index, audit policy and its README, one eviction file per node)
+    expect(out.join('\n')).toMatch(/objects in 7 files written to .*other-dir\/ from .*other\.yaml/);
+    expect(fs.readdirSync(path.join(dir, 'other-dir', 'host')).sort()).toEqual(['README.md', 'kube-apiserver', 'kubelet']);
   });
 
   test('--help prints the usage and exits 0', () => {

@@ -17,7 +17,7 @@ const DATA_DIR = '/var/lib/alloy/data';
 
 /** Why the DaemonSet runs as root; also the pod's `platform-kit.io/security-exemption` annotation. */
 export const ALLOY_ROOT_REASON =
-  'reads container logs under /var/log/pods, which the container runtime writes as root:root 0640; runs as uid 0 ' +
+  'reads container logs under /var/log/pods (and the API server audit log), which are written as root:root 0640 or 0600; runs as uid 0 ' +
   'with every capability dropped (the owner bits are enough), no privilege escalation, a read-only root filesystem, ' +
   'and the log directory mounted read-only';
 
@@ -39,6 +39,11 @@ export interface AlloyProps {
   readonly positionsHostPath?: string;
   /** `cluster` label added to every stream. @default - none */
   readonly clusterName?: string;
+  /**
+   * Host directory of the API server audit log, tailed read-only (it has files on control-plane nodes only).
+   * @default - the audit log is not collected
+   */
+  readonly auditLogDir?: string;
   /** Image. @default ALLOY_IMAGE */
   readonly image?: ImagePin;
 }
@@ -77,6 +82,7 @@ export class Alloy extends Construct implements IScrapeTarget {
       podLogsPath: this.podLogsPath,
       nodeNameEnv: 'NODE_NAME',
       ...(props.clusterName ? { clusterName: props.clusterName } : {}),
+      ...(props.auditLogDir !== undefined ? { auditLogDir: props.auditLogDir } : {}),
     });
 
     serviceAccount(this, Alloy.NAME, this.namespace, labels, true);
@@ -128,6 +134,7 @@ export class Alloy extends Construct implements IScrapeTarget {
               volumeMounts: [
                 { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
                 { name: 'pod-logs', mountPath: this.podLogsPath, readOnly: true },
+                ...(props.auditLogDir !== undefined ? [{ name: 'audit-log', mountPath: props.auditLogDir, readOnly: true }] : []),
                 { name: 'data', mountPath: DATA_DIR },
                 { name: 'tmp', mountPath: '/tmp' },
               ],
@@ -135,6 +142,8 @@ export class Alloy extends Construct implements IScrapeTarget {
             volumes: [
               { name: 'config', configMap: { name: 'alloy-config' } },
               { name: 'pod-logs', hostPath: { path: this.podLogsPath, type: 'Directory' } },
+              // DirectoryOrCreate: workers have no audit log; an empty directory there costs nothing.
+              ...(props.auditLogDir !== undefined ? [{ name: 'audit-log', hostPath: { path: props.auditLogDir, type: 'DirectoryOrCreate' } }] : []),
               { name: 'data', hostPath: { path: this.positionsHostPath, type: 'DirectoryOrCreate' } },
               emptyDir('tmp', '50Mi'),
             ],
@@ -169,6 +178,11 @@ export interface AlloyEventsProps {
   readonly resources?: ContainerResources;
   /** `cluster` label added to every stream. @default - none */
   readonly clusterName?: string;
+  /**
+   * Host directory of the API server audit log, tailed read-only (it has files on control-plane nodes only).
+   * @default - the audit log is not collected
+   */
+  readonly auditLogDir?: string;
   /** Image. @default ALLOY_IMAGE */
   readonly image?: ImagePin;
 }

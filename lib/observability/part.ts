@@ -4,6 +4,7 @@ import { ClusterConfig } from '../config/cluster';
 import { commonLabels } from '../core/labels';
 import { FlowPort, Port } from '../network/peer';
 import { PlatformChart } from '../output/platform-chart';
+import { auditLogOf } from '../host/part';
 import { definePart } from '../parts/platform-part';
 import { LocalStorageClass, LocalVolume } from '../storage/local-volume';
 import { TenantNamespace } from '../tenancy/tenant-namespace';
@@ -35,6 +36,8 @@ export const OBSERVABILITY_UNIT = { folder: '30-observability', wave: 30, descri
 export interface ObservabilityInput {
   readonly cluster: ClusterConfig;
   readonly observability: ObservabilityConfig;
+  /** The API server audit log Alloy collects (from the host part). @default - not collected */
+  readonly auditLog?: { readonly dir: string };
 }
 
 /**
@@ -50,7 +53,8 @@ export const observabilityPart = definePart({
   checkConfig: (obs, { whole, problems }) => checkObservabilityConfig({ observability: obs, cluster: whole.cluster }, problems),
   build: ({ scope, config, platform }): ObservabilityStack => {
     const chart = new PlatformChart(scope as Construct, 'Observability', OBSERVABILITY_UNIT);
-    return buildObservability(chart, { cluster: platform.cluster, observability: config });
+    const auditLog = auditLogOf(platform);
+    return buildObservability(chart, { cluster: platform.cluster, observability: config, ...(auditLog ? { auditLog } : {}) });
   },
   offers: (stack, obs) => ({
     firstTimeSecrets: [
@@ -163,7 +167,7 @@ export function buildObservability(scope: Construct, config: ObservabilityInput)
     storageClassName: storageClass.name,
     resources: obs.loki.resources,
   });
-  const alloy = new Alloy(scope, 'Alloy', { loki, apiServer: api, namespace: n.nodeAgents, resources: obs.alloy.resources });
+  const alloy = new Alloy(scope, 'Alloy', { loki, apiServer: api, namespace: n.nodeAgents, resources: obs.alloy.resources, ...(config.auditLog ? { auditLogDir: config.auditLog.dir } : {}) });
   const alloyEvents = obs.alloy.collectEvents
     ? new AlloyEvents(scope, 'AlloyEvents', { loki, apiServer: api, namespace: n.logging, resources: obs.alloy.eventsResources })
     : undefined;

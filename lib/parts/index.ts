@@ -1,5 +1,6 @@
 import { appsPart } from '../apps/part';
 import { gitopsPart } from '../gitops/part';
+import { hostPart } from '../host/part';
 import { mysqlPart } from '../mysql/part';
 import { observabilityPart } from '../observability/part';
 import { registryPart } from '../registry/part';
@@ -17,6 +18,7 @@ export const PLATFORM_PARTS = [
   registryPart,
   observabilityPart,
   appsPart,
+  hostPart,
   gitopsPart,
 ] as const;
 

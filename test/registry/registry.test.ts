@@ -1,20 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { NetworkPolicyEvaluator, PodModel } from '../../lib/checks/network/evaluator';
 import { parseConfig } from '../../lib/config/load';
 import { synthesize, SynthResult } from '../../lib/pipeline/synthesize';
 import { find, manifestsOf, ROOT } from '../support/helpers';
+import { BIG_CLUSTER } from './fixtures';
 
-/** The lab's three nodes plus a big worker: enough room for Harbor beside everything else. */
-export const BIG_CLUSTER = `cluster:
-  nodes:
-    - { name: k8s-master, ip: 10.10.10.200, role: control-plane, cpu: "2", memory: 3Gi }
-    - { name: k8s-node1, ip: 10.10.10.201, cpu: "2", memory: 2Gi }
-    - { name: k8s-node2, ip: 10.10.10.202, cpu: "2", memory: 2Gi }
-    - { name: k8s-node3, ip: 10.10.10.203, cpu: "4", memory: 8Gi }
-  nfs: { server: 10.10.10.101 }
-`;
 
 const REGISTRY = `registry:
   enabled: true
@@ -31,11 +23,16 @@ const REGISTRY = `registry:
     trivy: { node: k8s-node3 }
 `;
 
+const labYaml = () => fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8');
+
+/** The default platform.yaml with sections replaced. */
+function labWith(sections: Record<string, unknown>): string {
+  return stringify({ ...parse(labYaml()), ...sections });
+}
+
 /** The default platform.yaml with the big cluster and the registry section above. */
 function registryPlatform(): string {
-  const lab = fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8');
-  const rest = lab.slice(lab.indexOf('\ntenants:') + 1);
-  return `${BIG_CLUSTER}${rest}\n${REGISTRY}`;
+  return labWith({ ...parse(BIG_CLUSTER), ...parse(REGISTRY) });
 }
 
 describe('the registry part, enabled on a cluster big enough', () => {
@@ -177,8 +174,7 @@ describe('the registry by default', () => {
   });
 
   test('enabled on the lab cluster as it is, the capacity check refuses it and says where it does not fit', () => {
-    const lab = fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8');
-    const config = parseConfig(`${lab}\nregistry:\n  enabled: true\n`);
+    const config = parseConfig(labWith({ registry: { enabled: true } }));
     expect(() => synthesize(config)).toThrow(/\[capacity\][\s\S]*harbor/);
   });
 });

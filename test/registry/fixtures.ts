@@ -1,0 +1,9 @@
+/** The lab's three nodes plus a big worker: enough room for Harbor beside everything else. */
+export const BIG_CLUSTER = `cluster:
+  nodes:
+    - { name: k8s-master, ip: 10.10.10.200, role: control-plane, cpu: "2", memory: 3Gi }
+    - { name: k8s-node1, ip: 10.10.10.201, cpu: "2", memory: 2Gi }
+    - { name: k8s-node2, ip: 10.10.10.202, cpu: "2", memory: 2Gi }
+    - { name: k8s-node3, ip: 10.10.10.203, cpu: "4", memory: 8Gi }
+  nfs: { server: 10.10.10.101 }
+`;
