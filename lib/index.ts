@@ -24,7 +24,7 @@ export { UserError } from './core/errors';
 export { PLATFORM_PARTS, platformParts } from './parts';
 export { definePart } from './parts/platform-part';
 export type {
-  BackupVolume, ConfigCheckContext, ConnectContext, FirstTimeSecret, GatheredOffers, LoadedConfig, PartContext, PartOffers,
+  BackupVolume, ConfigCheckContext, OfferedAlertGroup, OfferedAlertRule, OfferedDashboard, ConnectContext, FirstTimeSecret, GatheredOffers, LoadedConfig, PartContext, PartOffers,
   PlatformPart, ScrapeTarget, SecretGeneration, SecretKey,
 } from './parts/platform-part';
 export { tenancyPart, tenantsOf } from './tenancy/part';

@@ -14,6 +14,7 @@ import { Alloy, AlloyEvents } from './alloy';
 import { namespaceBudget, observabilityWorkloads } from './budget';
 import { apiServerOf } from './common';
 import { checkObservabilityConfig, ObservabilityConfig, observabilityNamespaces, observabilitySchema, prometheusRetentionBytes, storageNodes, webhookEgress } from './config';
+import { Dashboard } from './config-files/dashboards/common';
 import { Grafana } from './grafana';
 import { KubeStateMetrics } from './kube-state-metrics';
 import { Loki } from './loki';
@@ -80,6 +81,8 @@ export const observabilityPart = definePart({
   }),
   connect: (stack, { offers, config: obs }) => {
     for (const target of offers.scrapeTargets) stack.prometheus.scrapeOffered(target);
+    stack.prometheus.addRuleGroups(offers.alertRules);
+    for (const d of offers.dashboards) stack.grafana.addDashboard(d.file, d.dashboard as Dashboard);
     const ports: FlowPort[] = [
       ...obs.prometheus.tenantMetricsPortNames.map((name) => Port.tcp(name)),
       ...obs.prometheus.tenantMetricsPorts.map((port) => Port.tcp(port)),

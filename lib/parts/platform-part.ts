@@ -80,6 +80,27 @@ export interface BackupVolume {
   readonly description: string;
 }
 
+/** One Prometheus alerting rule a part offers (rule-file format); its metrics come from the part's scrape targets. */
+export interface OfferedAlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: { readonly severity: 'critical' | 'warning' };
+  readonly annotations: { readonly summary: string; readonly description: string };
+}
+
+/** A named group of alerting rules (one `groups[]` entry of a rule file). */
+export interface OfferedAlertGroup {
+  readonly name: string;
+  readonly rules: readonly OfferedAlertRule[];
+}
+
+/** A Grafana dashboard a part offers: the JSON model and the file name it is provisioned as (`harbor.json`). */
+export interface OfferedDashboard {
+  readonly file: string;
+  readonly dashboard: { readonly [key: string]: unknown };
+}
+
 /** What a part offers the rest of the platform; the pipeline gathers the offers of every part. */
 export interface PartOffers {
   readonly scrapeTargets?: readonly ScrapeTarget[];
@@ -87,6 +108,10 @@ export interface PartOffers {
   readonly annotatedScrapeNamespaces?: readonly string[];
   readonly firstTimeSecrets?: readonly FirstTimeSecret[];
   readonly backupVolumes?: readonly BackupVolume[];
+  /** Alert rules for the part's own metrics (the observability part loads them into Prometheus). */
+  readonly alertRules?: readonly OfferedAlertGroup[];
+  /** Dashboards for the part's own metrics (the observability part provisions them in Grafana). */
+  readonly dashboards?: readonly OfferedDashboard[];
 }
 
 /** Every part's offers, merged in list order. */
@@ -95,6 +120,8 @@ export interface GatheredOffers {
   readonly annotatedScrapeNamespaces: readonly string[];
   readonly firstTimeSecrets: readonly FirstTimeSecret[];
   readonly backupVolumes: readonly BackupVolume[];
+  readonly alertRules: readonly OfferedAlertGroup[];
+  readonly dashboards: readonly OfferedDashboard[];
 }
 
 /** What a part's config checks get besides their own section. */
@@ -178,6 +205,8 @@ export function gatherOffers(all: readonly PartOffers[]): GatheredOffers {
     annotatedScrapeNamespaces: all.flatMap((o) => o.annotatedScrapeNamespaces ?? []),
     firstTimeSecrets: all.flatMap((o) => o.firstTimeSecrets ?? []),
     backupVolumes: all.flatMap((o) => o.backupVolumes ?? []),
+    alertRules: all.flatMap((o) => o.alertRules ?? []),
+    dashboards: all.flatMap((o) => o.dashboards ?? []),
   };
 }
 

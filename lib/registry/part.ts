@@ -7,6 +7,7 @@ import { CSRF_KEY_LENGTH, HARBOR_PORTS, HARBOR_SECRETS, REGISTRY_USER, SECRET_KE
 import { exposeHarbor } from './exposure';
 import { buildHarbor, HarborStack } from './harbor';
 import { addDatabaseBackup, addDayOneJob, HarborBackup } from './jobs';
+import { harborAlertRules, harborDashboard } from './monitoring';
 import { addHarborFlows } from './network';
 import { addRegistryHostFiles } from './node-config';
 
@@ -119,6 +120,8 @@ export const registryPart = definePart({
       description: `Prometheus scrapes ${identity.name} (port ${HARBOR_PORTS.metrics})`,
     })),
     firstTimeSecrets: harborSecrets(r),
+    alertRules: harborAlertRules(r, out.blobs.claim.name),
+    dashboards: [harborDashboard(r, out.blobs.claim.name)],
     backupVolumes: [
       {
         namespace: r.namespace, claim: out.blobs.claim.name, persistentVolume: out.blobs.volume.name,

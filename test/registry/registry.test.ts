@@ -6,6 +6,7 @@ import { parseConfig } from '../../lib/config/load';
 import { synthesize, SynthResult } from '../../lib/pipeline/synthesize';
 import { find, manifestsOf, ROOT } from '../support/helpers';
 import { BIG_CLUSTER } from './fixtures';
+import { analysePromql, interpolateGrafana } from '../observability/config-files/promql';
 
 
 const REGISTRY = `registry:
@@ -110,6 +111,19 @@ describe('the registry part, enabled on a cluster big enough', () => {
     expect(jobs).toEqual(expect.arrayContaining(['harbor-core', 'harbor-registry', 'harbor-jobservice', 'harbor-exporter']));
   });
 
+  test('Harbor\'s alert rules reach Prometheus (own rule file) and its dashboard reaches Grafana, both through offers', () => {
+    const rules = find(manifests, 'ConfigMap', 'prometheus-rules', 'monitoring').data;
+    const offered = parse(rules['offered.yaml']);
+    const alerts = offered.groups.find((g: any) => g.name === 'harbor').rules;
+    expect(alerts.map((a: any) => a.alert)).toEqual(['HarborDown', 'HarborComponentUnhealthy', 'HarborRegistryStorageFilling', 'HarborRegistryStorageAlmostFull']);
+    for (const a of alerts) expect(analysePromql(a.expr).errors).toEqual([]);
+    expect(alerts[2].expr).toMatch(/persistentvolumeclaim="harbor-registry-blobs"/);
+    const board = find(manifests, 'ConfigMap', 'grafana-dashboard-harbor', 'monitoring').data['harbor.json'];
+    const panels = JSON.parse(board).panels;
+    expect(panels.length).toBeGreaterThan(4);
+    for (const p of panels) for (const t of p.targets ?? []) expect(analysePromql(interpolateGrafana(t.expr)).errors).toEqual([]);
+  });
+
   test('the nightly pg_dump and the blobs join the backup coverage', () => {
     expect(result.offers.backupVolumes.filter((v) => v.namespace === ns).map((v) => v.claim)).toEqual(['harbor-registry-blobs', 'harbor-database-backup']);
     expect(find(manifests, 'CronJob', 'harbor-backup', ns).spec.schedule).toBe('15 3 * * *');
@@ -167,10 +181,12 @@ describe('the registry part, enabled on a cluster big enough', () => {
 });
 
 describe('the registry by default', () => {
-  test('is off in platform.yaml (it does not fit the lab), so nothing of it is in dist/', () => {
+  test('is off in platform.yaml (it does not fit the lab), so nothing of it is in dist/ (and Prometheus has no offered rule file)', () => {
     const config = parseConfig(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8'));
     expect((config as any).registry.enabled).toBe(false);
-    expect(synthesizeLab().files.some((f) => f.path.startsWith('25-registry.'))).toBe(false);
+    const lab = synthesizeLab();
+    expect(lab.files.some((f) => f.path.startsWith('25-registry.'))).toBe(false);
+    expect(Object.keys(find(manifestsOf(lab), 'ConfigMap', 'prometheus-rules', 'monitoring').data)).toEqual(['platform-kit.yaml']);
   });
 
   test('enabled on the lab cluster as it is, the capacity check refuses it and says where it does not fit', () => {
