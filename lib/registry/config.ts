@@ -2,7 +2,7 @@ import { ClusterConfig } from '../config/cluster';
 import { array, bool, int, JsonSchema, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
-import { checkResources, FullResources, isCronSchedule, TIME_ZONE } from '../mysql/config';
+import { checkResources, FullResources, isCronSchedule, MySqlBackupConfig, TIME_ZONE } from '../mysql/config';
 import { isIpv4Cidr } from '../network/peer';
 import { RESERVED_NAMESPACES } from '../tenancy/config';
 import { DEFAULT_HARBOR_RESOURCES, DEFAULT_REGISTRY } from './defaults';
@@ -42,14 +42,8 @@ export interface RegistryConfig {
     readonly redis: RegistryLocalVolume;
     readonly trivy: RegistryLocalVolume;
   };
-  readonly backup: {
-    readonly enabled: boolean;
-    readonly schedule: string;
-    readonly timeZone: string;
-    readonly retentionDays: number;
-    readonly exportPath: string;
-    readonly size: string;
-  };
+  /** The same shape as MySQL's backup section, without container resources (the jobs share `resources.jobs`). */
+  readonly backup: Omit<MySqlBackupConfig, 'resources'>;
   readonly resources: { readonly [K in keyof typeof DEFAULT_HARBOR_RESOURCES]: FullResources };
 }
 

@@ -1,4 +1,4 @@
-import { ContainerResources, ImageRef } from '../core/security';
+import { ContainerResources, ImageRef, resources } from '../core/security';
 
 /**
  * Harbor v2.15: the newest minor line (2.15.0 April 2026, 2.15.2 July 2026). Harbor maintains its three newest minor
@@ -25,10 +25,7 @@ export const HARBOR_IMAGES = {
 
 export type HarborComponent = keyof typeof HARBOR_IMAGES;
 
-const r = (requestsCpu: string, requestsMemory: string, limitsCpu: string, limitsMemory: string) => ({
-  requests: { cpu: requestsCpu, memory: requestsMemory },
-  limits: { cpu: limitsCpu, memory: limitsMemory },
-});
+const r = resources;
 
 /**
  * Requests and limits per container, sized for a small cluster (a handful of users, pushes of a few hundred MB).

@@ -72,7 +72,7 @@ const mount = (name: string, mountPath: string, opts: { subPath?: string; readOn
 const tmp = () => emptyDir('tmp', '256Mi');
 
 /** The pod spec every Harbor pod shares: uid 10000 (999 for PostgreSQL and Redis), no API token, no service links. */
-function podSpec(uid: number, spec: Omit<k8s.PodSpec, 'securityContext'>, fsGroup = true): k8s.PodSpec {
+export function podSpec(uid: number, spec: Omit<k8s.PodSpec, 'securityContext'>, fsGroup = true): k8s.PodSpec {
   const security = restrictedPodSecurity(uid, { fsGroupChangePolicy: 'OnRootMismatch' });
   const { fsGroup: _fsGroup, fsGroupChangePolicy: _policy, ...withoutFsGroup } = security;
   return {

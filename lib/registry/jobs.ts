@@ -4,18 +4,22 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { configHash } from '../core/config-hash';
 import { PROJECT_ROOT } from '../core/paths';
-import { restrictedPodSecurity } from '../core/security';
 import { emptyDir } from '../core/volumes';
 import { Flow } from '../network/flow';
 import { Port } from '../network/peer';
 import { NfsVolume, NfsVolumeClaim } from '../storage/nfs-volume';
-import { env, harborContainer, secretEnv } from './component';
+import { env, harborContainer, HarborIdentity, secretEnv } from './component';
 import { proxyProject, RegistryConfig } from './config';
 import { DATA_UID, DEFAULT_REGISTRY, HARBOR_IMAGES, HARBOR_PORTS, HARBOR_SECRETS, HARBOR_UID } from './defaults';
-import { ADMIN_USER, HARBOR } from './harbor';
+import { ADMIN_USER, HARBOR, podSpec } from './harbor';
 
 const SCRIPTS_DIR = path.join(PROJECT_ROOT, 'lib', 'registry', 'scripts');
 const script = (file: string) => fs.readFileSync(path.join(SCRIPTS_DIR, file), 'utf8');
+
+/** A Job spec of one pod that runs to completion: each retry a new pod (restartPolicy Never), so each failure keeps its log. */
+function runOnce(identity: HarborIdentity, uid: number, limits: { backoffLimit: number; activeDeadlineSeconds: number }, pod: Omit<k8s.PodSpec, 'restartPolicy'>): k8s.JobSpec {
+  return { ...limits, template: { metadata: { labels: identity.labels }, spec: podSpec(uid, { restartPolicy: 'Never', ...pod }) } };
+}
 
 /** Harbor's registry endpoint for each upstream a proxy cache may name (the adapter type and the URL Harbor calls). */
 export const UPSTREAMS: Record<string, { readonly type: string; readonly url: string }> = {
@@ -46,31 +50,19 @@ export function addDayOneJob(scope: Construct, r: RegistryConfig): k8s.KubeJob {
   });
   const job = new k8s.KubeJob(scope, 'Resource', {
     metadata: { name, namespace: ns, labels: HARBOR.dayOne.labels },
-    spec: {
-      backoffLimit: 6,
-      activeDeadlineSeconds: 1800,
-      template: {
-        metadata: { labels: HARBOR.dayOne.labels },
-        spec: {
-          restartPolicy: 'Never',
-          serviceAccountName: 'harbor',
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: restrictedPodSecurity(HARBOR_UID),
-          containers: [harborContainer({
-            name: 'day-one', image: HARBOR_IMAGES.core, resources: r.resources.jobs,
-            command: ['/bin/sh', '/scripts/day-one.sh'],
-            env: [
-              env('HARBOR_URL', `http://${HARBOR.core.name}`), env('HARBOR_USER', ADMIN_USER),
-              secretEnv('HARBOR_PASSWORD', HARBOR_SECRETS.admin.name, HARBOR_SECRETS.admin.keys.password),
-              env('PROJECTS', inputs.PROJECTS), env('PROXY_CACHES', inputs.PROXY_CACHES),
-            ],
-            volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
-          })],
-          volumes: [{ name: 'scripts', configMap: { name: HARBOR.dayOne.name } }, emptyDir('tmp', '16Mi')],
-        },
-      },
-    },
+    spec: runOnce(HARBOR.dayOne, HARBOR_UID, { backoffLimit: 6, activeDeadlineSeconds: 1800 }, {
+      containers: [harborContainer({
+        name: 'day-one', image: HARBOR_IMAGES.core, resources: r.resources.jobs,
+        command: ['/bin/sh', '/scripts/day-one.sh'],
+        env: [
+          env('HARBOR_URL', `http://${HARBOR.core.name}`), env('HARBOR_USER', ADMIN_USER),
+          secretEnv('HARBOR_PASSWORD', HARBOR_SECRETS.admin.name, HARBOR_SECRETS.admin.keys.password),
+          env('PROJECTS', inputs.PROJECTS), env('PROXY_CACHES', inputs.PROXY_CACHES),
+        ],
+        volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
+      })],
+      volumes: [{ name: 'scripts', configMap: { name: HARBOR.dayOne.name } }, emptyDir('tmp', '16Mi')],
+    }),
   });
   new Flow(scope, 'ToCore', {
     name: 'allow-harbor-day-one-to-core',
@@ -119,35 +111,23 @@ export function addDatabaseBackup(scope: Construct, r: RegistryConfig, nfsServer
       failedJobsHistoryLimit: 5,
       jobTemplate: {
         metadata: { labels: HARBOR.backup.labels },
-        spec: {
-          backoffLimit: 2,
-          activeDeadlineSeconds: 3600,
-          template: {
-            metadata: { labels: HARBOR.backup.labels },
-            spec: {
-              restartPolicy: 'Never',
-              serviceAccountName: 'harbor',
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              securityContext: restrictedPodSecurity(DATA_UID),
-              containers: [harborContainer({
-                  name: 'backup', image: HARBOR_IMAGES.database, resources: r.resources.jobs,
-                  command: ['/bin/sh', '/scripts/backup.sh'],
-                  env: [
-                    env('PGHOST', HARBOR.database.name), env('PGPORT', HARBOR_PORTS.database), env('PGUSER', 'postgres'), env('PGDATABASE', 'registry'),
-                    secretEnv('PGPASSWORD', HARBOR_SECRETS.database.name, HARBOR_SECRETS.database.keys.password),
-                    env('BACKUP_DIR', '/backup'), env('BACKUP_RETENTION_DAYS', b.retentionDays),
-                  ],
-                  volumeMounts: [{ name: 'backup', mountPath: '/backup' }, { name: 'scripts', mountPath: '/scripts', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
-              })],
-              volumes: [
-                { name: 'backup', persistentVolumeClaim: { claimName: claim.name } },
-                { name: 'scripts', configMap: { name: HARBOR.backup.name } },
-                emptyDir('tmp', '64Mi'),
-              ],
-            },
-          },
-        },
+        spec: runOnce(HARBOR.backup, DATA_UID, { backoffLimit: 2, activeDeadlineSeconds: 3600 }, {
+          containers: [harborContainer({
+            name: 'backup', image: HARBOR_IMAGES.database, resources: r.resources.jobs,
+            command: ['/bin/sh', '/scripts/backup.sh'],
+            env: [
+              env('PGHOST', HARBOR.database.name), env('PGPORT', HARBOR_PORTS.database), env('PGUSER', 'postgres'), env('PGDATABASE', 'registry'),
+              secretEnv('PGPASSWORD', HARBOR_SECRETS.database.name, HARBOR_SECRETS.database.keys.password),
+              env('BACKUP_DIR', '/backup'), env('BACKUP_RETENTION_DAYS', b.retentionDays),
+            ],
+            volumeMounts: [{ name: 'backup', mountPath: '/backup' }, { name: 'scripts', mountPath: '/scripts', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
+          })],
+          volumes: [
+            { name: 'backup', persistentVolumeClaim: { claimName: claim.name } },
+            { name: 'scripts', configMap: { name: HARBOR.backup.name } },
+            emptyDir('tmp', '64Mi'),
+          ],
+        }),
       },
     },
   });
