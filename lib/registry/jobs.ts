@@ -25,7 +25,8 @@ function runOnce(identity: HarborIdentity, uid: number, limits: { backoffLimit: 
 export const UPSTREAMS: Record<string, { readonly type: string; readonly url: string }> = {
   'docker.io': { type: 'docker-hub', url: 'https://hub.docker.com' },
   'registry.k8s.io': { type: 'docker-registry', url: 'https://registry.k8s.io' },
-  'quay.io': { type: 'quay', url: 'https://quay.io' },
+  // Harbor's quay adapter may not back a proxy cache (PERMITTED_REGISTRY_TYPES_FOR_PROXY_CACHE); Quay speaks the plain registry API.
+  'quay.io': { type: 'docker-registry', url: 'https://quay.io' },
   'ghcr.io': { type: 'github-ghcr', url: 'https://ghcr.io' },
 };
 

@@ -178,6 +178,53 @@ describe('the registry part, enabled on a cluster big enough', () => {
       expect(allowed(controller, pod('core'), 8001)).toBe(false);
     });
   });
+
+  test('has its own Argo CD child Application in wave 25, and the AppProject allows its namespace', () => {
+    const app = find(manifests, 'Application', 'platform-kit-registry', 'argocd');
+    expect(app.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('25');
+    expect(app.spec.source.directory.include).toBe('25-registry.*.yaml');
+    expect(find(manifests, 'AppProject', 'platform-kit', 'argocd').spec.destinations.map((d: any) => d.namespace)).toContain(ns);
+  });
+
+  test('every Harbor pod is hardened: non-root, read-only root, no API token, no service links', () => {
+    const pods = manifests.filter((m) => m.metadata?.namespace === ns && ['Deployment', 'StatefulSet'].includes(m.kind)).map((m) => m.spec.template.spec);
+    expect(pods.length).toBe(8);
+    for (const pod of pods) {
+      expect(pod).toMatchObject({ automountServiceAccountToken: false, enableServiceLinks: false, securityContext: { runAsNonRoot: true } });
+      for (const c of pod.containers) expect(c.securityContext).toEqual({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    }
+  });
+
+  test('the namespace quota is computed from the workloads (the quota-fit check passed), with no NodePorts', () => {
+    const quota = find(manifests, 'ResourceQuota', 'tenant-quota', ns).spec.hard;
+    expect(quota['services.nodeports']).toBe('0');
+    expect(quota.persistentvolumeclaims).toBe('5');
+  });
+});
+
+describe('registry options', () => {
+  const build = (registry: Record<string, unknown>) => manifestsOf(synthesize(parseConfig(labWith({ ...parse(BIG_CLUSTER), registry: { enabled: true, ...registry } }))));
+
+  test('trivy off: no scanner, core told so, nothing opened towards it', () => {
+    const m = build({ trivy: { enabled: false } });
+    expect(m.filter((x) => x.metadata?.name === 'harbor-trivy')).toEqual([]);
+    expect(find(m, 'ConfigMap', 'harbor-core', 'harbor').data.WITH_TRIVY).toBe('false');
+    expect(m.filter((x) => x.kind === 'NetworkPolicy' && /trivy/.test(x.metadata.name))).toEqual([]);
+  });
+
+  test('a trivy-db mirror turns updates on and lets Trivy out to egressCidrs only', () => {
+    const m = build({ trivy: { dbRepository: 'mirror.lab.example/aquasec/trivy-db' }, egressCidrs: ['192.0.2.10/32'] });
+    const env = Object.fromEntries(find(m, 'StatefulSet', 'harbor-trivy', 'harbor').spec.template.spec.containers[0].env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({ SCANNER_TRIVY_SKIP_UPDATE: 'false', SCANNER_TRIVY_OFFLINE_SCAN: 'false', SCANNER_TRIVY_DB_REPOSITORY: 'mirror.lab.example/aquasec/trivy-db' });
+    const egress = m.filter((x) => x.kind === 'NetworkPolicy' && x.metadata.name.startsWith('allow-harbor-trivy-egress-'));
+    expect(egress.map((x) => x.spec.egress[0].to[0].ipBlock.cidr)).toEqual(['192.0.2.10/32']);
+  });
+
+  test('two core and portal replicas get PodDisruptionBudgets; one replica gets none', () => {
+    const m = build({ coreReplicas: 2, portalReplicas: 2 });
+    expect(m.filter((x) => x.kind === 'PodDisruptionBudget' && x.metadata.namespace === 'harbor').map((x) => x.metadata.name).sort()).toEqual(['harbor-core', 'harbor-portal']);
+    expect(build({}).filter((x) => x.kind === 'PodDisruptionBudget' && x.metadata.namespace === 'harbor')).toEqual([]);
+  });
 });
 
 describe('the registry by default', () => {
