@@ -33,9 +33,14 @@ export { observabilityPart } from './observability/part';
 export type { ObservabilityStack } from './observability/part';
 export { appsPart } from './apps/part';
 export { gitopsPart } from './gitops/part';
+export { registryPart } from './registry/part';
+export type { RegistryOutput } from './registry/part';
+export { hostPart } from './host/part';
 
 // Units and connections.
 export { PlatformChart } from './output/platform-chart';
+export { HostFile } from './output/host-file';
+export type { HostFileProps } from './output/host-file';
 export type { PlatformChartProps } from './output/platform-chart';
 export { Flow } from './network/flow';
 export type { FlowProps, FlowSides } from './network/flow';

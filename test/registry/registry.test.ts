@@ -6,6 +6,7 @@ import { parseConfig } from '../../lib/config/load';
 import { synthesize, SynthResult } from '../../lib/pipeline/synthesize';
 import { find, manifestsOf, ROOT } from '../support/helpers';
 import { BIG_CLUSTER } from './fixtures';
+import { DEFAULT_HARBOR_RESOURCES, DEFAULT_REGISTRY, HARBOR_VERSION } from '../../lib/registry/defaults';
 import { analysePromql, interpolateGrafana } from '../observability/config-files/promql';
 
 
@@ -245,6 +246,20 @@ describe('the registry by default', () => {
 function synthesizeLab(): SynthResult {
   return synthesize(parseConfig(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8')));
 }
+
+describe('registry defaults (the schema publishes what the code uses)', () => {
+  test('pinned release, sizes and names', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'platform.schema.json'), 'utf8')).properties.registry;
+    expect(HARBOR_VERSION).toBe('v2.15.2');
+    expect(schema.properties.enabled.default).toBe(false);
+    expect(schema.properties.namespace.default).toBe(DEFAULT_REGISTRY.namespace);
+    expect(schema.properties.storage.properties.blobs.properties.size.default).toBe('50Gi');
+    for (const [name, r] of Object.entries(DEFAULT_HARBOR_RESOURCES)) {
+      expect({ name, requests: schema.properties.resources.properties[name].properties.requests.properties.memory.default }).toEqual({ name, requests: r.requests.memory });
+    }
+    expect(DEFAULT_HARBOR_RESOURCES.core).toEqual({ requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '1', memory: '512Mi' } });
+  });
+});
 
 describe('registry config checks', () => {
   const base = `${BIG_CLUSTER}registry:\n  enabled: true\n`;
