@@ -19,11 +19,27 @@ export const HARBOR_IMAGES = {
   jobservice: harbor('harbor-jobservice'),
   trivy: harbor('trivy-adapter-photon'),
   database: harbor('harbor-db'),
-  redis: harbor('redis-photon'),
+  // 2.15.2 ships Valkey (the Redis fork, same protocol and config file) in place of redis-photon.
+  redis: harbor('valkey-photon'),
   exporter: harbor('harbor-exporter'),
 } as const satisfies Record<string, ImageRef>;
 
 export type HarborComponent = keyof typeof HARBOR_IMAGES;
+
+/**
+ * The programs, started directly instead of through the images' entrypoints. Every Harbor entrypoint first runs
+ * install_cert.sh, which rewrites /etc/pki/tls/certs/ca-bundle.crt and keeps a copy beside itself — both in the
+ * root filesystem, which is read-only here — and then execs exactly these (goharbor/harbor v2.15.2,
+ * make/photon/<component>/entrypoint.sh). Without custom CAs to append there is nothing to lose by skipping it.
+ */
+export const HARBOR_COMMANDS = {
+  core: ['/harbor/harbor_core'],
+  jobservice: ['/harbor/harbor_jobservice', '-c', '/etc/jobservice/config.yml'],
+  registry: ['/usr/bin/registry_DO_NOT_USE_GC', 'serve', '/etc/registry/config.yml'],
+  registryctl: ['/home/harbor/harbor_registryctl', '-c', '/etc/registryctl/config.yml'],
+  trivy: ['/home/scanner/bin/scanner-trivy'],
+  exporter: ['/harbor/harbor_exporter'],
+} as const;
 
 const r = resources;
 

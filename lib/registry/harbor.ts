@@ -11,7 +11,7 @@ import { disruptionBudget, env, harborContainer, HarborIdentity, harborService, 
 import { coreAppConf, jobserviceConfig, portalNginxConf, registryConfig, registryctlConfig } from './config-files';
 import { RegistryConfig } from './config';
 import {
-  DATA_UID, DEFAULT_REGISTRY, HARBOR_IMAGES, HARBOR_PORTS, HARBOR_SECRETS, HARBOR_UID, REDIS_DATABASES, REGISTRY_USER,
+  DATA_UID, DEFAULT_REGISTRY, HARBOR_COMMANDS, HARBOR_IMAGES, HARBOR_PORTS, HARBOR_SECRETS, HARBOR_UID, REDIS_DATABASES, REGISTRY_USER,
 } from './defaults';
 
 /** Where the cluster's pieces are that Harbor needs: the NFS server, the nodes of its local volumes, DNS. */
@@ -197,18 +197,19 @@ export function buildHarbor(scope: Construct, props: HarborProps): HarborStack {
   harborService(database, ns, HARBOR.database, [{ name: 'postgres', port: HARBOR_PORTS.database, targetPort: 'postgres' }]);
   statefulSet(database, ns, HARBOR.database, podSpec(DATA_UID, {
     // PostgreSQL refuses a data directory with group access, which fsGroup would add: the directory is owned by 999 instead.
+    // The image's entrypoint initialises pg18 under $PGDATA/pg18 on first start; the socket is in /run/postgresql.
     terminationGracePeriodSeconds: 120,
     containers: [harborContainer({
       name: 'database', image: HARBOR_IMAGES.database, resources: res.database,
       ports: [{ name: 'postgres', containerPort: HARBOR_PORTS.database }],
       env: [env('PGDATA', '/var/lib/postgresql/data/pgdata'), secretEnv('POSTGRES_PASSWORD', HARBOR_SECRETS.database.name, HARBOR_SECRETS.database.keys.password)],
       ...probes({ exec: { command: ['/docker-healthcheck.sh'] } }, { startupSeconds: 300 }),
-      volumeMounts: [mount(DATA, '/var/lib/postgresql/data'), mount('run', '/var/run/postgresql'), mount('tmp', '/tmp'), mount('shm', '/dev/shm')],
+      volumeMounts: [mount(DATA, '/var/lib/postgresql/data'), mount('run', '/run/postgresql'), mount('tmp', '/tmp'), mount('shm', '/dev/shm')],
     })],
     volumes: [emptyDir('run', '1Mi'), tmp(), emptyDir('shm', '64Mi', 'Memory')],
   }, false), { size: r.storage.database.size, storageClassName: localClass.name });
 
-  // Redis, with a password (harbor-helm's internal Redis has none).
+  // Redis (Valkey), with a password (harbor-helm's internal Redis has none).
   const redis = new Construct(scope, 'Redis');
   harborService(redis, ns, HARBOR.redis, [{ name: 'redis', port: HARBOR_PORTS.redis, targetPort: 'redis' }]);
   statefulSet(redis, ns, HARBOR.redis, podSpec(DATA_UID, {
@@ -216,12 +217,14 @@ export function buildHarbor(scope: Construct, props: HarborProps): HarborStack {
     containers: [harborContainer({
       name: 'redis', image: HARBOR_IMAGES.redis, resources: res.redis,
       // $(REDIS_PASSWORD) is expanded by the kubelet from the Secret; the password is never in dist/.
-      command: ['redis-server', '/etc/redis.conf', '--requirepass', '$(REDIS_PASSWORD)'],
+      // The image's redis.conf writes its pid file to the read-only /var/run: moved to /tmp.
+      command: ['valkey-server', '/etc/redis.conf', '--requirepass', '$(REDIS_PASSWORD)', '--pidfile', '/tmp/valkey.pid'],
       env: [redisPassword()],
       ports: [{ name: 'redis', containerPort: HARBOR_PORTS.redis }],
       ...probes({ tcpSocket: { port: k8s.IntOrString.fromString('redis') } }),
-      volumeMounts: [mount(DATA, '/var/lib/redis')],
+      volumeMounts: [mount(DATA, '/var/lib/redis'), mount('tmp', '/tmp')],
     })],
+    volumes: [emptyDir('tmp', '16Mi')],
   }), { size: r.storage.redis.size, storageClassName: localClass.name });
 
   // core: the API, the token service and the proxy to the registry.
@@ -249,7 +252,7 @@ export function buildHarbor(scope: Construct, props: HarborProps): HarborStack {
   deployment(core, ns, HARBOR.core, r.coreReplicas, podSpec(HARBOR_UID, {
     terminationGracePeriodSeconds: 120,
     containers: [harborContainer({
-      name: 'core', image: HARBOR_IMAGES.core, resources: res.core,
+      name: 'core', image: HARBOR_IMAGES.core, resources: res.core, command: [...HARBOR_COMMANDS.core],
       ports: [{ name: 'http', containerPort: HARBOR_PORTS.http }, { name: 'metrics', containerPort: HARBOR_PORTS.metrics }],
       envFrom: [{ configMapRef: { name: HARBOR.core.name } }],
       env: [
@@ -308,7 +311,7 @@ export function buildHarbor(scope: Construct, props: HarborProps): HarborStack {
     terminationGracePeriodSeconds: 120,
     containers: [
       harborContainer({
-        name: 'registry', image: HARBOR_IMAGES.registry, resources: res.registry,
+        name: 'registry', image: HARBOR_IMAGES.registry, resources: res.registry, command: [...HARBOR_COMMANDS.registry],
         ports: [{ name: 'registry', containerPort: HARBOR_PORTS.registry }, { name: 'metrics', containerPort: HARBOR_PORTS.metrics }],
         env: [httpSecret, registryRedis],
         ...probes({ httpGet: httpGet('/', 'registry') }),
@@ -320,7 +323,7 @@ export function buildHarbor(scope: Construct, props: HarborProps): HarborStack {
         ],
       }),
       harborContainer({
-        name: 'registryctl', image: HARBOR_IMAGES.registryctl, resources: res.registryctl,
+        name: 'registryctl', image: HARBOR_IMAGES.registryctl, resources: res.registryctl, command: [...HARBOR_COMMANDS.registryctl],
         ports: [{ name: 'controller', containerPort: HARBOR_PORTS.http }],
         env: [httpSecret, registryRedis, internal('CORE_SECRET', 'coreSecret'), internal('JOBSERVICE_SECRET', 'jobserviceSecret')],
         ...probes({ httpGet: httpGet('/api/health', 'controller') }),
@@ -357,7 +360,7 @@ export function buildHarbor(scope: Construct, props: HarborProps): HarborStack {
   deployment(jobservice, ns, HARBOR.jobservice, 1, podSpec(HARBOR_UID, {
     terminationGracePeriodSeconds: 120,
     containers: [harborContainer({
-      name: 'jobservice', image: HARBOR_IMAGES.jobservice, resources: res.jobservice,
+      name: 'jobservice', image: HARBOR_IMAGES.jobservice, resources: res.jobservice, command: [...HARBOR_COMMANDS.jobservice],
       ports: [{ name: 'http', containerPort: HARBOR_PORTS.http }, { name: 'metrics', containerPort: HARBOR_PORTS.metrics }],
       envFrom: [{ configMapRef: { name: HARBOR.jobservice.name } }],
       env: [
@@ -379,7 +382,7 @@ export function buildHarbor(scope: Construct, props: HarborProps): HarborStack {
     harborService(trivy, ns, HARBOR.trivy, [{ name: 'http', port: HARBOR_PORTS.http, targetPort: 'http' }]);
     statefulSet(trivy, ns, HARBOR.trivy, podSpec(HARBOR_UID, {
       containers: [harborContainer({
-        name: 'trivy', image: HARBOR_IMAGES.trivy, resources: res.trivy,
+        name: 'trivy', image: HARBOR_IMAGES.trivy, resources: res.trivy, command: [...HARBOR_COMMANDS.trivy],
         ports: [{ name: 'http', containerPort: HARBOR_PORTS.http }],
         env: [
           env('SCANNER_LOG_LEVEL', 'info'), env('SCANNER_TRIVY_CACHE_DIR', '/home/scanner/.cache/trivy'), env('SCANNER_TRIVY_REPORTS_DIR', '/home/scanner/.cache/reports'),
@@ -417,8 +420,7 @@ export function buildHarbor(scope: Construct, props: HarborProps): HarborStack {
   harborService(exporter, ns, HARBOR.exporter, [{ name: 'metrics', port: HARBOR_PORTS.metrics, targetPort: 'metrics' }]);
   deployment(exporter, ns, HARBOR.exporter, 1, podSpec(HARBOR_UID, {
     containers: [harborContainer({
-      name: 'exporter', image: HARBOR_IMAGES.exporter, resources: res.exporter,
-      args: ['-log-level', 'info'],
+      name: 'exporter', image: HARBOR_IMAGES.exporter, resources: res.exporter, command: [...HARBOR_COMMANDS.exporter],
       ports: [{ name: 'metrics', containerPort: HARBOR_PORTS.metrics }],
       envFrom: [{ configMapRef: { name: HARBOR.exporter.name } }],
       env: [

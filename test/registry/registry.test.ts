@@ -60,7 +60,7 @@ describe('the registry part, enabled on a cluster big enough', () => {
     expect(images).toEqual([
       'docker.io/goharbor/harbor-core:v2.15.2', 'docker.io/goharbor/harbor-db:v2.15.2', 'docker.io/goharbor/harbor-exporter:v2.15.2',
       'docker.io/goharbor/harbor-jobservice:v2.15.2', 'docker.io/goharbor/harbor-portal:v2.15.2', 'docker.io/goharbor/harbor-registryctl:v2.15.2',
-      'docker.io/goharbor/redis-photon:v2.15.2', 'docker.io/goharbor/registry-photon:v2.15.2', 'docker.io/goharbor/trivy-adapter-photon:v2.15.2',
+      'docker.io/goharbor/registry-photon:v2.15.2', 'docker.io/goharbor/trivy-adapter-photon:v2.15.2', 'docker.io/goharbor/valkey-photon:v2.15.2',
     ]);
   });
 

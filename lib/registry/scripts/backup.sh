@@ -9,7 +9,7 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 target="$BACKUP_DIR/$PGDATABASE-$stamp.dump"
 pg_dump --format=custom --no-owner --file="$target.partial"
 mv "$target.partial" "$target"
-echo "backup: wrote $target ($(wc -c < "$target") bytes)"
+echo "backup: wrote $target"
 if [ "$BACKUP_RETENTION_DAYS" -gt 0 ]; then
   find "$BACKUP_DIR" -maxdepth 1 -name "$PGDATABASE-*.dump" -mtime +"$BACKUP_RETENTION_DAYS" -print -delete
 fi
