@@ -3,7 +3,7 @@ import { ClusterConfig } from '../config/cluster';
 import { IngressRoute } from '../network/ingress-route';
 import { RegistryConfig } from './config';
 import { HARBOR_PORTS } from './defaults';
-import { HARBOR } from './harbor';
+import { HARBOR } from './component';
 
 /** Path prefixes core serves (API, token service, the registry API, the CLI login callback); everything else is the portal. */
 export const CORE_PATHS = ['/api/', '/service/', '/v2/', '/c/'] as const;

@@ -8,10 +8,10 @@ import { emptyDir } from '../core/volumes';
 import { Flow } from '../network/flow';
 import { Port } from '../network/peer';
 import { NfsVolume, NfsVolumeClaim } from '../storage/nfs-volume';
-import { env, harborContainer, HarborIdentity, secretEnv } from './component';
+import { ADMIN_USER, env, HARBOR, harborContainer, HarborIdentity, podSpec, secretEnv } from './component';
 import { proxyProject, RegistryConfig } from './config';
 import { DATA_UID, DEFAULT_REGISTRY, HARBOR_IMAGES, HARBOR_PORTS, HARBOR_SECRETS, HARBOR_UID } from './defaults';
-import { ADMIN_USER, HARBOR, podSpec } from './harbor';
+
 
 const SCRIPTS_DIR = path.join(PROJECT_ROOT, 'lib', 'registry', 'scripts');
 const script = (file: string) => fs.readFileSync(path.join(SCRIPTS_DIR, file), 'utf8');

@@ -3,8 +3,7 @@ import { fitFlowName, Flow } from '../network/flow';
 import { FlowPort, Peers, Port } from '../network/peer';
 import { RegistryConfig } from './config';
 import { HARBOR_PORTS } from './defaults';
-import { HARBOR } from './harbor';
-import { HarborIdentity } from './component';
+import { HARBOR, HarborIdentity } from './component';
 
 type Component = keyof typeof HARBOR;
 
