@@ -27,10 +27,15 @@ export interface NodeEviction {
 const mebibytes = (bytes: number) => `${Math.ceil(bytes / MI)}Mi`;
 const PERCENT = /^(\d{1,2}(\.\d+)?)%$/;
 
-/** The hard memory threshold of one node, in bytes. */
-export function memoryThreshold(node: Pick<NodeConfig, 'memory'>, settings: EvictionSettings): number {
+/**
+ * The hard memory threshold of one node, in bytes: the configured one, or 5% of the node's memory, at least 100Mi and
+ * at most half of `reservedPerNode.memory` (the threshold is part of what a node keeps back from pods, so a large
+ * node does not outgrow the reservation the capacity check assumes).
+ */
+export function memoryThreshold(node: Pick<NodeConfig, 'memory'>, settings: EvictionSettings, reservedMemory: string): number {
   if (settings.memoryAvailable !== undefined) return parseQuantity(settings.memoryAvailable);
-  return Math.max(MIN_MEMORY_AVAILABLE, Math.ceil((parseQuantity(node.memory) * MEMORY_AVAILABLE_RATIO) / MI) * MI);
+  const share = Math.ceil((parseQuantity(node.memory) * MEMORY_AVAILABLE_RATIO) / MI) * MI;
+  return Math.max(MIN_MEMORY_AVAILABLE, Math.min(share, Math.floor(parseQuantity(reservedMemory) / 2 / MI) * MI));
 }
 
 /**
@@ -47,7 +52,7 @@ export function checkEviction(settings: EvictionSettings, cluster: ClusterConfig
   }
   const reserved = parseQuantity(cluster.reservedPerNode.memory);
   cluster.nodes.forEach((node, i) => {
-    const threshold = memoryThreshold(node, settings);
+    const threshold = memoryThreshold(node, settings, cluster.reservedPerNode.memory);
     const memory = parseQuantity(node.memory);
     if (threshold * 2 >= memory - reserved) {
       problems.add(`${at}.memoryAvailable: ${formatBytes(threshold)} on ${node.name} (cluster.nodes[${i}], ${node.memory}) leaves no room for pods: with ${cluster.reservedPerNode.memory} reserved the kubelet would evict every pod (the soft threshold is twice the hard one). Use at most ${mebibytes((memory - reserved) / 4)}, or leave it out for 5% of each node.`);
@@ -65,7 +70,7 @@ export function checkEviction(settings: EvictionSettings, cluster: ClusterConfig
 /** Hard and soft thresholds per node; soft ones are twice as generous and act after 90 s, before the hard ones. */
 export function nodeEvictions(cluster: ClusterConfig, settings: EvictionSettings): NodeEviction[] {
   return cluster.nodes.map((node) => {
-    const memory = memoryThreshold(node, settings);
+    const memory = memoryThreshold(node, settings, cluster.reservedPerNode.memory);
     const pct = (v: string, factor: number) => `${Math.round(Number(v.replace('%', '')) * factor * 10) / 10}%`;
     return {
       node: node.name,

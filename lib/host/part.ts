@@ -31,7 +31,7 @@ export const hostSchema: JsonSchema = object(
       {
         eviction: object(
           {
-            memoryAvailable: str('Hard memory eviction threshold for every node. Default: 5% of each node\'s memory, at least 100Mi (refused when it leaves no room for pods or exceeds cluster.reservedPerNode.memory).', { format: 'quantity' }),
+            memoryAvailable: str('Hard memory eviction threshold for every node. Default: 5% of each node\'s memory, at least 100Mi, at most half of cluster.reservedPerNode.memory (refused when it leaves no room for pods or exceeds cluster.reservedPerNode.memory).', { format: 'quantity' }),
             nodefsAvailable: str('Hard threshold of the node filesystem (percentage).', { default: DEFAULT_EVICTION.nodefsAvailable }),
             imagefsAvailable: str('Hard threshold of the image filesystem (percentage).', { default: DEFAULT_EVICTION.imagefsAvailable }),
           },

@@ -79,6 +79,13 @@ describe('kubelet eviction refusals', () => {
     expect(() => parseConfig(withEviction({ memoryAvailable: '700Mi' }))).toThrow(/more than cluster\.reservedPerNode\.memory \(640Mi\).*raise reservedPerNode\.memory to at least 700Mi/);
   });
 
+  test('a big node keeps its derived threshold within reservedPerNode, so the default never refuses it', () => {
+    // GIVEN a 64 GiB worker and the default reservation WHEN synthesized THEN its threshold is half of 640Mi
+    const big = { ...lab(), cluster: { ...lab().cluster, nodes: [...lab().cluster.nodes, { name: 'big', ip: '10.10.10.210', cpu: '16', memory: '64Gi' }] } };
+    const files = hostFiles(synthesize(parseConfig(stringify(big))).files);
+    expect(parse(files.get('kubelet/big/kubelet-eviction.yaml')!).evictionHard['memory.available']).toBe('320Mi');
+  });
+
   test('disk thresholds must be percentages below 50%', () => {
     expect(() => parseConfig(withEviction({ nodefsAvailable: '10Gi' }))).toThrow(/host\.kubelet\.eviction\.nodefsAvailable: "10Gi" must be a percentage/);
     expect(() => parseConfig(withEviction({ imagefsAvailable: '60%' }))).toThrow(/host\.kubelet\.eviction\.imagefsAvailable: "60%" must be above 0% and below 50%/);
