@@ -4,7 +4,7 @@ import { parse, stringify } from 'yaml';
 import { NetworkPolicyEvaluator, PodModel } from '../../lib/checks/network/evaluator';
 import { parseConfig } from '../../lib/config/load';
 import { synthesize, SynthResult } from '../../lib/pipeline/synthesize';
-import { find, manifestsOf, ROOT } from '../support/helpers';
+import { find, manifestsOf, MINIMAL_CLUSTER, ROOT } from '../support/helpers';
 import { BIG_CLUSTER } from './fixtures';
 import { DEFAULT_HARBOR_RESOURCES, DEFAULT_REGISTRY, HARBOR_VERSION } from '../../lib/registry/defaults';
 import { analysePromql, interpolateGrafana } from '../observability/config-files/promql';
@@ -219,6 +219,14 @@ describe('registry options', () => {
     expect(env).toMatchObject({ SCANNER_TRIVY_SKIP_UPDATE: 'false', SCANNER_TRIVY_OFFLINE_SCAN: 'false', SCANNER_TRIVY_DB_REPOSITORY: 'mirror.lab.example/aquasec/trivy-db' });
     const egress = m.filter((x) => x.kind === 'NetworkPolicy' && x.metadata.name.startsWith('allow-harbor-trivy-egress-'));
     expect(egress.map((x) => x.spec.egress[0].to[0].ipBlock.cidr)).toEqual(['192.0.2.10/32']);
+  });
+
+  test('stands alone: a one-worker cluster without MySQL, observability or Argo CD synthesizes it with every check passing', () => {
+    const result = synthesize(parseConfig(`${MINIMAL_CLUSTER}mysql: { enabled: false }\nobservability: { enabled: false }\ngitops: { enabled: false }\nregistry: { enabled: true }\n`));
+    expect(result.files.filter((f) => f.path.startsWith('25-registry.')).length).toBeGreaterThan(10);
+    expect(manifestsOf(result).filter((m) => m.kind === 'PersistentVolume').map((m) => m.metadata.name).sort()).toEqual([
+      'harbor-database-backup', 'harbor-database-w1', 'harbor-redis-w1', 'harbor-registry-blobs', 'harbor-trivy-w1',
+    ]);
   });
 
   test('two core and portal replicas get PodDisruptionBudgets; one replica gets none', () => {
