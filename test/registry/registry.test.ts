@@ -229,6 +229,10 @@ describe('registry options', () => {
     ]);
   });
 
+  test('a registry host that Grafana already uses is refused at synth, naming both Ingresses', () => {
+    expect(() => build({ host: 'grafana.lab.example' })).toThrow(/\[ingress hosts\] Ingress monitoring\/grafana .* serves https:\/\/grafana\.lab\.example\/, which Ingress harbor\/harbor-portal .* serves already/);
+  });
+
   test('two core and portal replicas get PodDisruptionBudgets; one replica gets none', () => {
     const m = build({ coreReplicas: 2, portalReplicas: 2 });
     expect(m.filter((x) => x.kind === 'PodDisruptionBudget' && x.metadata.namespace === 'harbor').map((x) => x.metadata.name).sort()).toEqual(['harbor-core', 'harbor-portal']);
