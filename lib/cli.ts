@@ -82,7 +82,7 @@ export function runCli(argv: readonly string[], io: CliIo = consoleIo, build: Bu
       wrote = args.out;
       for (const line of result.report) io.out(line);
       for (const line of written.warnings) io.out(`warning: ${line}`);
-      io.out(`Platform Kit: ${result.objectCount} objects in ${result.files.filter((f) => f.path.endsWith('.yaml')).length} files written to ${args.out}/ from ${args.config}`);
+      io.out(`Platform Kit: ${result.objectCount} objects in ${result.files.filter((f) => f.objects.length > 0).length} manifest files written to ${args.out}/ from ${args.config}`);
     } else if (args.mode === 'plan') {
       checkOwnership(args.out, ownership);
       const plan = timings.time('plan', () => planChanges(readTree(currentOutputDir(args.out)), result.files));

@@ -27,7 +27,7 @@ export { PLATFORM_PARTS, platformParts } from './parts';
 export { definePart } from './parts/platform-part';
 export type {
   BackupVolume, ConfigCheckContext, ConnectContext, FirstTimeSecret, GatheredOffers, LoadedConfig, OfferedAlertRule,
-  OfferedAlertRuleGroup, OfferedDashboard, PartContext, PartOffers, PlatformPart, ScrapeTarget, SecretKey,
+  OfferedAlertRuleGroup, OfferedDashboard, PartContext, PartOffers, PlatformPart, ScrapeTarget, SecretGeneration, SecretKey,
 } from './parts/platform-part';
 export { tenancyPart, tenantsOf } from './tenancy/part';
 export { mysqlPart } from './mysql/part';
@@ -39,9 +39,14 @@ export type { BackupOutput } from './backup/part';
 export { gitopsPart } from './gitops/part';
 export { entryPointOf, gatewayPart } from './traffic/part';
 export type { GatewayOutput } from './traffic/part';
+export { registryPart } from './registry/part';
+export type { RegistryOutput } from './registry/part';
+export { hostPart } from './host/part';
 
 // Units and connections.
 export { PlatformChart } from './output/platform-chart';
+export { HostFile } from './output/host-file';
+export type { HostFileProps } from './output/host-file';
 export type { PlatformChartProps } from './output/platform-chart';
 export { Flow } from './network/flow';
 export type { FlowProps, FlowSides } from './network/flow';

@@ -16,7 +16,12 @@ describe('npm run synth -- --config <file> --out <dir>', () => {
     expect(code).toBe(0);
     expect(fs.readdirSync(path.join(dir, 'other-dir')).filter((f) => f.startsWith('10-tenancy.')).sort()).toEqual(['10-tenancy.00-cluster-scoped.yaml', '10-tenancy.10-team-a.yaml']);
     expect(out.join('\n')).toMatch(/Capacity \(requests;/);
-    expect(out.join('\n')).toMatch(/objects in 2 files written to .*other-dir\/ from .*other\.yaml/);
+    // the count is of the manifest files: the top-level YAML and the needs-* folders (not README.md, the marker or host/)
+    const outDir = path.join(dir, 'other-dir');
+    const manifests = fs.readdirSync(outDir, { withFileTypes: true }).flatMap((e) => (e.isFile() && e.name.endsWith('.yaml') ? [e.name]
+      : e.isDirectory() && e.name.startsWith('needs-') ? fs.readdirSync(path.join(outDir, e.name)) : []));
+    expect(out.join('\n')).toMatch(new RegExp(`objects in ${manifests.length} manifest files written to .*other-dir/ from .*other\\.yaml`));
+    expect(fs.readdirSync(path.join(dir, 'other-dir', 'host')).sort()).toEqual(['README.md', 'kube-apiserver', 'kubelet']);
   });
 
   test('--help prints every flag and command with a line each, and exits 0', () => {

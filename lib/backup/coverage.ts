@@ -97,6 +97,7 @@ export function backupCoverage(input: CoverageInput): CoverageRow[] {
     let coveredBy: string | undefined;
     if (offer?.protectedBy?.kind === 'dump') coveredBy = `dump (CronJob ${offer.protectedBy.cronJob})${input.schedules.length > 0 ? '; Velero\'s file-system backup skips it' : ''}`;
     else if (offer?.protectedBy?.kind === 'holds-backups') coveredBy = 'holds backups (copy it off the NFS server: docs/backup.md)';
+    else if (offer?.protectedBy?.kind === 'rebuildable') coveredBy = `rebuildable: ${offer.protectedBy.reason}`;
     else if (fsb) coveredBy = `Velero file-system backup (Schedule ${fsb.name})`;
     else if (excluded) coveredBy = `not backed up: ${excluded.reason}`;
     return { namespace, claim, description: offer?.description ?? found?.description ?? 'volume', coveredBy };

@@ -21,6 +21,26 @@ export function checkSchema(objects: readonly SynthesizedObject[], version = '1.
   return problems;
 }
 
+/**
+ * Each host and path prefix is served by one Ingress only: ingress-nginx merges Ingresses of the same host, and for
+ * the same path one of them silently wins (Harbor's `/` and an app's `/` on one host would shadow each other).
+ */
+export function checkIngressPaths(objects: readonly SynthesizedObject[]): string[] {
+  const seen = new Map<string, SynthesizedObject>();
+  const problems: string[] = [];
+  for (const o of objects.filter((x) => x.manifest.kind === 'Ingress')) {
+    for (const rule of o.manifest.spec?.rules ?? []) {
+      for (const p of rule.http?.paths ?? []) {
+        const key = `${rule.host ?? '*'}${p.path ?? '/'}`;
+        const first = seen.get(key);
+        if (first && first !== o) problems.push(`${describe(o)} serves https://${key}, which ${describe(first)} serves already; give one of them another host (registry.host, observability.grafana.host, apps[].ingress.host).`);
+        else seen.set(key, o);
+      }
+    }
+  }
+  return problems;
+}
+
 /** kind/namespace/name must be unique: the second object would silently overwrite the first on apply. */
 export function checkDuplicates(objects: readonly SynthesizedObject[]): string[] {
   const seen = new Map<string, SynthesizedObject>();

@@ -3,7 +3,7 @@ import { UserError } from '../core/errors';
 import { Flow } from '../network/flow';
 import { checkCustomResources } from './custom-resource-schema';
 import { SynthesizedObject } from '../output/synthesized';
-import { checkCustomResourcePlacement, checkDuplicates, checkNoSecretValues, checkSchema } from './basic-checks';
+import { checkCustomResourcePlacement, checkDuplicates, checkIngressPaths, checkNoSecretValues, checkSchema } from './basic-checks';
 import { checkCapacity } from './capacity';
 import { configKeysOf } from './config-keys';
 import { checkFlows } from './flow-checks';
@@ -46,6 +46,7 @@ export function evaluateChecks(input: CheckInput): CheckOutcome {
     ['custom resources', () => checkCustomResourcePlacement(objects)],
     ['custom resource schemas', () => checkCustomResources(objects)],
     ['duplicate objects', () => checkDuplicates(objects)],
+    ['ingress hosts', () => checkIngressPaths(objects)],
     ['secret values', () => checkNoSecretValues(objects)],
     ['RBAC least privilege', () => checkRbacLeastPrivilege(objects)],
     ['Pod Security', () => checkPodSecurityLevels(objects, keys)],

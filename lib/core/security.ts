@@ -46,6 +46,11 @@ export interface ContainerResources {
   readonly limits: { readonly cpu?: string; readonly memory: string };
 }
 
+/** Requests and limits from four quantities, for tables of defaults: `resources('100m', '128Mi', '1', '512Mi')`. */
+export function resources(requestsCpu: string, requestsMemory: string, limitsCpu: string, limitsMemory: string) {
+  return { requests: { cpu: requestsCpu, memory: requestsMemory }, limits: { cpu: limitsCpu, memory: limitsMemory } } satisfies ContainerResources;
+}
+
 export function toKubeResources(resources: ContainerResources): k8s.ResourceRequirements {
   const limits: Record<string, k8s.Quantity> = {};
   if (resources.limits.cpu !== undefined) limits.cpu = k8s.Quantity.fromString(resources.limits.cpu);

@@ -97,7 +97,7 @@ export const mysqlSchema: JsonSchema = object(
   { default: {}, description: 'MySQL 8.4: a replicated StatefulSet (GTID, clone-provisioned replicas) on one static NFS volume per member, with backups and metrics.' },
 );
 
-const TIME_ZONE = /^[A-Za-z][A-Za-z_+-]*(\/[A-Za-z0-9_+-]+)*$/;
+export const TIME_ZONE = /^[A-Za-z][A-Za-z_+-]*(\/[A-Za-z0-9_+-]+)*$/;
 
 /** The NFS server of the section: its own, or the cluster's. */
 export function mysqlNfsServer(config: { readonly mysql: MySqlConfig; readonly cluster: { readonly nfs: { readonly server: string } } }): string {
@@ -170,7 +170,7 @@ export function mysqlNamespaces(config: { readonly mysql: MySqlConfig }): string
   return config.mysql.enabled ? [config.mysql.namespace] : [];
 }
 
-function checkResources(at: string, r: FullResources, problems: ProblemList): void {
+export function checkResources(at: string, r: FullResources, problems: ProblemList): void {
   for (const kind of ['cpu', 'memory'] as const) {
     const request = r.requests[kind];
     const limit = r.limits[kind];

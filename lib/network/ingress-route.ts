@@ -25,6 +25,8 @@ export interface IngressRouteProps {
   readonly controllerNamespace?: string;
   /** Path prefix. @default '/' */
   readonly path?: string;
+  /** Several path prefixes to the same backend (Harbor's `/api/`, `/v2/`…); replaces `path`. @default - [path] */
+  readonly paths?: readonly string[];
   /** Extra annotations for the controller. @default {} */
   readonly annotations?: Record<string, string>;
   /** Labels of the Ingress. @default {} */
@@ -51,6 +53,10 @@ export class IngressRoute extends Construct {
     this.host = props.host;
     this.tlsSecretName = props.tlsSecretName ?? `${props.name}-tls`;
     const port = typeof props.servicePort === 'number' ? { number: props.servicePort } : { name: props.servicePort };
+    const paths = props.paths ?? [props.path ?? '/'];
+    if (paths.length === 0 || paths.some((p) => !p.startsWith('/'))) {
+      throw new Error(`IngressRoute ${props.namespace}/${props.name}: paths ${show(paths)} must be a non-empty list of prefixes starting with "/" (example: ["/api/"]).`);
+    }
 
     new k8s.KubeIngress(this, 'Resource', {
       metadata: {
@@ -64,7 +70,7 @@ export class IngressRoute extends Construct {
         tls: [{ hosts: [props.host], secretName: this.tlsSecretName }],
         rules: [{
           host: props.host,
-          http: { paths: [{ path: props.path ?? '/', pathType: 'Prefix', backend: { service: { name: props.serviceName, port } } }] },
+          http: { paths: paths.map((path) => ({ path, pathType: 'Prefix', backend: { service: { name: props.serviceName, port } } })) },
         }],
       },
     });
@@ -74,7 +80,7 @@ export class IngressRoute extends Construct {
       from: Peers.externalNamespace(props.controllerNamespace ?? 'ingress-nginx'),
       to: props.backend.pods,
       ports: [Port.tcp(props.backend.containerPort)],
-      description: `the ingress controller serves https://${props.host}${props.path ?? '/'}`,
+      description: `the ingress controller serves ${paths.map((p) => `https://${props.host}${p}`).join(', ')}`,
     });
   }
 }

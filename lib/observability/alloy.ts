@@ -18,7 +18,7 @@ const DATA_DIR = '/var/lib/alloy/data';
 
 /** Why the DaemonSet runs as root; also the pod's `platform-kit.io/security-exemption` annotation. */
 export const ALLOY_ROOT_REASON =
-  'reads container logs under /var/log/pods, which the container runtime writes as root:root 0640; runs as uid 0 ' +
+  'reads container logs under /var/log/pods (and the API server audit log), which are written as root:root 0640 or 0600; runs as uid 0 ' +
   'with every capability dropped (the owner bits are enough), no privilege escalation, a read-only root filesystem, ' +
   'and the log directory mounted read-only';
 
@@ -36,6 +36,11 @@ export interface AlloyProps extends ComponentProps {
   readonly positionsHostPath?: string;
   /** `cluster` label added to every stream. @default - none */
   readonly clusterName?: string;
+  /**
+   * Host directory of the API server audit log, tailed read-only (it has files on control-plane nodes only).
+   * @default - the audit log is not collected
+   */
+  readonly auditLogDir?: string;
 }
 
 /**
@@ -62,6 +67,7 @@ export class Alloy extends ObservabilityComponent implements IScrapeTarget {
       podLogsPath: this.podLogsPath,
       nodeNameEnv: 'NODE_NAME',
       ...(props.clusterName ? { clusterName: props.clusterName } : {}),
+      ...(props.auditLogDir !== undefined ? { auditLogDir: props.auditLogDir } : {}),
     });
 
     this.addServiceAccount(true);
@@ -111,6 +117,7 @@ export class Alloy extends ObservabilityComponent implements IScrapeTarget {
               volumeMounts: [
                 { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
                 { name: 'pod-logs', mountPath: this.podLogsPath, readOnly: true },
+                ...(props.auditLogDir !== undefined ? [{ name: 'audit-log', mountPath: props.auditLogDir, readOnly: true }] : []),
                 { name: 'data', mountPath: DATA_DIR },
               ],
               tmpSizeLimit: '50Mi',
@@ -118,6 +125,8 @@ export class Alloy extends ObservabilityComponent implements IScrapeTarget {
             volumes: [
               { name: 'config', configMap: { name: 'alloy-config' } },
               { name: 'pod-logs', hostPath: { path: this.podLogsPath, type: 'Directory' } },
+              // DirectoryOrCreate: workers have no audit log; an empty directory there costs nothing.
+              ...(props.auditLogDir !== undefined ? [{ name: 'audit-log', hostPath: { path: props.auditLogDir, type: 'DirectoryOrCreate' } }] : []),
               { name: 'data', hostPath: { path: this.positionsHostPath, type: 'DirectoryOrCreate' } },
             ],
           }),

@@ -128,7 +128,7 @@ export interface IScrapeTarget extends IPeerable {
  * Service to exist and to be headless (it gives each pod its stable DNS name), which the ClusterIP Service clients
  * use is not. Returns its name.
  */
-export function governingService(scope: Construct, name: string, namespace: string, identity: ComponentIdentity, ports: Array<{ name: string; port: number }>): string {
+export function governingService(scope: Construct, name: string, namespace: string, identity: Pick<ComponentIdentity, 'labels' | 'selector'>, ports: Array<{ name: string; port: number }>): string {
   const service = `${name}-headless`;
   new k8s.KubeService(scope, 'HeadlessService', {
     metadata: { name: service, namespace, labels: identity.labels },

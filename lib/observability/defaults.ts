@@ -1,4 +1,4 @@
-import { ContainerResources } from '../core/security';
+import { ContainerResources, resources } from '../core/security';
 
 /**
  * Defaults of the observability stack, sized for the lab cluster (workers of 2 CPU / 2 GiB, of which ~1650m /
@@ -19,10 +19,7 @@ export const OBSERVABILITY_NAMESPACES = {
   nodeAgents: 'node-agents',
 } as const;
 
-const r = (requestsCpu: string, requestsMemory: string, limitsCpu: string, limitsMemory: string): ContainerResources => ({
-  requests: { cpu: requestsCpu, memory: requestsMemory },
-  limits: { cpu: limitsCpu, memory: limitsMemory },
-});
+const r = resources;
 
 /** Requests and limits per component (one container each). */
 export const DEFAULT_RESOURCES = {

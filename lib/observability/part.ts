@@ -5,6 +5,7 @@ import { EntryPoint, tlsSecretOffer } from '../network/entry-point';
 import { commonLabels } from '../core/labels';
 import { FlowPort, Port } from '../network/peer';
 import { PlatformChart } from '../output/platform-chart';
+import { auditLogOf } from '../host/part';
 import { definePart } from '../parts/platform-part';
 import { LocalStorageClass, LocalVolume } from '../storage/local-volume';
 import { TenantNamespace } from '../tenancy/tenant-namespace';
@@ -40,6 +41,8 @@ export interface ObservabilityInput {
   readonly observability: ObservabilityConfig;
   /** How Grafana's host is served. @default - an Ingress through cluster.ingress */
   readonly entryPoint?: EntryPoint;
+  /** The API server audit log Alloy collects (from the host part). @default - not collected */
+  readonly auditLog?: { readonly dir: string };
 }
 
 /**
@@ -55,7 +58,8 @@ export const observabilityPart = definePart({
   checkConfig: (obs, { whole, problems }) => checkObservabilityConfig({ observability: obs, cluster: whole.cluster }, problems),
   build: ({ scope, config, platform }): ObservabilityStack => {
     const chart = new PlatformChart(scope as Construct, 'Observability', OBSERVABILITY_UNIT);
-    return buildObservability(chart, { cluster: platform.cluster, observability: config, entryPoint: entryPointOf(platform) });
+    const auditLog = auditLogOf(platform);
+    return buildObservability(chart, { cluster: platform.cluster, observability: config, entryPoint: entryPointOf(platform), ...(auditLog ? { auditLog } : {}) });
   },
   offers: (stack, obs) => ({
     firstTimeSecrets: [
@@ -169,7 +173,7 @@ export function buildObservability(scope: Construct, config: ObservabilityInput)
     storageClassName: storageClass.name,
     resources: obs.loki.resources,
   });
-  const alloy = new Alloy(scope, 'Alloy', { loki, apiServer: api, namespace: n.nodeAgents, resources: obs.alloy.resources });
+  const alloy = new Alloy(scope, 'Alloy', { loki, apiServer: api, namespace: n.nodeAgents, resources: obs.alloy.resources, ...(config.auditLog ? { auditLogDir: config.auditLog.dir } : {}) });
   const alloyEvents = obs.alloy.collectEvents
     ? new AlloyEvents(scope, 'AlloyEvents', { loki, apiServer: api, namespace: n.logging, resources: obs.alloy.eventsResources })
     : undefined;

@@ -71,8 +71,8 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
   private readonly nodes: NodeAddress[] = [];
   private readonly annotationNamespaces: string[] = [];
   private readonly offeredJobs: OfferedScrapeJob[] = [];
-  private readonly flowIds = new Set<string>();
   private readonly offeredRuleGroups: AlertRuleGroup[] = [];
+  private readonly flowIds = new Set<string>();
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.prometheus, image: PROMETHEUS_IMAGE, name: Prometheus.NAME, component: 'metrics-store', metricsPorts: [Port.tcp(Prometheus.PORT)] });

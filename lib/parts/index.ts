@@ -1,8 +1,10 @@
 import { appsPart } from '../apps/part';
 import { backupPart } from '../backup/part';
 import { gitopsPart } from '../gitops/part';
+import { hostPart } from '../host/part';
 import { mysqlPart } from '../mysql/part';
 import { observabilityPart } from '../observability/part';
+import { registryPart } from '../registry/part';
 import { tenancyPart } from '../tenancy/part';
 import { gatewayPart } from '../traffic/part';
 import { ConfigOfParts, PlatformPart } from './platform-part';
@@ -16,9 +18,11 @@ export const PLATFORM_PARTS = [
   tenancyPart,
   mysqlPart,
   gatewayPart,
+  registryPart,
   observabilityPart,
   appsPart,
   backupPart,
+  hostPart,
   gitopsPart,
 ] as const;
 

@@ -1,6 +1,7 @@
 import { checkFailure } from '../checks/run-checks';
 import { PlatformConfig } from '../config/platform-config';
 import { Flow } from '../network/flow';
+import { hostOutputFiles } from '../output/host-file';
 import { layoutFiles, OutputFile } from '../output/layout';
 import { markerFile } from '../output/marker';
 import { readmeFile } from '../output/readme';
@@ -41,7 +42,7 @@ export function synthesize(config: PlatformConfig, options: SynthOptions = {}): 
   const files = timings.time('render', () => {
     const manifests = layoutFiles(objects);
     const readme = readmeFile({ files: manifests, flows: Flow.all(built.app), capacity: report, secrets: built.offers.firstTimeSecrets });
-    return [...manifests, readme, markerFile()];
+    return [...manifests, ...hostOutputFiles(built.app), readme, markerFile()];
   });
   return { files, objectCount: objects.length, report: [...report, ...partNotices(config, options.parts, built.outputOf)], capacity: report, offers: built.offers };
 }

@@ -1,4 +1,4 @@
-import { checkCustomResourcePlacement, checkDuplicates, checkNoSecretValues, checkSchema } from '../../lib/checks/basic-checks';
+import { checkCustomResourcePlacement, checkDuplicates, checkIngressPaths, checkNoSecretValues, checkSchema } from '../../lib/checks/basic-checks';
 import { asObjects, goodDeployment } from '../support/helpers';
 
 describe('strict Kubernetes schema check', () => {
@@ -43,6 +43,20 @@ describe('duplicate objects', () => {
   test('same kind/namespace/name twice is reported; other namespaces are fine', () => {
     const objects = asObjects([goodDeployment(), goodDeployment({ namespace: 'team-b' }), goodDeployment()]);
     expect(checkDuplicates(objects)).toEqual([expect.stringMatching(/Deployment team-a\/web \(Test\/Object2\) has the same kind, namespace and name as Test\/Object0/)]);
+  });
+});
+
+describe('ingress hosts', () => {
+  const ingress = (name: string, host: string, paths: string[]) => ({
+    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace: 'team-a' },
+    spec: { rules: [{ host, http: { paths: paths.map((path) => ({ path, pathType: 'Prefix', backend: { service: { name, port: { number: 80 } } } })) } }] },
+  });
+  test('one host and path served by two Ingresses is refused; other paths of the same host are fine', () => {
+    // GIVEN Harbor's two Ingresses on one host, and an app that takes the same host's "/"
+    const objects = asObjects([ingress('core', 'r.lab.example', ['/api/', '/v2/']), ingress('portal', 'r.lab.example', ['/']), ingress('app', 'r.lab.example', ['/'])]);
+    // THEN only the app's "/" clashes
+    expect(checkIngressPaths(objects)).toEqual([expect.stringMatching(/Ingress team-a\/app \(Test\/Object2\) serves https:\/\/r\.lab\.example\/, which Ingress team-a\/portal \(Test\/Object1\) serves already/)]);
+    expect(checkIngressPaths(objects.slice(0, 2))).toEqual([]);
   });
 });
 

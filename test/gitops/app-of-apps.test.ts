@@ -57,12 +57,16 @@ describe('Argo CD app-of-apps (default platform)', () => {
   });
 
   test('each child Application reads exactly its unit\'s files, and every file of dist/ is read by one Application', () => {
-    // GIVEN the manifest files of each unit, and the Applications read as Argo CD's repo server reads a directory source
+    // GIVEN the manifest files of each unit (not dist/README.md, the marker or dist/host/'s node-side files: no
+    // Kubernetes objects), and the Applications read as Argo CD's repo server reads a directory source
     const files = synthDefault().files.filter((f) => f.objects.length > 0);
     const unitFiles = (folder: string) => files.filter((f) => f.objects[0].chart.folder === folder).map((f) => `dist/${f.path}`).sort(byteOrder);
     const readBy = new Map<string, string[]>();
+    // Every file of dist/ (node-side files and README.md included), as the repo server sees the repository.
+    const allFiles = synthDefault().files.map((f) => `dist/${f.path}`);
+    expect(allFiles.filter((f) => f.startsWith('dist/host/')).length).toBeGreaterThan(0);
     for (const app of argoObjects().filter((m) => m.kind === 'Application')) {
-      const selected = argoDirectoryFiles(repoFiles(), app.spec.source);
+      const selected = argoDirectoryFiles(allFiles, app.spec.source);
       expect({ app: app.metadata.name, selected: selected.length > 0 }).toEqual({ app: app.metadata.name, selected: true });
       for (const f of selected) readBy.set(f, [...(readBy.get(f) ?? []), app.metadata.name]);
     }
@@ -73,6 +77,7 @@ describe('Argo CD app-of-apps (default platform)', () => {
     }
     // AND the root reads dist/needs-argocd; every file is read by exactly one Application
     expect(argoDirectoryFiles(repoFiles(), find(argoObjects(), 'Application', ROOT, 'argocd').spec.source)).toEqual(unitFiles(GITOPS_UNIT.folder));
+    // (exactly the manifests: no Application reads dist/host/ or README.md)
     expect([...readBy.keys()].sort(byteOrder)).toEqual(repoFiles().sort(byteOrder));
     expect([...readBy.entries()].filter(([, apps]) => apps.length !== 1)).toEqual([]);
   });

@@ -15,8 +15,9 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
+/** Kubernetes objects only: dist/host/ holds node-side files (audit policy, kubelet settings), parsed by test/host. */
 function committedManifests(): Array<{ file: string; manifest: any }> {
-  return filesUnder(DIST).filter((f) => f.endsWith('.yaml')).flatMap((file) =>
+  return filesUnder(DIST).filter((f) => f.endsWith('.yaml') && !f.startsWith(`host${path.sep}`)).flatMap((file) =>
     parseAllDocuments(fs.readFileSync(path.join(DIST, file), 'utf8')).map((doc) => ({ file, manifest: doc.toJS() })).filter((d) => d.manifest !== null));
 }
 

@@ -38,6 +38,7 @@ describe('IngressRoute', () => {
     const props: Required<IngressRouteProps> = {
       ...base, tlsSecretName: 'wildcard-tls', className: 'traefik', controllerNamespace: 'kube-system', path: '/grafana',
       annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '1m' }, labels: { a: 'b' }, servicePort: 'http',
+      paths: ['/grafana'],
     };
     const objects = render(props);
     const ingress = find(objects, 'Ingress', 'grafana');

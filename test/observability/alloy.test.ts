@@ -88,13 +88,14 @@ describe('Alloy (node log collector)', () => {
       namespace: 'agents', podLogsPath: '/data/pods', positionsHostPath: '/data/alloy', clusterName: 'lab',
       image: { repository: 'mirror/alloy', tag: 'v1.17.0' },
       resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+      auditLogDir: '/var/log/kubernetes/audit',
     };
     const objects = renderAlloy(props);
     const ds = find(objects, 'DaemonSet', 'alloy', 'agents');
     const c = ds.spec.template.spec.containers[0];
     expect(c.image).toBe('mirror/alloy:v1.17.0');
     expect(c.resources.requests).toEqual({ cpu: '50m', memory: '96Mi' });
-    expect(c.volumeMounts).toEqual(expect.arrayContaining([{ name: 'pod-logs', mountPath: '/data/pods', readOnly: true }]));
+    expect(c.volumeMounts).toEqual(expect.arrayContaining([{ name: 'pod-logs', mountPath: '/data/pods', readOnly: true }, { name: 'audit-log', mountPath: '/var/log/kubernetes/audit', readOnly: true }]));
     expect(ds.spec.template.spec.volumes).toEqual(expect.arrayContaining([{ name: 'data', hostPath: { path: '/data/alloy', type: 'DirectoryOrCreate' } }]));
     const text = find(objects, 'ConfigMap', 'alloy-config', 'agents').data['config.alloy'];
     expect(text).toContain('/data/pods/*$1/*.log');

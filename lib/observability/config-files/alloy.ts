@@ -34,6 +34,11 @@ export interface AlloyConfigOptions {
   readonly eventNamespaces?: readonly string[];
   /** Optional static `cluster` label added to every stream by `loki.write`. */
   readonly clusterName?: string;
+  /**
+   * Directory of the API server audit log on control-plane nodes (mounted read-only): its `*.log` files are sent to
+   * Loki as `job="kube-apiserver-audit"` with the `node` label and the audit level as `audit_level`. Default: none.
+   */
+  readonly auditLogDir?: string;
   /** Alloy's own log level. Default `info`. */
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -155,6 +160,36 @@ export function alloyConfig(opts: AlloyConfigOptions): string {
           attr('forward_to', [expr('loki.write.default.receiver')]),
         ],
         'Parse the container runtime (CRI) log format used by containerd, CRI-O and k3s.',
+      ),
+    );
+  }
+
+  if (opts.auditLogDir !== undefined) {
+    const dir = opts.auditLogDir.replace(/\/+$/, '');
+    stmts.push(
+      block(
+        'local.file_match',
+        'audit_log',
+        [attr('path_targets', [obj(['__path__', `${dir}/*.log`], ['job', 'kube-apiserver-audit'], ['node', expr(`sys.env("${nodeEnv}")`)])])],
+        'The API server audit log (JSON lines); it exists on control-plane nodes only, elsewhere nothing matches.',
+      ),
+      block(
+        'loki.source.file',
+        'audit_log',
+        [attr('targets', expr('local.file_match.audit_log.targets')), attr('forward_to', [expr('loki.process.audit_log.receiver')])],
+      ),
+      block(
+        'loki.process',
+        'audit_log',
+        [
+          block('stage.json', undefined, [attr('expressions', obj(['audit_level', 'level'], ['received', 'requestReceivedTimestamp']))]),
+          comment('Four values at most (None is never written): a cheap label to filter RequestResponse events by.'),
+          block('stage.labels', undefined, [attr('values', obj(['audit_level', '']))]),
+          block('stage.timestamp', undefined, [attr('source', 'received'), attr('format', 'RFC3339Nano')]),
+          block('stage.label_drop', undefined, [attr('values', ['filename'])]),
+          attr('forward_to', [expr('loki.write.default.receiver')]),
+        ],
+        'Audit events keep their own time (when the API server received the request).',
       ),
     );
   }
