@@ -2,9 +2,10 @@ import { App } from 'cdk8s';
 import { evaluateChecks } from '../checks/run-checks';
 import { PlatformConfig } from '../config/platform-config';
 import { Flow } from '../network/flow';
-import { collectObjects } from '../output/synthesized';
+import { collectObjects, SynthesizedObject } from '../output/synthesized';
 
 const reports = new WeakMap<App, string[]>();
+const checked = new WeakMap<App, SynthesizedObject[]>();
 
 /**
  * Attaches every whole-tree check (schema, Pod Security, quota fit, flows, capacity…) to the App as a construct
@@ -16,11 +17,21 @@ export function attachPlatformChecks(app: App, config: PlatformConfig): void {
   reports.set(app, []);
   app.node.addValidation({
     validate: () => {
-      const outcome = evaluateChecks({ config, objects: collectObjects(app), flows: Flow.all(app) });
+      const objects = collectObjects(app);
+      const outcome = evaluateChecks({ config, objects, flows: Flow.all(app) });
       reports.set(app, outcome.report);
+      checked.set(app, objects);
       return outcome.problems;
     },
   });
+}
+
+/**
+ * The objects the last check run judged (rendering the tree is the largest cost of a synth, so the pipeline writes
+ * exactly what was checked instead of rendering it twice); undefined when no check ran.
+ */
+export function checkedObjects(app: App): SynthesizedObject[] | undefined {
+  return checked.get(app);
 }
 
 /** The report lines (capacity table) of the last check run on `app`. */

@@ -9,7 +9,7 @@ import { collectObjects, validateTree } from '../output/synthesized';
 import { PhaseTimings } from '../output/timings';
 import { GatheredOffers } from '../parts/platform-part';
 import { BuildOptions, buildPlatformWith, partNotices } from './build-platform';
-import { checkReport } from './platform-checks';
+import { checkedObjects, checkReport } from './platform-checks';
 
 export interface SynthResult {
   readonly files: OutputFile[];
@@ -38,7 +38,7 @@ export function synthesize(config: PlatformConfig, options: SynthOptions = {}): 
   const problems = timings.time('checks', () => validateTree(built.app));
   if (problems.length > 0) throw checkFailure(problems, checkReport(built.app));
   const report = checkReport(built.app);
-  const objects = collectObjects(built.app);
+  const objects = checkedObjects(built.app) ?? collectObjects(built.app);
   const files = timings.time('render', () => {
     const manifests = layoutFiles(objects);
     const readme = readmeFile({ files: manifests, flows: Flow.all(built.app), capacity: report, secrets: built.offers.firstTimeSecrets });
