@@ -14,8 +14,8 @@ export const APPLY_SERVER_SIDE = ['kubectl', 'apply', '--server-side', '--field-
 
 /**
  * The one place the tier applies a dist/ tree: `kubectl apply -f dist` exactly as typed (client-side, no `-R`,
- * kubectl's default `--validate=strict`), typed in the folder that holds `dist`. `command` is another documented
- * command on the same folder (APPLY_SERVER_SIDE, `kubectl diff -f dist`).
+ * kubectl's default `--validate=strict`), typed in the folder that holds `dist`. `command` is another command on
+ * the same tree (APPLY_SERVER_SIDE, `kubectl diff -f dist`, `kubectl apply -f dist/needs-argocd`).
  */
 export function onDist(cluster: ControlPlane, distDir: string, command: readonly string[] = APPLY): Promise<RunResult> {
   if (path.basename(distDir) !== 'dist') throw new Error(`${distDir}: the tier types the documented commands, which name a folder called dist`);
