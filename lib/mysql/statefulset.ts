@@ -8,6 +8,8 @@ import { mysqlScripts } from './scripts';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { renderMyCnf } from './server-config';
 import { emptyDir } from '../core/volumes';
+import { podFieldEnv } from '../core/downward-api';
+import { claimTemplate, StoredFormStatefulSet } from '../core/claim-template';
 
 /** Names of the two ConfigMaps the pods mount. */
 export const CONFIG_MAP_NAME = 'mysql-config';
@@ -49,7 +51,7 @@ export function addServerConfig(cluster: MySqlCluster): ServerConfig {
 /** The environment lib.sh reads, set explicitly so the scripts and this file cannot disagree on a path. */
 export function scriptEnv(cluster: MySqlCluster): k8s.EnvVar[] {
   return [
-    { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+    podFieldEnv('POD_NAME', 'metadata.name'),
     { name: 'MYSQL_STATEFULSET', value: STATEFULSET_NAME },
     { name: 'MYSQL_SERVICE', value: HEADLESS_SERVICE_NAME },
     { name: 'MYSQL_PORT', value: String(cluster.port) },
@@ -124,7 +126,7 @@ export function addStatefulSet(cluster: MySqlCluster, serverConfig: ServerConfig
     livenessProbe: { exec: probe('live'), periodSeconds: 20, timeoutSeconds: 10, failureThreshold: 3 },
   };
 
-  const statefulSet = new k8s.KubeStatefulSet(cluster, 'Resource', {
+  const statefulSet = new StoredFormStatefulSet(cluster, 'Resource', {
     metadata: { name: STATEFULSET_NAME, namespace: ns, labels: podLabels },
     spec: {
       serviceName: HEADLESS_SERVICE_NAME,
@@ -172,14 +174,7 @@ export function addStatefulSet(cluster: MySqlCluster, serverConfig: ServerConfig
           ],
         },
       },
-      volumeClaimTemplates: [{
-        metadata: { name: cluster.claimTemplateName, labels: withoutVersion(cluster.labels('storage')) },
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          storageClassName: cluster.storageClassName,
-          resources: { requests: { storage: k8s.Quantity.fromString(cluster.requestSize) } },
-        },
-      }],
+      volumeClaimTemplates: [claimTemplate({ name: cluster.claimTemplateName, labels: withoutVersion(cluster.labels('storage')), storageClassName: cluster.storageClassName, size: cluster.requestSize })],
     },
   });
 

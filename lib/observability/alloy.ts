@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ComponentProps, ObservabilityComponent } from './component';
 import { SECURITY_EXEMPTION } from '../core/security';
 import { hardenedPodSpec } from '../core/hardened-pod';
+import { podFieldEnv } from '../core/downward-api';
 import { Port } from '../network/peer';
 import { allowApiServer, ApiServerEndpoints, clusterReader, goMemLimit, httpProbe, IScrapeTarget } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
@@ -106,7 +107,7 @@ export class Alloy extends ObservabilityComponent implements IScrapeTarget {
                 '--disable-reporting',
               ],
               env: [
-                { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+                podFieldEnv('NODE_NAME', 'spec.nodeName'),
                 goMemLimit(this.resources),
               ],
               ports: [{ name: 'http', containerPort: ALLOY_HTTP_PORT, protocol: 'TCP' }],

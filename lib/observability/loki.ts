@@ -1,7 +1,7 @@
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ComponentProps, ObservabilityComponent } from './component';
 import { tcpLivenessProbe } from '../core/probes';
+import { claimTemplate, StoredFormStatefulSet } from '../core/claim-template';
 import { hardenedPodSpec } from '../core/hardened-pod';
 import { Port } from '../network/peer';
 import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
@@ -83,7 +83,7 @@ export class Loki extends ObservabilityComponent implements IScrapeTarget {
     clusterService(this, Loki.NAME, this.namespace, this.identity, [{ name: 'http', port: Loki.HTTP_PORT }]);
     const serviceName = governingService(this, Loki.NAME, this.namespace, this.identity, [{ name: 'http', port: Loki.HTTP_PORT }]);
 
-    new k8s.KubeStatefulSet(this, 'Resource', {
+    new StoredFormStatefulSet(this, 'Resource', {
       metadata: { name: Loki.NAME, namespace: this.namespace, labels },
       spec: {
         replicas: 1,
@@ -119,14 +119,7 @@ export class Loki extends ObservabilityComponent implements IScrapeTarget {
             volumes: [{ name: 'config', configMap: { name: 'loki-config' } }],
           }),
         },
-        volumeClaimTemplates: [{
-          metadata: { name: Loki.CLAIM_TEMPLATE, labels: this.identity.stableLabels },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: this.storageClassName,
-            resources: { requests: { storage: k8s.Quantity.fromString(this.storageSize) } },
-          },
-        }],
+        volumeClaimTemplates: [claimTemplate({ name: Loki.CLAIM_TEMPLATE, labels: this.identity.stableLabels, storageClassName: this.storageClassName, size: this.storageSize })],
       },
     });
   }

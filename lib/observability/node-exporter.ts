@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ComponentProps, ObservabilityComponent } from './component';
 import { tcpLivenessProbe } from '../core/probes';
 import { hardenedPodSpec } from '../core/hardened-pod';
+import { podFieldEnv } from '../core/downward-api';
 import { httpProbe } from './common';
 import { imageRef, NODE_EXPORTER_IMAGE } from './config-files';
 import { DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES } from './defaults';
@@ -70,7 +71,7 @@ export class NodeExporter extends ObservabilityComponent {
                 `--collector.netclass.ignored-devices=${NET_DEVICES_EXCLUDE}`,
                 '--no-collector.wifi',
               ],
-              env: [{ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }],
+              env: [podFieldEnv('HOST_IP', 'status.hostIP')],
               // With hostNetwork the API server sets hostPort = containerPort anyway; saying so keeps diffs quiet.
               ports: [{ name: 'metrics', containerPort: NodeExporter.PORT, hostPort: NodeExporter.PORT, protocol: 'TCP' }],
               readinessProbe: httpProbe('/', NodeExporter.PORT),

@@ -1,10 +1,10 @@
 import { Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ComponentProps, ObservabilityComponent } from './component';
 import { show } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
 import { hardenedPodSpec } from '../core/hardened-pod';
+import { claimTemplate, StoredFormStatefulSet } from '../core/claim-template';
 import { Flow } from '../network/flow';
 import { FlowPort, IPeerable, Peer, Peers, PodsPeer, Port } from '../network/peer';
 import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
@@ -117,7 +117,7 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
     clusterService(this, name, this.namespace, this.identity, [{ name: 'http', port: Prometheus.PORT }]);
     const serviceName = governingService(this, name, this.namespace, this.identity, [{ name: 'http', port: Prometheus.PORT }]);
 
-    new k8s.KubeStatefulSet(this, 'Resource', {
+    new StoredFormStatefulSet(this, 'Resource', {
       metadata: { name, namespace: this.namespace, labels },
       spec: {
         replicas: 1,
@@ -160,14 +160,7 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
             ],
           }),
         },
-        volumeClaimTemplates: [{
-          metadata: { name: Prometheus.CLAIM_TEMPLATE, labels: this.identity.stableLabels },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: this.storageClassName,
-            resources: { requests: { storage: k8s.Quantity.fromString(this.storageSize) } },
-          },
-        }],
+        volumeClaimTemplates: [claimTemplate({ name: Prometheus.CLAIM_TEMPLATE, labels: this.identity.stableLabels, storageClassName: this.storageClassName, size: this.storageSize })],
       },
     });
 

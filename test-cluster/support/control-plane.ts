@@ -98,9 +98,12 @@ export class ControlPlane {
     await this.waitFor('kube-controller-manager', async () => (await this.kubectl(['get', 'serviceaccount', 'default', '-n', 'default'])).code === 0, 120_000);
   }
 
-  /** kubectl as the admin; `--as`/`--as-group` in args impersonate another user. */
-  kubectl(args: readonly string[], input?: string): Promise<RunResult> {
-    return run(this.bin.kubectl, [`--kubeconfig=${this.kubeconfig}`, ...args], { input, env: { ...process.env, KUBECTL_EXTERNAL_DIFF: '' } });
+  /**
+   * kubectl as the admin; `--as`/`--as-group` in args impersonate another user. The kubeconfig comes from
+   * KUBECONFIG, so `args` are exactly what a user types; `cwd` is the folder they type it in.
+   */
+  kubectl(args: readonly string[], input?: string, cwd?: string): Promise<RunResult> {
+    return run(this.bin.kubectl, args, { input, cwd, env: { ...process.env, KUBECONFIG: this.kubeconfig, KUBECTL_EXTERNAL_DIFF: '' } });
   }
 
   /** kubectl that must succeed: throws with its stderr otherwise. */

@@ -21,9 +21,9 @@ export interface RunResult {
 }
 
 /** Runs a program to completion and returns its exit code and output; never throws for a non-zero exit. */
-export function run(file: string, args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(file: string, args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = execFile(file, args, { maxBuffer: 256 * 1024 * 1024, env: options.env ?? process.env, timeout: options.timeoutMs ?? 300_000 }, (error, stdout, stderr) => {
+    const child = execFile(file, args, { maxBuffer: 256 * 1024 * 1024, env: options.env ?? process.env, cwd: options.cwd, timeout: options.timeoutMs ?? 300_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof (error as any).code === 'number' ? (error as any).code : 1) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });

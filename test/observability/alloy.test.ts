@@ -33,7 +33,7 @@ describe('Alloy (node log collector)', () => {
     // THEN it tolerates every taint and knows its node
     expect(find(objects, 'DaemonSet', 'alloy').metadata.namespace).toBe('node-agents');
     expect(pod.tolerations).toEqual([{ operator: 'Exists' }]);
-    expect(container(objects, 'DaemonSet', 'alloy').env).toEqual(expect.arrayContaining([{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }]));
+    expect(container(objects, 'DaemonSet', 'alloy').env).toEqual(expect.arrayContaining([{ name: 'NODE_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } }]));
   });
 
   test('reads /var/log/pods read-only as uid 0 with every capability dropped, and says why on the pod', () => {

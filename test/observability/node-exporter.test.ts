@@ -22,7 +22,7 @@ describe('NodeExporter', () => {
     expect(pod.tolerations).toEqual([{ operator: 'Exists' }]);
     expect(pod).toMatchObject({ hostNetwork: true, hostPID: true, automountServiceAccountToken: false });
     expect(c.args).toEqual(expect.arrayContaining(['--path.rootfs=/host/root', '--path.sysfs=/host/sys', '--web.listen-address=$(HOST_IP):9100']));
-    expect(c.env).toEqual([{ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }]);
+    expect(c.env).toEqual([{ name: 'HOST_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.hostIP' } } }]);
     expect(c.ports).toEqual([{ name: 'metrics', containerPort: 9100, hostPort: 9100, protocol: 'TCP' }]);
     expect(c.image).toBe(`${NODE_EXPORTER_IMAGE.repository}:${NODE_EXPORTER_IMAGE.tag}`);
   });

@@ -32,7 +32,7 @@ describe('Prometheus', () => {
     const sts = find(objects, 'StatefulSet', 'prometheus', 'monitoring');
     const c = container(objects, 'StatefulSet', 'prometheus');
     // THEN
-    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'local-storage', resources: { requests: { storage: '10Gi' } } });
+    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'local-storage', resources: { requests: { storage: '10Gi' } }, volumeMode: 'Filesystem' });
     expect(c.args).toEqual(expect.arrayContaining(['--storage.tsdb.path=/prometheus', '--storage.tsdb.retention.time=15d', '--storage.tsdb.retention.size=8192MB']));
     expect(DEFAULT_PROMETHEUS).toMatchObject({ retention: '15d', retentionSizeRatio: 0.8, scrapeIntervalSeconds: 30, tenantMetricsPortNames: ['metrics'], tenantMetricsPorts: [] });
     expect(c.image).toBe(`${PROMETHEUS_IMAGE.repository}:${PROMETHEUS_IMAGE.tag}`);
