@@ -217,7 +217,7 @@ bootstrap_primary() {
   esac
 
   ROOT_PASSWORD=$(pk_read_secret root-password)
-  REPL_PASSWORD=$(pk_read_secret replication-password)
+  REPL_PASSWORD=$(pk_read_secret replication-password "$PK_MAX_REPLICATION_PASSWORD")
   EXPORTER_PASSWORD=$(pk_read_secret exporter-password)
   BACKUP_PASSWORD=$(pk_read_secret backup-password)
 
@@ -329,7 +329,7 @@ SQL
 
 bootstrap_replica() {
   ROOT_PASSWORD=$(pk_read_secret root-password)
-  REPL_PASSWORD=$(pk_read_secret replication-password)
+  REPL_PASSWORD=$(pk_read_secret replication-password "$PK_MAX_REPLICATION_PASSWORD")
 
   case $(datadir_state "$MYSQL_DATADIR") in
     valid)

@@ -93,15 +93,23 @@ pk_identity() {
   PK_PRIMARY="${MYSQL_STATEFULSET}-0.${MYSQL_SERVICE}"
 }
 
-# pk_read_secret KEY: print the content of $MYSQL_CREDENTIALS_DIR/KEY (trailing
-# newlines removed). Fails when the file is missing, unreadable or empty.
+# pk_read_secret KEY [MAX]: print the content of $MYSQL_CREDENTIALS_DIR/KEY (trailing
+# newlines removed). Fails when the file is missing, unreadable, empty, or longer
+# than MAX characters.
 pk_read_secret() {
-  local file="$MYSQL_CREDENTIALS_DIR/$1" value
+  local file="$MYSQL_CREDENTIALS_DIR/$1" value max=${2:-}
   [[ -f $file && -r $file ]] || pk_die "credential file $file is missing or unreadable (Secret key '$1')"
   value=$(<"$file")
   [[ -n $value ]] || pk_die "credential file $file is empty (Secret key '$1')"
+  if [[ -n $max ]] && ((${#value} > max)); then
+    pk_die "credential '$1' is ${#value} characters long; MySQL accepts at most $max here (CHANGE REPLICATION SOURCE TO fails with error 3056) - recreate the Secret with a shorter value ('npm run secrets -- --kubectl' prints a command that fits)"
+  fi
   printf '%s' "$value"
 }
+
+# The longest replication password CHANGE REPLICATION SOURCE TO accepts (MySQL
+# error 3056 beyond it); lib/mysql/part.ts MAX_REPLICATION_PASSWORD_LENGTH says the same.
+export PK_MAX_REPLICATION_PASSWORD=32
 
 # Quote a value for a MySQL option file: double quotes, with \ " and control
 # characters escaped the way the option-file parser unescapes them.

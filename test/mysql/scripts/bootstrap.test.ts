@@ -13,6 +13,7 @@ import {
   sqlOf,
   writeConfig,
 } from './harness';
+import { MAX_REPLICATION_PASSWORD_LENGTH } from '../../../lib/mysql/part';
 
 // Each case starts dozens of bash processes; leave room for a loaded CI machine.
 jest.setTimeout(30_000);
@@ -149,6 +150,16 @@ describe('bootstrap.sh, primary (ordinal 0)', () => {
     const res = fx.run('bootstrap.sh');
     expect(res.status).toBe(1);
     expect(res.stderr).toContain('my.cnf is missing; config.sh must run before bootstrap.sh');
+  });
+
+  test('refuses a replication password over 32 characters before it starts anything (MySQL error 3056 otherwise)', () => {
+    fs.writeFileSync(path.join(fx.credentialsDir, 'replication-password'), `${'x'.repeat(33)}\n`);
+    const res = fx.run('bootstrap.sh');
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain("credential 'replication-password' is 33 characters long; MySQL accepts at most 32 here");
+    expect(callsOf(res.calls, 'mysqld')).toEqual([]);
+    // the same limit as the TypeScript side (npm run secrets)
+    expect(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'lib', 'mysql', 'scripts', 'lib.sh'), 'utf8')).toContain(`export PK_MAX_REPLICATION_PASSWORD=${MAX_REPLICATION_PASSWORD_LENGTH}`);
   });
 
   test('fails clearly when a credential file is missing', () => {
