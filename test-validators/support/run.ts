@@ -52,9 +52,18 @@ export function vanillaFiles(): string[] {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type K8sObject = any;
 
-/** Every object in the committed dist/. */
+/**
+ * The manifest files of dist/: the top-level YAML and the needs-* folders (dist/host/ holds node-side config files,
+ * not Kubernetes API objects, and is never applied).
+ */
+export function manifestFiles(): string[] {
+  const folders = fs.readdirSync(DIST, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name.startsWith('needs-'));
+  return [...vanillaFiles(), ...folders.flatMap((e) => yamlFiles(path.join(DIST, e.name)))].sort();
+}
+
+/** Every object in the committed dist/ (its manifest files). */
 export function distObjects(): K8sObject[] {
-  return yamlFiles(DIST).flatMap((f) => parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJSON()).filter(Boolean));
+  return manifestFiles().flatMap((f) => parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJSON()).filter(Boolean));
 }
 
 export function findObject(kind: string, namespace: string, name: string): K8sObject {
