@@ -24,7 +24,7 @@ export type HardenedInitContainerProps = Omit<HardenedContainerProps, 'readiness
  * A pod as a part writes it. The service account's token is mounted only when the pod talks to the API
  * (`usesApi`); the pod runs as `uid` under the restricted pod security context (plus `podSecurity`'s deviations).
  */
-export type HardenedPodProps = Omit<k8s.PodSpec, 'containers' | 'initContainers' | 'securityContext' | 'automountServiceAccountToken'> & {
+type HardenedPodBase = Omit<k8s.PodSpec, 'containers' | 'initContainers' | 'securityContext' | 'automountServiceAccountToken' | 'restartPolicy'> & {
   /** The pod's own ServiceAccount. @default - the namespace's `default` (which mounts no token) */
   readonly serviceAccountName?: string;
   /** Whether the pod calls the Kubernetes API (mounts the token). @default false */
@@ -34,8 +34,15 @@ export type HardenedPodProps = Omit<k8s.PodSpec, 'containers' | 'initContainers'
   /** Deviation from {@link restrictedPodSecurity}, or a whole context for pods that cannot be restricted. @default - none */
   readonly podSecurity?: Partial<k8s.PodSecurityContext> | { readonly replace: k8s.PodSecurityContext };
   readonly initContainers?: readonly HardenedInitContainerProps[];
-  readonly containers: readonly HardenedContainerProps[];
 };
+
+/**
+ * A pod as a part writes it. A serving pod (the default restart policy) needs readiness and liveness probes on every
+ * container; a pod that runs to completion (a Job's: `restartPolicy: Never` or `OnFailure`) has none to give.
+ */
+export type HardenedPodProps =
+  | (HardenedPodBase & { readonly restartPolicy?: 'Always'; readonly containers: readonly HardenedContainerProps[] })
+  | (HardenedPodBase & { readonly restartPolicy: 'Never' | 'OnFailure'; readonly containers: readonly HardenedInitContainerProps[] });
 
 const TMP = 'tmp';
 /** Keys that say who the pod is and where it runs: the security context follows them. */
@@ -66,7 +73,7 @@ export function hardenedPodSpec(props: HardenedPodProps): k8s.PodSpec {
         out.initContainers = props.initContainers!.map(hardenedInitContainer);
         break;
       case 'containers':
-        out.containers = props.containers.map(hardenedContainer);
+        out.containers = (props.containers as readonly HardenedInitContainerProps[]).map(hardenedInitContainer);
         break;
       case 'volumes':
         out.volumes = [...(props.volumes ?? []), ...tmpVolume(tmpSizes)];

@@ -1,7 +1,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { commonLabels, selectorLabels } from '../core/labels';
-import { imageName, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
+import { hardenedPodSpec } from '../core/hardened-pod';
+import { imageName } from '../core/security';
 import { Flow } from '../network/flow';
 import { Peer, Peers, Port } from '../network/peer';
 import { NfsVolume, NfsVolumeClaim } from '../storage/nfs-volume';
@@ -84,12 +85,11 @@ export function addBackup(cluster: MySqlCluster): MySqlBackup {
           activeDeadlineSeconds: BACKUP_ACTIVE_DEADLINE_SECONDS,
           template: {
             metadata: { labels },
-            spec: {
+            spec: hardenedPodSpec({
               restartPolicy: 'Never',
               serviceAccountName: BACKUP_NAME,
-              automountServiceAccountToken: false,
               enableServiceLinks: false,
-              securityContext: restrictedPodSecurity(MYSQL_UID),
+              uid: MYSQL_UID,
               containers: [{
                 name: 'backup',
                 image: imageName(cluster.image),
@@ -104,8 +104,7 @@ export function addBackup(cluster: MySqlCluster): MySqlBackup {
                   { name: 'MYSQL_CREDENTIALS_DIR', value: PATHS.credentials },
                   { name: 'TMPDIR', value: PATHS.tmp },
                 ],
-                resources: toKubeResources(o.resources),
-                securityContext: restrictedContainerSecurity(),
+                resources: o.resources,
                 volumeMounts: [
                   { name: 'backup', mountPath: PATHS.backup },
                   { name: 'scripts', mountPath: PATHS.scripts, readOnly: true },
@@ -120,7 +119,7 @@ export function addBackup(cluster: MySqlCluster): MySqlBackup {
                 { name: 'credentials', secret: { secretName: cluster.credentials.name, defaultMode: 0o440, items: [{ key: CREDENTIAL_KEYS.backup, path: CREDENTIAL_KEYS.backup }] } },
                 emptyDir('tmp', '64Mi'),
               ],
-            },
+            }),
           },
         },
       },

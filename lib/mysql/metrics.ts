@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { tcpLivenessProbe } from '../core/probes';
-import { imageName, restrictedContainerSecurity, toKubeResources } from '../core/security';
+import { HardenedContainerProps } from '../core/hardened-pod';
+import { imageName } from '../core/security';
 import type { MySqlCluster } from './cluster';
 import { CREDENTIAL_KEYS } from './defaults';
 
@@ -10,7 +11,7 @@ import { CREDENTIAL_KEYS } from './defaults';
  * Its password reaches it as MYSQLD_EXPORTER_PASSWORD from the credentials Secret (secretKeyRef: a reference, no
  * value in dist/); v0.15+ reads it from there and no longer takes DATA_SOURCE_NAME. It gets no other credential.
  */
-export function exporterContainer(cluster: MySqlCluster): k8s.Container {
+export function exporterContainer(cluster: MySqlCluster): HardenedContainerProps {
   return {
     name: 'exporter',
     image: imageName(cluster.exporterImage),
@@ -25,8 +26,7 @@ export function exporterContainer(cluster: MySqlCluster): k8s.Container {
       valueFrom: { secretKeyRef: { name: cluster.credentials.name, key: CREDENTIAL_KEYS.exporter } },
     }],
     ports: [{ name: cluster.metricsPortName, containerPort: cluster.metricsPort, protocol: 'TCP' }],
-    resources: toKubeResources(cluster.exporterResources),
-    securityContext: restrictedContainerSecurity(),
+    resources: cluster.exporterResources,
     // The landing page answers without querying MySQL: the probes watch the exporter, not the database.
     readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString(cluster.metricsPortName) }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
     livenessProbe: tcpLivenessProbe(cluster.metricsPortName, { periodSeconds: 20, timeoutSeconds: 5 }),

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { withoutVersion } from '../core/labels';
-import { imageName, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
+import { hardenedPodSpec, HardenedContainerProps, HardenedInitContainerProps } from '../core/hardened-pod';
+import { imageName } from '../core/security';
 import type { MySqlCluster } from './cluster';
 import { CONFIG_INIT_RESOURCES, HEADLESS_SERVICE_NAME, MYSQL_PORT_NAME, MYSQL_UID, PATHS, STATEFULSET_NAME, TMP_SIZE_LIMIT } from './defaults';
 import { exporterContainer } from './metrics';
@@ -89,33 +90,30 @@ export function addStatefulSet(cluster: MySqlCluster, serverConfig: ServerConfig
   const script = (name: string) => `${PATHS.scripts}/${name}`;
   const probe = (mode: 'startup' | 'ready' | 'live') => exec(script('probe.sh'), mode);
 
-  const configInit: k8s.Container = {
+  const configInit: HardenedInitContainerProps = {
     name: 'config',
     image: imageName(cluster.image),
     command: [script('config.sh')],
     env: [...env, { name: 'MYSQL_BASE_CONFIG', value: `${PATHS.baseConfigDir}/my.cnf` }],
-    resources: toKubeResources(CONFIG_INIT_RESOURCES),
-    securityContext: restrictedContainerSecurity(),
+    resources: CONFIG_INIT_RESOURCES,
     volumeMounts: [mount(VOLUME.baseConfig, PATHS.baseConfigDir, true), mount(VOLUME.config, PATHS.configDir), scriptsMount],
   };
-  const bootstrapInit: k8s.Container = {
+  const bootstrapInit: HardenedInitContainerProps = {
     name: 'bootstrap',
     image: imageName(cluster.image),
     command: [script('bootstrap.sh')],
     env,
     // It runs temporary mysqld servers with the same my.cnf, so it gets mysqld's resources.
-    resources: toKubeResources(cluster.mysqldResources),
-    securityContext: restrictedContainerSecurity(),
+    resources: cluster.mysqldResources,
     volumeMounts: [dataMount, mount(VOLUME.config, PATHS.configDir, true), mount(VOLUME.run, PATHS.run), mount(VOLUME.tmp, PATHS.tmp), credentialsMount, scriptsMount],
   };
-  const mysqld: k8s.Container = {
+  const mysqld: HardenedContainerProps = {
     name: 'mysql',
     image: imageName(cluster.image),
     command: ['mysqld', `--defaults-file=${PATHS.configDir}/my.cnf`],
     env,
     ports: [{ name: MYSQL_PORT_NAME, containerPort: cluster.port, protocol: 'TCP' }],
-    resources: toKubeResources(cluster.mysqldResources),
-    securityContext: restrictedContainerSecurity(),
+    resources: cluster.mysqldResources,
     volumeMounts: [dataMount, mount(VOLUME.config, PATHS.configDir, true), mount(VOLUME.run, PATHS.run), mount(VOLUME.tmp, PATHS.tmp), credentialsMount, scriptsMount],
     // Up to 15 minutes to start: crash recovery after an unclean stop reads the redo log from NFS.
     startupProbe: { exec: probe('startup'), periodSeconds: 10, timeoutSeconds: 10, failureThreshold: 90 },
@@ -145,11 +143,11 @@ export function addStatefulSet(cluster: MySqlCluster, serverConfig: ServerConfig
             'kubectl.kubernetes.io/default-container': 'mysql',
           },
         },
-        spec: {
+        spec: hardenedPodSpec({
           serviceAccountName: SERVICE_ACCOUNT_NAME,
-          automountServiceAccountToken: false,
           enableServiceLinks: false,
-          securityContext: restrictedPodSecurity(MYSQL_UID, { fsGroupChangePolicy: 'OnRootMismatch' }),
+          uid: MYSQL_UID,
+          podSecurity: { fsGroupChangePolicy: 'OnRootMismatch' },
           terminationGracePeriodSeconds: cluster.terminationGracePeriodSeconds,
           affinity: {
             podAntiAffinity: {
@@ -172,7 +170,7 @@ export function addStatefulSet(cluster: MySqlCluster, serverConfig: ServerConfig
             // 0440 with fsGroup 999: readable by mysql only. A missing Secret keeps the pod in Init (FailedMount).
             { name: VOLUME.credentials, secret: { secretName: cluster.credentials.name, defaultMode: 0o440 } },
           ],
-        },
+        }),
       },
       volumeClaimTemplates: [claimTemplate({ name: cluster.claimTemplateName, labels: withoutVersion(cluster.labels('storage')), storageClassName: cluster.storageClassName, size: cluster.requestSize })],
     },
