@@ -30,6 +30,11 @@ export interface ExposeProps {
   readonly tlsSecretName: string;
   /** Path prefix. @default '/' */
   readonly path?: string;
+  /**
+   * Several path prefixes served by the same backends (Harbor's core: /api/, /service/, /v2/, /c/); another expose of
+   * the same host by the same namespace can serve the rest (the portal at /). @default - [path]
+   */
+  readonly paths?: readonly string[];
   /** The Service(s) that serve it: one, or a stable and a canary with weights. */
   readonly backends: readonly EntryBackend[];
   /** Labels of the route object(s). @default {} */
@@ -44,7 +49,10 @@ export interface ExposedHost {
   readonly namespace: string;
   readonly host: string;
   readonly tlsSecretName: string;
+  /** The first of `paths` (what a single-path host serves). */
   readonly path: string;
+  /** Path prefixes this route serves. */
+  readonly paths: readonly string[];
   /** Service, port and weight of each backend (weights sum to 100). */
   readonly backends: readonly { readonly service: string; readonly port: number; readonly weight: number }[];
   readonly labels: Readonly<Record<string, string>>;
@@ -103,7 +111,7 @@ export class IngressEntry implements EntryPoint {
       tlsSecretName: props.tlsSecretName,
       className: this.className,
       controllerNamespace: this.controllerNamespace,
-      path: exposed.path,
+      paths: exposed.paths,
       annotations: props.annotations,
       labels: props.labels,
     });
@@ -132,7 +140,7 @@ export class GatewayEntry implements EntryPoint {
         from: this.proxyPods,
         to: backend.pods,
         ports: [Port.tcp(backend.containerPort)],
-        description: `the Gateway serves https://${props.host}${exposed.path}`,
+        description: `the Gateway serves ${exposed.paths.map((p) => `https://${props.host}${p}`).join(', ')}`,
       });
     });
     return exposed;
@@ -145,8 +153,12 @@ function exposedHost(props: ExposeProps): ExposedHost {
   if (!HOST_NAME.test(props.host)) {
     throw new Error(`${at}: host ${show(props.host)} is not a DNS name with a domain (example: "grafana.lab.example").`);
   }
-  const path = props.path ?? '/';
-  if (!path.startsWith('/')) throw new Error(`${at}: path ${show(path)} must start with "/" (example: "/" or "/hello").`);
+  const paths = props.paths ?? [props.path ?? '/'];
+  if (paths.length === 0) throw new Error(`${at}: paths is empty; give at least one path prefix (example: ["/"]).`);
+  for (const p of paths) {
+    if (!p.startsWith('/')) throw new Error(`${at}: path ${show(p)} must start with "/" (example: "/" or "/hello").`);
+  }
+  const path = paths[0];
   if (props.backends.length === 0) throw new Error(`${at}: no backend; give the Service that serves ${props.host}.`);
   const weights = props.backends.map((b) => b.weight ?? (props.backends.length === 1 ? 100 : NaN));
   if (weights.some((w) => !Number.isInteger(w) || w < 0 || w > 100) || weights.reduce((a, b) => a + b, 0) !== 100) {
@@ -158,6 +170,7 @@ function exposedHost(props: ExposeProps): ExposedHost {
     host: props.host,
     tlsSecretName: props.tlsSecretName,
     path,
+    paths: [...paths],
     backends: props.backends.map((b, i) => ({ service: b.service, port: b.port, weight: weights[i] })),
     labels: { ...(props.labels ?? {}) },
   };
@@ -166,11 +179,21 @@ function exposedHost(props: ExposeProps): ExposedHost {
 /** Problems with hosts claimed more than once (each host is one listener or Ingress rule, owned by one namespace). */
 export function duplicateHosts(hosts: readonly ExposedHost[]): string[] {
   const seen = new Map<string, ExposedHost>();
+  const servedPaths = new Map<string, ExposedHost>();
   const problems: string[] = [];
   for (const h of hosts) {
     const first = seen.get(h.host);
-    if (first) problems.push(`host ${show(h.host)} is served by both ${first.namespace}/${first.name} and ${h.namespace}/${h.name}; give each its own host (each host is owned by one namespace).`);
-    else seen.set(h.host, h);
+    // One namespace may serve one host through several routes (different paths); two namespaces never share one.
+    if (first && first.namespace !== h.namespace) {
+      problems.push(`host ${show(h.host)} is served by both ${first.namespace}/${first.name} and ${h.namespace}/${h.name}; give each its own host (each host is owned by one namespace).`);
+      continue;
+    }
+    if (!first) seen.set(h.host, h);
+    for (const p of h.paths) {
+      const other = servedPaths.get(`${h.host}${p}`);
+      if (other) problems.push(`https://${h.host}${p} is served by both ${other.namespace}/${other.name} and ${h.namespace}/${h.name}; give each route its own path.`);
+      else servedPaths.set(`${h.host}${p}`, h);
+    }
   }
   return problems;
 }

@@ -32,7 +32,7 @@ export function addCoreAndPortal(scope: Construct, r: RegistryConfig, externalUr
     metadata: { name: HARBOR.core.name, namespace: ns, labels: HARBOR.core.labels },
     data: { 'app.conf': appConf, ...Object.fromEntries(Object.entries(coreEnv).map(([k, v]) => [k, String(v)])) },
   });
-  harborService(core, ns, HARBOR.core, [{ name: 'http', port: 80, targetPort: 'http' }, { name: 'metrics', port: HARBOR_PORTS.metrics, targetPort: 'metrics' }]);
+  harborService(core, ns, HARBOR.core, [{ name: 'http', port: HARBOR_PORTS.servicePort, targetPort: 'http' }, { name: 'metrics', port: HARBOR_PORTS.metrics, targetPort: 'metrics' }]);
   harborDeployment(core, ns, HARBOR.core, r.coreReplicas, podSpec(HARBOR_UID, {
     terminationGracePeriodSeconds: 120,
     containers: [harborContainer({
@@ -68,7 +68,7 @@ export function addCoreAndPortal(scope: Construct, r: RegistryConfig, externalUr
   const portal = new Construct(scope, 'Portal');
   const nginxConf = portalNginxConf();
   new k8s.KubeConfigMap(portal, 'Config', { metadata: { name: HARBOR.portal.name, namespace: ns, labels: HARBOR.portal.labels }, data: { 'nginx.conf': nginxConf } });
-  harborService(portal, ns, HARBOR.portal, [{ name: 'http', port: 80, targetPort: 'http' }]);
+  harborService(portal, ns, HARBOR.portal, [{ name: 'http', port: HARBOR_PORTS.servicePort, targetPort: 'http' }]);
   harborDeployment(portal, ns, HARBOR.portal, r.portalReplicas, podSpec(HARBOR_UID, {
     containers: [harborContainer({
       name: 'portal', image: HARBOR_IMAGES.portal, resources: res.portal,

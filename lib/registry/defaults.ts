@@ -66,6 +66,8 @@ export const DEFAULT_HARBOR_RESOURCES = {
 export const HARBOR_PORTS = {
   /** core, portal, jobservice, registryctl and trivy all serve HTTP on 8080 inside their pods. */
   http: 8080,
+  /** Port of the core and portal Services (named http): what the entry point routes to. */
+  servicePort: 80,
   registry: 5000,
   /** Metrics of core, registry, jobservice and the exporter (harbor-helm `metrics.*.port`). */
   metrics: 8001,

@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
-import { ClusterConfig } from '../config/cluster';
-import { IngressRoute } from '../network/ingress-route';
+import { EntryPoint, ExposedHost } from '../network/entry-point';
 import { RegistryConfig } from './config';
 import { HARBOR_PORTS } from './defaults';
 import { HARBOR } from './component';
@@ -18,20 +17,21 @@ export const PUSH_ANNOTATIONS = {
 } as const;
 
 /**
- * How Harbor is reached from outside: the one place that knows the entry point. Today two Ingresses on the
- * cluster's ingress class (core's paths and the portal, same host and TLS Secret); the Gateway API entry point
- * replaces only this function. Each route brings the flow from the controller to exactly its backend port.
+ * How Harbor is reached from outside: the one place that knows the entry point. Two routes on the platform's entry
+ * point (Ingress or Gateway API, `entryPointOf`) for one host and TLS Secret: core's paths, and the portal for the
+ * rest. Each brings the flow from the entry point to exactly its backend port. The push annotations serve
+ * ingress-nginx; a Gateway implementation sets its body-size limit with its own policy (docs/registry.md).
  */
-export function exposeHarbor(scope: Construct, r: RegistryConfig, ingress: ClusterConfig['ingress']): IngressRoute[] {
-  const common = { namespace: r.namespace, host: r.host, tlsSecretName: r.tlsSecretName, className: ingress.className, controllerNamespace: ingress.controllerNamespace, annotations: { ...PUSH_ANNOTATIONS } };
+export function exposeHarbor(scope: Construct, r: RegistryConfig, entry: EntryPoint): ExposedHost[] {
+  const common = { namespace: r.namespace, host: r.host, tlsSecretName: r.tlsSecretName, annotations: { ...PUSH_ANNOTATIONS } };
   return [
-    new IngressRoute(scope, 'Core', {
-      ...common, name: HARBOR.core.name, serviceName: HARBOR.core.name, servicePort: 'http', paths: [...CORE_PATHS],
-      backend: { pods: HARBOR.core.pods(r.namespace), containerPort: HARBOR_PORTS.http }, labels: HARBOR.core.labels,
+    entry.expose(scope, 'Core', {
+      ...common, name: HARBOR.core.name, paths: [...CORE_PATHS], labels: HARBOR.core.labels,
+      backends: [{ service: HARBOR.core.name, port: HARBOR_PORTS.servicePort, pods: HARBOR.core.pods(r.namespace), containerPort: HARBOR_PORTS.http }],
     }),
-    new IngressRoute(scope, 'Portal', {
-      ...common, name: HARBOR.portal.name, serviceName: HARBOR.portal.name, servicePort: 'http', path: '/',
-      backend: { pods: HARBOR.portal.pods(r.namespace), containerPort: HARBOR_PORTS.http }, labels: HARBOR.portal.labels,
+    entry.expose(scope, 'Portal', {
+      ...common, name: HARBOR.portal.name, path: '/', labels: HARBOR.portal.labels,
+      backends: [{ service: HARBOR.portal.name, port: HARBOR_PORTS.servicePort, pods: HARBOR.portal.pods(r.namespace), containerPort: HARBOR_PORTS.http }],
     }),
   ];
 }

@@ -5,6 +5,8 @@ import { definePart, FirstTimeSecret, PartOffers, ScrapeTarget } from '../parts/
 import { checkRegistryConfig, RegistryConfig, registryNamespaces, registryNfsServer, registrySchema, registryVolumeNode } from './config';
 import { CSRF_KEY_LENGTH, HARBOR_PORTS, HARBOR_SECRETS, REGISTRY_USER, SECRET_KEY_LENGTH } from './defaults';
 import { exposeHarbor } from './exposure';
+import { ExposedHost } from '../network/entry-point';
+import { entryPointOf } from '../traffic/part';
 import { buildHarbor, HarborStack } from './harbor';
 import { HARBOR } from './component';
 import { addDatabaseBackup, addDayOneJob, HarborBackup } from './jobs';
@@ -18,6 +20,8 @@ export const REGISTRY_UNIT = { folder: '25-registry', wave: 25, description: 'Re
 /** What the registry part built. */
 export interface RegistryOutput extends HarborStack {
   readonly backup?: HarborBackup;
+  /** The routes of its host (core's paths, the portal), as offered to the gateway part. */
+  readonly exposed: readonly ExposedHost[];
 }
 
 /** The Secrets Harbor reads, created once by hand (`npm run secrets` prints the commands); none is ever in dist/. */
@@ -72,7 +76,7 @@ export function harborSecrets(r: RegistryConfig): FirstTimeSecret[] {
       ],
     },
     {
-      namespace: ns, name: r.tlsSecretName, type: 'tls', readBy: `the Ingresses of https://${r.host}`, configKey: 'registry.tlsSecretName',
+      namespace: ns, name: r.tlsSecretName, type: 'tls', readBy: `the entry point (Ingress or Gateway) of https://${r.host}`, configKey: 'registry.tlsSecretName',
       keys: [{ key: 'tls.crt', description: `certificate for ${r.host}`, value: 'provided' }, { key: 'tls.key', description: 'its private key', value: 'provided' }],
     },
   ];
@@ -107,13 +111,14 @@ export const registryPart = definePart({
       nodeCount: cluster.nodes.length,
     });
     addHarborFlows(new Construct(chart, 'Network'), r);
-    exposeHarbor(new Construct(chart, 'Exposure'), r, cluster.ingress);
+    const exposed = exposeHarbor(new Construct(chart, 'Exposure'), r, entryPointOf(platform));
     addDayOneJob(new Construct(chart, 'DayOne'), r);
     const backup = r.backup.enabled ? addDatabaseBackup(new Construct(chart, 'Backup'), r, nfsServer) : undefined;
     addRegistryHostFiles(chart, r);
-    return { ...stack, ...(backup ? { backup } : {}) };
+    return { ...stack, exposed, ...(backup ? { backup } : {}) };
   },
   offers: (out, r): PartOffers => ({
+    exposedHosts: out.exposed,
     scrapeTargets: out.metricsPods.map(({ job, identity }): ScrapeTarget => ({
       job,
       pods: identity.pods(r.namespace) as ScrapeTarget['pods'],

@@ -50,7 +50,8 @@ export class PlatformGateway extends Construct {
       metadata: { name: this.name, namespace: this.namespace, labels },
       spec: {
         gatewayClassName: this.className,
-        listeners: Lazy.any({ produce: () => [this.httpListener(), ...this.hosts.map((h) => this.httpsListener(h))] }),
+        // One listener per host: routes of one owner for other paths of the same host attach to it.
+        listeners: Lazy.any({ produce: () => [this.httpListener(), ...this.hosts.filter((h, i) => this.hosts.findIndex((o) => o.host === h.host) === i).map((h) => this.httpsListener(h))] }),
       },
     });
 
@@ -68,7 +69,7 @@ export class PlatformGateway extends Construct {
 
   /** Serves one host: an HTTPS listener admitting only its namespace, its HTTPRoute, and the grant for its TLS Secret. */
   addHost(host: ExposedHost): void {
-    if (this.hosts.length >= MAX_HOSTS) {
+    if (!this.hosts.some((h) => h.host === host.host) && new Set(this.hosts.map((h) => h.host)).size >= MAX_HOSTS) {
       throw new Error(`Gateway ${this.namespace}/${this.name}: ${host.host} would be host number ${this.hosts.length + 1}; a Gateway takes at most ${MAX_HOSTS} HTTPS listeners — split the hosts over two Gateways.`);
     }
     this.hosts.push(host);
@@ -81,7 +82,7 @@ export class PlatformGateway extends Construct {
         parentRefs: [{ group: GROUP, kind: 'Gateway', name: this.name, namespace: this.namespace, sectionName: listenerName(host.host) }],
         hostnames: [host.host],
         rules: [{
-          matches: [{ path: { type: 'PathPrefix', value: host.path } }],
+          matches: host.paths.map((value) => ({ path: { type: 'PathPrefix', value } })),
           backendRefs: host.backends.map((b) => ({ group: '', kind: 'Service', name: b.service, port: b.port, weight: b.weight })),
         }],
       },

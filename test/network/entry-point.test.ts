@@ -25,7 +25,7 @@ describe('EntryPoint', () => {
     const viaGateway = new GatewayEntry({ proxyPods: proxy }).expose(testChart(), 'Entry', props());
     expect(viaGateway).toEqual(viaIngress);
     expect(viaIngress).toEqual({
-      name: 'shop', namespace: 'team-a', host: 'shop.lab.example', tlsSecretName: 'shop-tls', path: '/',
+      name: 'shop', namespace: 'team-a', host: 'shop.lab.example', tlsSecretName: 'shop-tls', path: '/', paths: ['/'],
       backends: [{ service: 'shop', port: 80, weight: 100 }], labels: {},
     });
   });
@@ -70,10 +70,18 @@ describe('EntryPoint', () => {
   });
 
   test('duplicateHosts names both owners of a host, once per extra claim', () => {
-    const host = (namespace: string, name: string, h: string) => ({ name, namespace, host: h, tlsSecretName: 't', path: '/', backends: [], labels: {} });
+    const host = (namespace: string, name: string, h: string, paths: string[] = ['/']) => ({ name, namespace, host: h, tlsSecretName: 't', path: paths[0], paths, backends: [], labels: {} });
     expect(duplicateHosts([host('a', 'x', 'one.example'), host('b', 'y', 'two.example')])).toEqual([]);
     expect(duplicateHosts([host('a', 'x', 'one.example'), host('b', 'y', 'one.example')])).toEqual([
       'host "one.example" is served by both a/x and b/y; give each its own host (each host is owned by one namespace).',
+    ]);
+  });
+
+  test('duplicateHosts lets one namespace serve one host through several routes, never the same path twice', () => {
+    const host = (namespace: string, name: string, h: string, paths: string[] = ['/']) => ({ name, namespace, host: h, tlsSecretName: 't', path: paths[0], paths, backends: [], labels: {} });
+    expect(duplicateHosts([host('a', 'x', 'one.example', ['/']), host('a', 'y', 'one.example', ['/api', '/v2'])])).toEqual([]);
+    expect(duplicateHosts([host('a', 'x', 'one.example', ['/', '/api']), host('a', 'y', 'one.example', ['/api'])])).toEqual([
+      'https://one.example/api is served by both a/x and a/y; give each route its own path.',
     ]);
   });
 });

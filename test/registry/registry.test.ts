@@ -64,18 +64,21 @@ describe('the registry part, enabled on a cluster big enough', () => {
     ]);
   });
 
-  test('externalURL is derived from the host, and the Ingresses route /api/, /service/, /v2/, /c/ to core and / to the portal', () => {
+  test('externalURL is derived from the host, and the platform Gateway routes /api/, /service/, /v2/, /c/ to core and / to the portal', () => {
     expect(find(manifests, 'ConfigMap', 'harbor-core', ns).data.EXT_ENDPOINT).toBe('https://harbor.lab.example');
-    const core = find(manifests, 'Ingress', 'harbor-core', ns);
-    expect(core.spec.rules[0].http.paths.map((p: any) => [p.path, p.backend.service.name])).toEqual([
-      ['/api/', 'harbor-core'], ['/service/', 'harbor-core'], ['/v2/', 'harbor-core'], ['/c/', 'harbor-core'],
-    ]);
-    expect(core.metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('0');
-    const portal = find(manifests, 'Ingress', 'harbor-portal', ns);
-    expect(portal.spec.rules[0].http.paths.map((p: any) => p.path)).toEqual(['/']);
-    expect([core, portal].map((i) => i.spec.tls[0])).toEqual([
-      { hosts: ['harbor.lab.example'], secretName: 'harbor-tls' }, { hosts: ['harbor.lab.example'], secretName: 'harbor-tls' },
-    ]);
+    const core = find(manifests, 'HTTPRoute', 'harbor-core', ns);
+    expect(core.spec.hostnames).toEqual(['harbor.lab.example']);
+    expect(core.spec.rules[0].matches.map((m: any) => m.path.value)).toEqual(['/api/', '/service/', '/v2/', '/c/']);
+    expect(core.spec.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'harbor-core', port: 80, weight: 100 }]);
+    const portal = find(manifests, 'HTTPRoute', 'harbor-portal', ns);
+    expect(portal.spec.rules[0].matches.map((m: any) => m.path.value)).toEqual(['/']);
+    // both routes attach to the host's one HTTPS listener, which admits only the harbor namespace
+    expect(core.spec.parentRefs).toEqual(portal.spec.parentRefs);
+    const gateway = manifests.find((m) => m.kind === 'Gateway');
+    const listeners = gateway.spec.listeners.filter((l: any) => l.hostname === 'harbor.lab.example');
+    expect(listeners).toHaveLength(1);
+    expect(listeners[0].allowedRoutes.namespaces.selector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': ns });
+    expect(manifests.filter((m) => m.kind === 'Ingress' && m.metadata.namespace === ns)).toEqual([]);
   });
 
   test('blobs live on a pre-bound NFS volume kept on release; the databases on local volumes', () => {
@@ -174,8 +177,8 @@ describe('the registry part, enabled on a cluster big enough', () => {
       expect(allowed(pod('core'), pod('database'), 6379)).toBe(false);
     });
 
-    test('the ingress controller reaches core and the portal on 8080 only', () => {
-      const controller: PodModel = { namespace: 'ingress-nginx', name: 'controller', labels: {} };
+    test('the Gateway\'s proxy pods reach core and the portal on 8080 only', () => {
+      const controller: PodModel = { namespace: 'nginx-gateway', name: 'proxy', labels: { 'app.kubernetes.io/name': 'nginx-gateway-fabric' } };
       expect(allowed(controller, pod('core'), 8080)).toBe(true);
       expect(allowed(controller, pod('portal'), 8080)).toBe(true);
       expect(allowed(controller, pod('database'), 5432)).toBe(false);
@@ -230,6 +233,24 @@ describe('registry options', () => {
     expect(manifestsOf(result).filter((m) => m.kind === 'PersistentVolume').map((m) => m.metadata.name).sort()).toEqual([
       'harbor-database-backup', 'harbor-database-w1', 'harbor-redis-w1', 'harbor-registry-blobs', 'harbor-trivy-w1',
     ]);
+  });
+
+  test('with the Ingress entry, two Ingresses route /api/, /service/, /v2/, /c/ to core and / to the portal, bodies unlimited', () => {
+    const m = build({}, { gateway: { enabled: false } });
+    const core = find(m, 'Ingress', 'harbor-core', 'harbor');
+    expect(core.spec.rules[0].http.paths.map((p: any) => [p.path, p.backend.service.name])).toEqual([
+      ['/api/', 'harbor-core'], ['/service/', 'harbor-core'], ['/v2/', 'harbor-core'], ['/c/', 'harbor-core'],
+    ]);
+    expect(core.metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('0');
+    const portal = find(m, 'Ingress', 'harbor-portal', 'harbor');
+    expect(portal.spec.rules[0].http.paths.map((p: any) => p.path)).toEqual(['/']);
+    expect([core, portal].map((i) => i.spec.tls[0])).toEqual([
+      { hosts: ['harbor.lab.example'], secretName: 'harbor-tls' }, { hosts: ['harbor.lab.example'], secretName: 'harbor-tls' },
+    ]);
+  });
+
+  test('a registry host that Grafana already uses is refused at synth, on either entry point', () => {
+    expect(() => build({ host: 'grafana.lab.example' })).toThrow(/host "grafana\.lab\.example" is served by both (harbor\/harbor-core and monitoring\/grafana|monitoring\/grafana and harbor\/harbor-core)/);
   });
 
   test('a registry host that Grafana already uses is refused at synth, naming both Ingresses (Ingress entry)', () => {

@@ -14,7 +14,7 @@ function tree(selector: Record<string, string> | undefined, deployments: Record<
 }
 
 const host = (service = 'web'): ExposedHost => ({
-  name: 'web', namespace: 'team-a', host: 'web.lab.example', tlsSecretName: 'web-tls', path: '/', labels: {},
+  name: 'web', namespace: 'team-a', host: 'web.lab.example', tlsSecretName: 'web-tls', path: '/', paths: ['/'], labels: {},
   backends: [{ service, port: 80, weight: 100 }],
 });
 
