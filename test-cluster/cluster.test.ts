@@ -22,6 +22,8 @@ const DIST = path.join(ROOT, 'dist');
 const DEFAULT_YAML = fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8');
 const config: PlatformConfig = parseConfig(DEFAULT_YAML);
 
+/** The audit policy dist/host/ gives the control-plane nodes; the lab's API server runs with it. */
+const AUDIT_POLICY = path.join(DIST, 'host', 'kube-apiserver', 'audit-policy.yaml');
 const DEPLOYING_MD = fs.readFileSync(path.join(ROOT, 'docs', 'deploying.md'), 'utf8');
 
 /** The vanilla platform: the objects of the YAML files at the top level of dist/, which `kubectl apply -f dist` reads. */
@@ -56,7 +58,7 @@ let cluster: ControlPlane;
 
 beforeAll(async () => {
   cluster = new ControlPlane(buildBinaries());
-  await cluster.start(config.cluster);
+  await cluster.start(config.cluster, AUDIT_POLICY);
   const nodes = labNodes(config.cluster);
   for (const node of nodes) {
     await cluster.kubectlOk(['create', '-f', '-'], JSON.stringify({ ...node, status: undefined }));
@@ -306,6 +308,28 @@ describe('dist/ on a real Kubernetes control plane', () => {
     const refused = (await cluster.getJson(['get', 'events', '-A', '--field-selector=reason=FailedCreate'])).items.filter((e: any) => platformNamespaces.includes(e.metadata.namespace));
     expect(refused.map((e: any) => e.message)).toEqual([]);
     summary['Pod Security'] = [`privileged pod refused in ${tenant}: ${r.stderr.trim().split('\n')[0].slice(0, 140)}`, `all ${platformNamespaces.length} platform namespaces admitted every pod of ours`];
+  });
+
+  test('the API server loads dist/host/\'s audit policy and records what it says: Secrets by metadata only, RBAC changes in full', async () => {
+    // GIVEN the lab's API server, started with the policy (it refuses to start on one it cannot load)
+    // WHEN an admin reads Secrets and changes a Role
+    const ns = config.tenants[0].name;
+    await cluster.kubectlOk(['get', 'secrets', '-n', ns]);
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'audit-probe', namespace: ns }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] };
+    await cluster.kubectlOk(['create', '-f', '-'], JSON.stringify(role));
+    await cluster.kubectlOk(['delete', 'role', 'audit-probe', '-n', ns]);
+    // THEN the log has the Secret read at Metadata (no body: a Secret's value never reaches the log)
+    const events = fs.readFileSync(cluster.auditLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const secretReads = events.filter((e) => e.objectRef?.resource === 'secrets' && e.objectRef?.namespace === ns && e.verb === 'list');
+    expect(secretReads.map((e) => ({ level: e.level, body: 'responseObject' in e || 'requestObject' in e }))).toContainEqual({ level: 'Metadata', body: false });
+    expect(events.filter((e) => e.objectRef?.resource === 'secrets' && ('responseObject' in e || 'requestObject' in e))).toEqual([]);
+    // AND the Role's creation in full, request and response
+    const roleCreate = events.find((e) => e.objectRef?.resource === 'roles' && e.objectRef?.name === 'audit-probe' && e.verb === 'create');
+    expect({ level: roleCreate?.level, request: roleCreate?.requestObject?.metadata?.name, response: roleCreate?.responseObject?.metadata?.name })
+      .toEqual({ level: 'RequestResponse', request: 'audit-probe', response: 'audit-probe' });
+    // AND no event from the stages the policy omits
+    expect(events.filter((e) => e.stage === 'RequestReceived')).toEqual([]);
+    summary['Audit policy'] = [`loaded by kube-apiserver ${cluster.version}; ${events.length} events: Secret reads at Metadata without bodies, Role create at RequestResponse`];
   });
 
   describe('a changed config (a tenant added, an app removed)', () => {

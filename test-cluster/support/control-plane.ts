@@ -43,8 +43,16 @@ export class ControlPlane {
     this.processes = new Processes(this.dir);
   }
 
-  /** Starts everything; the pod and Service ranges are the config's (cluster.podCidr, cluster.serviceCidr). */
-  async start(network: { podCidr: string; serviceCidr: string }): Promise<void> {
+  /** Where the API server writes its audit log (JSON lines) when started with an audit policy. */
+  get auditLog(): string {
+    return path.join(this.dir, 'audit.log');
+  }
+
+  /**
+   * Starts everything; the pod and Service ranges are the config's (cluster.podCidr, cluster.serviceCidr).
+   * `auditPolicyFile` is the policy dist/host/ gives the nodes: the API server refuses to start on one it cannot load.
+   */
+  async start(network: { podCidr: string; serviceCidr: string }, auditPolicyFile?: string): Promise<void> {
     const [etcdClient, etcdPeer, apiPort, kcmPort, schedPort, kwokPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
     const d = this.dir;
     fs.writeFileSync(`${d}/tokens.csv`, `${ADMIN_TOKEN},platform-kit-admin,platform-kit-admin,system:masters\n`);
@@ -75,6 +83,7 @@ export class ControlPlane {
       `--service-account-key-file=${d}/sa.pub`, `--service-account-signing-key-file=${d}/sa.key`,
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       '--profiling=false', '--v=1',
+      ...(auditPolicyFile ? [`--audit-policy-file=${auditPolicyFile}`, `--audit-log-path=${this.auditLog}`, '--audit-log-format=json'] : []),
     ]);
     await this.waitFor('kube-apiserver', async () => (await this.kubectl(['get', '--raw=/readyz'])).code === 0, 120_000);
     this.version = JSON.parse(await this.kubectlOk(['version', '-o', 'json'])).serverVersion.gitVersion;
