@@ -25,6 +25,7 @@ export function versionsReport(today: Date): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const sources = Object.values(IMAGES).map((pin: PinnedImage) => `- ${imageRef(pin)}: ${pin.source}`);
+  const kept = Object.values(IMAGES).flatMap((pin: PinnedImage) => (pin.keptBecause ? [`- ${imageRef(pin)}: ${pin.keptBecause}`] : []));
   const ended = rows.filter((r) => r[3].startsWith('ENDED')).length;
   return [
     line(header),
@@ -33,6 +34,7 @@ export function versionsReport(today: Date): string {
     '',
     ended === 0 ? 'No pinned line has passed its support end date.' : `${ended} pinned line(s) past their support end date: see README "Upgrading".`,
     `"${NEWEST_RELEASE}": upstream promises no date; the line is patched while it is the newest, so check for a newer release.`,
+    ...(kept.length > 0 ? ['', 'Kept although the line ended (recorded reasons):', ...kept] : []),
     '',
     'Sources:',
     ...sources,

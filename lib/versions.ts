@@ -31,9 +31,31 @@ export interface PinnedImage extends ImagePin {
   readonly source: string;
   /** The part that deploys it (for the report). */
   readonly usedBy: string;
+  /**
+   * Why the pin stays although its line has ended (the recorded reason the guide asks for), and what moves it.
+   * @default - none: a pin whose line has ended is a test failure
+   */
+  readonly keptBecause?: string;
 }
 
-/** Every pinned image, in report order. */
+/** Harbor's images: one release, one tag, pinned together (goharbor/harbor publishes every component per release). */
+const HARBOR_RELEASE = {
+  tag: 'v2.15.2',
+  line: '2.15',
+  // Harbor maintains its three newest minor lines; none has a published end date.
+  supportEnds: NEWEST_RELEASE,
+  source: 'goharbor/harbor release v2.15.2 (2026-07); RELEASES.md "Minor Release Support Matrix": the three newest ' +
+    'minor lines are maintained',
+  usedBy: 'registry',
+} as const;
+
+/** Velero and its AWS plugin: the release whose CRDs the project validates against (schemas/crds/velero-v1.14.1). */
+const VELERO_KEPT_BECAUSE = 'the Velero CRDs this project validates against and installs are v1.14.1 (copied from ' +
+  '../shared/crds, which has no newer release); moving the pin means replacing those CRDs with the new release\'s ' +
+  'and moving velero and velero-plugin-for-aws together (docs/backup.md "Versions"). Velero is only deployed when ' +
+  'backup.velero.objectStore is set.';
+
+/** Every pinned image, in report order: the default platform.yaml's, then those of parts it leaves off. */
 export const IMAGES = {
   prometheus: {
     repository: 'prom/prometheus',
@@ -137,6 +159,37 @@ export const IMAGES = {
       'tools/control-plane/etcd/go.mod); etcd docs "Supported versions": the two latest minor releases are maintained',
     usedBy: 'backup (etcdctl snapshot save / etcdutl snapshot status)',
   },
+  velero: {
+    repository: 'velero/velero',
+    tag: 'v1.14.1',
+    line: '1.14',
+    // At the latest on the day 1.18.0 was out: with 1.16, 1.17 and 1.18 released, 1.14 is not among the three newest.
+    supportEnds: '2026-05-08',
+    source: 'vmware-tanzu/velero RELEASES.md: "release branches for the three most recent minor releases, each ' +
+      'maintained for approximately 9 months"; 1.17.0 (helm chart velero 11.0.0) and 1.18.0 (packaged 2026-05-08) are out',
+    usedBy: 'backup (with backup.velero.objectStore)',
+    keptBecause: VELERO_KEPT_BECAUSE,
+  },
+  veleroAwsPlugin: {
+    repository: 'velero/velero-plugin-for-aws',
+    tag: 'v1.10.1',
+    line: '1.10 (pairs with Velero 1.14)',
+    supportEnds: '2026-05-08',
+    source: 'vmware-tanzu/velero-plugin-for-aws README compatibility table: v1.10.x is the line for Velero v1.14.x; ' +
+      'it is supported as long as its Velero line',
+    usedBy: 'backup (with backup.velero.objectStore)',
+    keptBecause: VELERO_KEPT_BECAUSE,
+  },
+  harborCore: { repository: 'docker.io/goharbor/harbor-core', ...HARBOR_RELEASE },
+  harborPortal: { repository: 'docker.io/goharbor/harbor-portal', ...HARBOR_RELEASE },
+  harborRegistry: { repository: 'docker.io/goharbor/registry-photon', ...HARBOR_RELEASE },
+  harborRegistryctl: { repository: 'docker.io/goharbor/harbor-registryctl', ...HARBOR_RELEASE },
+  harborJobservice: { repository: 'docker.io/goharbor/harbor-jobservice', ...HARBOR_RELEASE },
+  harborTrivy: { repository: 'docker.io/goharbor/trivy-adapter-photon', ...HARBOR_RELEASE },
+  harborDatabase: { repository: 'docker.io/goharbor/harbor-db', ...HARBOR_RELEASE },
+  // 2.15.2 ships Valkey (the Redis fork, same protocol and config file) in place of redis-photon.
+  harborRedis: { repository: 'docker.io/goharbor/valkey-photon', ...HARBOR_RELEASE },
+  harborExporter: { repository: 'docker.io/goharbor/harbor-exporter', ...HARBOR_RELEASE },
   nginxUnprivileged: {
     repository: 'nginxinc/nginx-unprivileged',
     tag: '1.30.4-alpine',

@@ -1,12 +1,29 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parseConfig } from '../lib/config/load';
+import { synthesize } from '../lib/pipeline/synthesize';
+import { BIG_CLUSTER, declaringBlobs } from './registry/fixtures';
 import { PROJECT_ROOT } from '../lib/core/paths';
 import { imageRef, IMAGES, NEWEST_RELEASE, PinnedImage } from '../lib/versions';
 import { supportStatus, versionsReport } from '../lib/versions-report';
 
-/** Every `image` of every container, init container and CronJob/Job template in the committed dist/. */
-function imagesInDist(): Set<string> {
+const DEFAULT_YAML = fs.readFileSync(path.join(PROJECT_ROOT, 'platform.yaml'), 'utf8');
+
+/**
+ * The default platform.yaml with each part it leaves off turned on, one at a time: the registry (on a cluster big
+ * enough for it, its blobs declared as backed up on the NFS server), and Velero (an object store given).
+ */
+function partsLeftOffPlatforms(): string[] {
+  const platform = parse(DEFAULT_YAML);
+  const withRegistry = declaringBlobs({ ...platform, ...parse(BIG_CLUSTER), registry: { enabled: true } });
+  const objectStore = { url: 'http://10.10.10.50:3900', bucket: 'platform-backups', region: 'garage' };
+  const withVelero = { ...platform, backup: { ...platform.backup, velero: { objectStore } } };
+  return [withRegistry, withVelero].map((p) => stringify(p));
+}
+
+/** Every `image` of every container and init container of `objects` (CronJob and Job templates included). */
+function imagesOf(objects: readonly unknown[]): Set<string> {
   const found = new Set<string>();
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(walk);
@@ -19,23 +36,28 @@ function imagesInDist(): Set<string> {
       }
     }
   };
+  objects.forEach(walk);
+  return found;
+}
+
+/** The objects of the committed dist/ (every YAML file, needs-* folders included). */
+function distObjects(): unknown[] {
   const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.yaml') ? [path.join(dir, e.name)] : []));
-  for (const file of files(path.join(PROJECT_ROOT, 'dist'))) {
-    for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) walk(doc.toJSON());
-  }
-  return found;
+  return files(path.join(PROJECT_ROOT, 'dist')).flatMap((file) => parseAllDocuments(fs.readFileSync(file, 'utf8')).map((doc) => doc.toJSON()));
 }
 
 const rows = Object.values(IMAGES) as PinnedImage[];
 
 describe('the versions table (lib/versions.ts)', () => {
-  test('has exactly one row per image in dist/: none missing, none stale', () => {
-    // GIVEN the images the committed dist/ deploys
-    const inDist = [...imagesInDist()].sort();
+  test('has exactly one row per image that dist/ or a part it leaves off deploys: none missing, none stale', () => {
+    // GIVEN the images of the committed dist/ and of the parts the default leaves off
+    const everyPart = partsLeftOffPlatforms().flatMap((yaml) => synthesize(parseConfig(yaml)).files.flatMap((f) => f.objects.map((o) => o.manifest)));
+    const deployed = [...new Set([...imagesOf(distObjects()), ...imagesOf(everyPart)])].sort();
     // THEN the table lists each of them once, and nothing else
-    expect(inDist.length).toBeGreaterThan(0);
-    expect(rows.map(imageRef).sort()).toEqual(inDist);
+    expect([...imagesOf(distObjects())].length).toBeGreaterThan(0);
+    expect(deployed.some((i) => i.includes('goharbor')) && deployed.some((i) => i.startsWith('velero/velero:'))).toBe(true);
+    expect(rows.map(imageRef).sort()).toEqual(deployed);
   });
 
   test('every row names its line, a support end (a date or "newest release") and a source', () => {
@@ -48,9 +70,16 @@ describe('the versions table (lib/versions.ts)', () => {
     }
   });
 
-  test('no pinned line had ended on the day the pins were checked (2026-12-01)', () => {
+  test('no pinned line had ended on the day the pins were checked (2026-12-01), but those kept for a recorded reason', () => {
     const checked = new Date('2026-12-01T12:00:00Z');
-    expect(rows.filter((pin) => supportStatus(pin, checked).startsWith('ENDED')).map(imageRef)).toEqual([]);
+    expect(rows.filter((pin) => supportStatus(pin, checked).startsWith('ENDED') && !pin.keptBecause).map(imageRef)).toEqual([]);
+    // A recorded reason is for an ended line only: a supported pin needs none
+    expect(rows.filter((pin) => pin.keptBecause && !supportStatus(pin, checked).startsWith('ENDED')).map(imageRef)).toEqual([]);
+  });
+
+  test('the report names each pin kept past its end, with its reason', () => {
+    const report = versionsReport(new Date('2026-12-01T12:00:00Z'));
+    expect(report).toMatch(/Kept although the line ended \(recorded reasons\):\n- velero\/velero:v1\.14\.1: the Velero CRDs this project validates against/);
   });
 });
 
@@ -72,7 +101,9 @@ describe('the versions report (npm run versions)', () => {
       expect(report).toContain(pin.source);
     }
     expect(report).toContain('status on 2026-12-01');
-    expect(report).toContain('No pinned line has passed its support end date.');
+    // Velero and its plugin are past their end, kept for a recorded reason (the other rows are not)
+    expect(report).toContain('2 pinned line(s) past their support end date: see README "Upgrading".');
+    expect(versionsReport(new Date('2026-01-01T00:00:00Z'))).toContain('No pinned line has passed its support end date.');
     expect(versionsReport(new Date('2031-01-01T00:00:00Z'))).toMatch(/\d+ pinned line\(s\) past their support end date/);
   });
 });

@@ -16,9 +16,9 @@ export const SHELL_IMAGE: ImageRef = imagePin('busybox');
  * longer a supported Velero release on 2026-12-01 (docs/backup.md, "Versions"); upgrading means replacing the CRDs
  * with the newer release's and changing these two pins together.
  */
-export const VELERO_IMAGE: ImageRef = { repository: 'velero/velero', tag: 'v1.14.1' };
+export const VELERO_IMAGE: ImageRef = imagePin('velero');
 /** The AWS object-store plugin line for Velero 1.14 (the plugin's compatibility table pairs v1.10.x with v1.14.x). */
-export const VELERO_AWS_PLUGIN_IMAGE: ImageRef = { repository: 'velero/velero-plugin-for-aws', tag: 'v1.10.1' };
+export const VELERO_AWS_PLUGIN_IMAGE: ImageRef = imagePin('veleroAwsPlugin');
 
 /** Unprivileged uid/gid the snapshot job and the Velero server run as (distroless "nonroot"). */
 export const BACKUP_UID = 65532;

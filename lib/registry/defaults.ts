@@ -1,4 +1,5 @@
 import { ContainerResources, ImageRef, resources } from '../core/security';
+import { imagePin, IMAGES } from '../versions';
 
 /**
  * Harbor v2.15: the newest minor line (2.15.0 April 2026, 2.15.2 July 2026). Harbor maintains its three newest minor
@@ -6,22 +7,19 @@ import { ContainerResources, ImageRef, resources } from '../core/security';
  * ordinary Deployments and StatefulSets with no API-version-specific objects, so Kubernetes 1.27–1.36 all run it
  * (harbor-helm 1.19 asks for 1.20+). Every image of one release carries the same tag; they are pinned together.
  */
-export const HARBOR_VERSION = 'v2.15.2';
+export const HARBOR_VERSION = IMAGES.harborCore.tag;
 
-const harbor = (name: string): ImageRef => ({ repository: `docker.io/goharbor/${name}`, tag: HARBOR_VERSION });
-
-/** The images of the release (harbor-helm's values.yaml names the same repositories). */
+/** The images of the release, from the versions table (harbor-helm's values.yaml names the same repositories). */
 export const HARBOR_IMAGES = {
-  core: harbor('harbor-core'),
-  portal: harbor('harbor-portal'),
-  registry: harbor('registry-photon'),
-  registryctl: harbor('harbor-registryctl'),
-  jobservice: harbor('harbor-jobservice'),
-  trivy: harbor('trivy-adapter-photon'),
-  database: harbor('harbor-db'),
-  // 2.15.2 ships Valkey (the Redis fork, same protocol and config file) in place of redis-photon.
-  redis: harbor('valkey-photon'),
-  exporter: harbor('harbor-exporter'),
+  core: imagePin('harborCore'),
+  portal: imagePin('harborPortal'),
+  registry: imagePin('harborRegistry'),
+  registryctl: imagePin('harborRegistryctl'),
+  jobservice: imagePin('harborJobservice'),
+  trivy: imagePin('harborTrivy'),
+  database: imagePin('harborDatabase'),
+  redis: imagePin('harborRedis'),
+  exporter: imagePin('harborExporter'),
 } as const satisfies Record<string, ImageRef>;
 
 export type HarborComponent = keyof typeof HARBOR_IMAGES;
