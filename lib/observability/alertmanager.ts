@@ -5,7 +5,7 @@ import { hardenedPodSpec } from '../core/hardened-pod';
 import { Flow } from '../network/flow';
 import { Peers, Port } from '../network/peer';
 import { clusterService, flowName, httpProbe, IScrapeTarget, serviceUrl } from './common';
-import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
+import { configHash } from '../core/config-hash';
 import { emptyDir } from '../core/volumes';
 import { ALERTMANAGER_IMAGE, alertmanagerConfig, imageRef } from './config-files';
 import { ALERTMANAGER_WEBHOOK_SECRET_KEY, DEFAULT_RESOURCES, OBSERVABILITY_NAMESPACES, WEBHOOK_CREDENTIAL_FIX } from './defaults';
@@ -47,7 +47,6 @@ export class Alertmanager extends ObservabilityComponent implements IScrapeTarge
     super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.alertmanager, image: ALERTMANAGER_IMAGE, name: Alertmanager.NAME, component: 'alerting', metricsPorts: [Port.tcp(Alertmanager.PORT)] });
     this.webhook = props.webhook;
     this.url = serviceUrl(Alertmanager.NAME, this.namespace, Alertmanager.PORT);
-    const labels = this.identity.labels;
     const name = Alertmanager.NAME;
     const w = this.webhook;
     if (w && (w.url === undefined) === (w.urlSecretName === undefined)) {
@@ -71,41 +70,31 @@ export class Alertmanager extends ObservabilityComponent implements IScrapeTarge
     const secretVolumes: k8s.Volume[] = w?.urlSecretName !== undefined
       ? [{ name: 'webhook', secret: { secretName: w.urlSecretName, defaultMode: 0o440, items: [{ key: ALERTMANAGER_WEBHOOK_SECRET_KEY, path: ALERTMANAGER_WEBHOOK_SECRET_KEY }] } }]
       : [];
-    new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name, namespace: this.namespace, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: this.identity.selector },
-        template: {
-          metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.configText) } },
-          spec: hardenedPodSpec({
-            serviceAccountName: name,
-            uid: Alertmanager.UID,
-            containers: [{
-              name,
-              image: imageRef(this.image),
-              args: [
-                '--config.file=/etc/alertmanager/config/alertmanager.yml',
-                '--storage.path=/alertmanager',
-                `--web.listen-address=:${Alertmanager.PORT}`,
-                // One replica: no gossip cluster (an empty address turns it off instead of listening on 9094).
-                '--cluster.listen-address=',
-              ],
-              ports: [{ name: 'http', containerPort: Alertmanager.PORT, protocol: 'TCP' }],
-              readinessProbe: httpProbe('/-/ready', 'http'),
-              livenessProbe: httpProbe('/-/healthy', 'http', { initialDelaySeconds: 10, periodSeconds: 20 }),
-              resources: this.resources,
-              volumeMounts: [
-                { name: 'config', mountPath: '/etc/alertmanager/config', readOnly: true },
-                { name: 'data', mountPath: '/alertmanager' },
-                ...secretMounts,
-              ],
-            }],
-            volumes: [{ name: 'config', configMap: { name: 'alertmanager-config' } }, emptyDir('data', '50Mi'), ...secretVolumes],
-          }),
-        },
-      },
-    });
+    this.addDeployment(name, hardenedPodSpec({
+      serviceAccountName: name,
+      uid: Alertmanager.UID,
+      containers: [{
+        name,
+        image: imageRef(this.image),
+        args: [
+          '--config.file=/etc/alertmanager/config/alertmanager.yml',
+          '--storage.path=/alertmanager',
+          `--web.listen-address=:${Alertmanager.PORT}`,
+          // One replica: no gossip cluster (an empty address turns it off instead of listening on 9094).
+          '--cluster.listen-address=',
+        ],
+        ports: [{ name: 'http', containerPort: Alertmanager.PORT, protocol: 'TCP' }],
+        readinessProbe: httpProbe('/-/ready', 'http'),
+        livenessProbe: httpProbe('/-/healthy', 'http', { initialDelaySeconds: 10, periodSeconds: 20 }),
+        resources: this.resources,
+        volumeMounts: [
+          { name: 'config', mountPath: '/etc/alertmanager/config', readOnly: true },
+          { name: 'data', mountPath: '/alertmanager' },
+          ...secretMounts,
+        ],
+      }],
+      volumes: [{ name: 'config', configMap: { name: 'alertmanager-config' } }, emptyDir('data', '50Mi'), ...secretVolumes],
+    }), { configHash: configHash(this.configText) });
 
     (w?.cidrs ?? []).forEach((cidr, i) => {
       new Flow(this, `ToWebhook${i}`, {

@@ -179,39 +179,28 @@ export class AlloyEvents extends ObservabilityComponent implements IScrapeTarget
     ], { name: AlloyEvents.NAME, namespace: this.namespace });
     this.configMap('Config', 'alloy-events-config', { 'config.alloy': this.configText });
 
-    new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: AlloyEvents.NAME, namespace: this.namespace, labels },
-      spec: {
-        replicas: 1,
-        // Never two at once: both would ship every event.
-        strategy: { type: 'Recreate' },
-        selector: { matchLabels: this.identity.selector },
-        template: {
-          metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.configText) } },
-          spec: hardenedPodSpec({
-            serviceAccountName: AlloyEvents.NAME,
-            usesApi: true,
-            uid: AlloyEvents.UID,
-            containers: [{
-              name: 'alloy',
-              image: imageRef(this.image),
-              args: ['run', `${CONFIG_DIR}/config.alloy`, `--server.http.listen-addr=0.0.0.0:${ALLOY_HTTP_PORT}`, `--storage.path=${DATA_DIR}`, '--disable-reporting'],
-              env: [goMemLimit(this.resources)],
-              ports: [{ name: 'http', containerPort: ALLOY_HTTP_PORT, protocol: 'TCP' }],
-              readinessProbe: httpProbe('/-/ready', 'http'),
-              livenessProbe: httpProbe('/-/healthy', 'http', { initialDelaySeconds: 30, periodSeconds: 20 }),
-              resources: this.resources,
-              volumeMounts: [
-                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-                { name: 'data', mountPath: DATA_DIR },
-              ],
-              tmpSizeLimit: '50Mi',
-            }],
-            volumes: [{ name: 'config', configMap: { name: 'alloy-events-config' } }, emptyDir('data', '100Mi')],
-          }),
-        },
-      },
-    });
+    // Never two at once: both would ship every event.
+    this.addDeployment(AlloyEvents.NAME, hardenedPodSpec({
+      serviceAccountName: AlloyEvents.NAME,
+      usesApi: true,
+      uid: AlloyEvents.UID,
+      containers: [{
+        name: 'alloy',
+        image: imageRef(this.image),
+        args: ['run', `${CONFIG_DIR}/config.alloy`, `--server.http.listen-addr=0.0.0.0:${ALLOY_HTTP_PORT}`, `--storage.path=${DATA_DIR}`, '--disable-reporting'],
+        env: [goMemLimit(this.resources)],
+        ports: [{ name: 'http', containerPort: ALLOY_HTTP_PORT, protocol: 'TCP' }],
+        readinessProbe: httpProbe('/-/ready', 'http'),
+        livenessProbe: httpProbe('/-/healthy', 'http', { initialDelaySeconds: 30, periodSeconds: 20 }),
+        resources: this.resources,
+        volumeMounts: [
+          { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+          { name: 'data', mountPath: DATA_DIR },
+        ],
+        tmpSizeLimit: '50Mi',
+      }],
+      volumes: [{ name: 'config', configMap: { name: 'alloy-events-config' } }, emptyDir('data', '100Mi')],
+    }), { recreate: true, configHash: configHash(this.configText) });
 
     this.flowTo('ToLoki', props.loki, [Port.tcp(Loki.HTTP_PORT)], 'the events collector pushes Kubernetes events to Loki');
     allowApiServer(this, this, 'alloy-events', props.apiServer, 'the events collector watches Kubernetes events');

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { CONFIG_HASH_ANNOTATION } from '../core/config-hash';
 import { ContainerResources } from '../core/security';
 import { Flow } from '../network/flow';
 import { FlowPort, IPeerable, Peer, Peers } from '../network/peer';
@@ -72,6 +73,26 @@ export abstract class ObservabilityComponent extends Construct implements IPeera
   }
 
   /** A ConfigMap in the component's namespace, with its labels. */
+  /**
+   * The component's one-replica Deployment, named like its ServiceAccount. `recreate`: never two pods at once (the
+   * caller says why). `configHash`: rolls the pod when a file it reads changes (a hash of those files).
+   */
+  protected addDeployment(name: string, pod: k8s.PodSpec, options: { readonly recreate?: boolean; readonly configHash?: string } = {}): k8s.KubeDeployment {
+    const labels = this.identity.labels;
+    return new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name, namespace: this.namespace, labels },
+      spec: {
+        replicas: 1,
+        ...(options.recreate ? { strategy: { type: 'Recreate' } } : {}),
+        selector: { matchLabels: this.identity.selector },
+        template: {
+          metadata: { labels, ...(options.configHash !== undefined ? { annotations: { [CONFIG_HASH_ANNOTATION]: options.configHash } } : {}) },
+          spec: pod,
+        },
+      },
+    });
+  }
+
   protected configMap(id: string, name: string, data: Record<string, string>): k8s.KubeConfigMap {
     return new k8s.KubeConfigMap(this, id, { metadata: { name, namespace: this.namespace, labels: this.identity.labels }, data });
   }

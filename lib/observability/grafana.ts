@@ -8,7 +8,7 @@ import { hardenedPodSpec } from '../core/hardened-pod';
 import { EntryPoint, ExposedHost, IngressEntry } from '../network/entry-point';
 import { Port } from '../network/peer';
 import { clusterService, httpProbe, IScrapeTarget } from './common';
-import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
+import { configHash } from '../core/config-hash';
 import { emptyDir } from '../core/volumes';
 import {
   Dashboard, dashboardJson, GRAFANA_IMAGE, grafanaDashboardProvider, grafanaDatasources, grafanaIni, imageRef,
@@ -115,69 +115,55 @@ export class Grafana extends ObservabilityComponent implements IScrapeTarget {
 
     // Owner and group (fsGroup 472) read; JSON writes it as 288.
     const mode = 0o440;
-    new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name, namespace: this.namespace, labels },
-      spec: {
-        replicas: 1,
-        // One SQLite database in an emptyDir: a second pod would be a second, different Grafana.
-        strategy: { type: 'Recreate' },
-        selector: { matchLabels: this.identity.selector },
-        template: {
-          metadata: {
-            labels,
-            annotations: { [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => configHash(this.iniText, this.datasourcesText, providerText, ...this.dashboardHashes) }) },
-          },
-          spec: hardenedPodSpec({
-            serviceAccountName: name,
-            uid: Grafana.UID,
-            containers: [{
-              name,
-              image: imageRef(this.image),
-              env: [
-                { name: 'GF_PATHS_CONFIG', value: '/etc/grafana/config/grafana.ini' },
-                { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
-                { name: 'GF_PATHS_PLUGINS', value: '/var/lib/grafana/plugins' },
-                { name: 'GF_PATHS_PROVISIONING', value: '/etc/grafana/provisioning' },
-              ],
-              ports: [{ name: 'http', containerPort: Grafana.PORT, protocol: 'TCP' }],
-              readinessProbe: httpProbe('/api/health', 'http'),
-              livenessProbe: tcpLivenessProbe('http', { initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6, timeoutSeconds: 5 }),
-              resources: this.resources,
-              volumeMounts: [
-                { name: 'config', mountPath: '/etc/grafana/config', readOnly: true },
-                { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
-                { name: 'dashboard-provider', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true },
-                { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
-                { name: 'admin', mountPath: SECRETS_DIR, readOnly: true },
-                { name: 'data', mountPath: '/var/lib/grafana' },
-              ],
-              tmpSizeLimit: '50Mi',
-            }],
-            volumes: [
-              { name: 'config', configMap: { name: 'grafana-config' } },
-              { name: 'datasources', configMap: { name: 'grafana-datasources' } },
-              { name: 'dashboard-provider', configMap: { name: 'grafana-dashboard-provider' } },
-              {
-                name: 'dashboards',
-                projected: { sources: Lazy.any({ produce: () => this.dashboardConfigMaps.map((cm) => ({ configMap: { name: cm } })) }) },
-              },
-              {
-                name: 'admin',
-                secret: {
-                  secretName: this.adminSecretName,
-                  defaultMode: mode,
-                  items: [
-                    { key: GRAFANA_ADMIN_SECRET_KEYS.user, path: GRAFANA_ADMIN_SECRET_KEYS.user },
-                    { key: GRAFANA_ADMIN_SECRET_KEYS.password, path: GRAFANA_ADMIN_SECRET_KEYS.password },
-                  ],
-                },
-              },
-              emptyDir('data', '200Mi'),
-            ],
-          }),
+    // One SQLite database in an emptyDir: a second pod would be a second, different Grafana.
+    this.addDeployment(name, hardenedPodSpec({
+      serviceAccountName: name,
+      uid: Grafana.UID,
+      containers: [{
+        name,
+        image: imageRef(this.image),
+        env: [
+          { name: 'GF_PATHS_CONFIG', value: '/etc/grafana/config/grafana.ini' },
+          { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
+          { name: 'GF_PATHS_PLUGINS', value: '/var/lib/grafana/plugins' },
+          { name: 'GF_PATHS_PROVISIONING', value: '/etc/grafana/provisioning' },
+        ],
+        ports: [{ name: 'http', containerPort: Grafana.PORT, protocol: 'TCP' }],
+        readinessProbe: httpProbe('/api/health', 'http'),
+        livenessProbe: tcpLivenessProbe('http', { initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6, timeoutSeconds: 5 }),
+        resources: this.resources,
+        volumeMounts: [
+          { name: 'config', mountPath: '/etc/grafana/config', readOnly: true },
+          { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
+          { name: 'dashboard-provider', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true },
+          { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
+          { name: 'admin', mountPath: SECRETS_DIR, readOnly: true },
+          { name: 'data', mountPath: '/var/lib/grafana' },
+        ],
+        tmpSizeLimit: '50Mi',
+      }],
+      volumes: [
+        { name: 'config', configMap: { name: 'grafana-config' } },
+        { name: 'datasources', configMap: { name: 'grafana-datasources' } },
+        { name: 'dashboard-provider', configMap: { name: 'grafana-dashboard-provider' } },
+        {
+          name: 'dashboards',
+          projected: { sources: Lazy.any({ produce: () => this.dashboardConfigMaps.map((cm) => ({ configMap: { name: cm } })) }) },
         },
-      },
-    });
+        {
+          name: 'admin',
+          secret: {
+            secretName: this.adminSecretName,
+            defaultMode: mode,
+            items: [
+              { key: GRAFANA_ADMIN_SECRET_KEYS.user, path: GRAFANA_ADMIN_SECRET_KEYS.user },
+              { key: GRAFANA_ADMIN_SECRET_KEYS.password, path: GRAFANA_ADMIN_SECRET_KEYS.password },
+            ],
+          },
+        },
+        emptyDir('data', '200Mi'),
+      ],
+    }), { recreate: true, configHash: Lazy.any({ produce: () => configHash(this.iniText, this.datasourcesText, providerText, ...this.dashboardHashes) }) });
 
     this.flowTo('ToPrometheus', props.prometheus, [Port.tcp(Prometheus.PORT)], 'Grafana queries Prometheus (datasource)');
     this.flowTo('ToLoki', props.loki, [Port.tcp(Loki.HTTP_PORT)], 'Grafana queries Loki (datasource)');

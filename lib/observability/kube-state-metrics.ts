@@ -1,4 +1,3 @@
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ComponentProps, ObservabilityComponent } from './component';
 import { hardenedPodSpec } from '../core/hardened-pod';
@@ -54,39 +53,29 @@ export class KubeStateMetrics extends ObservabilityComponent implements IScrapeT
       verbs: ['list', 'watch'],
     })), { name, namespace: this.namespace });
 
-    new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name, namespace: this.namespace, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: this.identity.selector },
-        template: {
-          metadata: { labels },
-          spec: hardenedPodSpec({
-            serviceAccountName: name,
-            usesApi: true,
-            uid: KubeStateMetrics.UID,
-            containers: [{
-              name,
-              image: imageRef(this.image),
-              args: [
-                `--port=${KubeStateMetrics.METRICS_PORT}`,
-                `--telemetry-port=${KubeStateMetrics.TELEMETRY_PORT}`,
-                `--resources=${KUBE_STATE_METRICS_RESOURCES.map((r) => r.resource).join(',')}`,
-                // kube_cronjob_labels{label_app_kubernetes_io_component="backup"} tells the backups apart from other CronJobs.
-                `--metric-labels-allowlist=cronjobs=[${KUBE_STATE_METRICS_CRONJOB_LABELS.join(',')}]`,
-              ],
-              ports: [
-                { name: 'http-metrics', containerPort: KubeStateMetrics.METRICS_PORT, protocol: 'TCP' },
-                { name: 'telemetry', containerPort: KubeStateMetrics.TELEMETRY_PORT, protocol: 'TCP' },
-              ],
-              livenessProbe: httpProbe('/livez', 'http-metrics', { initialDelaySeconds: 5 }),
-              readinessProbe: httpProbe('/readyz', 'telemetry', { initialDelaySeconds: 5 }),
-              resources: this.resources,
-            }],
-          }),
-        },
-      },
-    });
+    this.addDeployment(name, hardenedPodSpec({
+      serviceAccountName: name,
+      usesApi: true,
+      uid: KubeStateMetrics.UID,
+      containers: [{
+        name,
+        image: imageRef(this.image),
+        args: [
+          `--port=${KubeStateMetrics.METRICS_PORT}`,
+          `--telemetry-port=${KubeStateMetrics.TELEMETRY_PORT}`,
+          `--resources=${KUBE_STATE_METRICS_RESOURCES.map((r) => r.resource).join(',')}`,
+          // kube_cronjob_labels{label_app_kubernetes_io_component="backup"} tells the backups apart from other CronJobs.
+          `--metric-labels-allowlist=cronjobs=[${KUBE_STATE_METRICS_CRONJOB_LABELS.join(',')}]`,
+        ],
+        ports: [
+          { name: 'http-metrics', containerPort: KubeStateMetrics.METRICS_PORT, protocol: 'TCP' },
+          { name: 'telemetry', containerPort: KubeStateMetrics.TELEMETRY_PORT, protocol: 'TCP' },
+        ],
+        livenessProbe: httpProbe('/livez', 'http-metrics', { initialDelaySeconds: 5 }),
+        readinessProbe: httpProbe('/readyz', 'telemetry', { initialDelaySeconds: 5 }),
+        resources: this.resources,
+      }],
+    }));
 
     allowApiServer(this, this, name, props.apiServer, 'kube-state-metrics lists and watches the objects it describes');
   }
