@@ -13,16 +13,13 @@
  */
 import { imageName, ImageRef } from './core/security';
 
-/** A container image split into repository and tag (constructs render `repository:tag`). */
-export type ImagePin = ImageRef;
-
 /** `repository:tag` for an image pin, refusing an unpinned one (the one renderer: core's imageName). */
-export const imageRef: (pin: ImagePin) => string = imageName;
+export const imageRef: (pin: ImageRef) => string = imageName;
 
 /** Upstream promises no end date: a line is patched while it is the newest release. */
 export const NEWEST_RELEASE = 'newest release';
 
-export interface PinnedImage extends ImagePin {
+export interface PinnedImage extends ImageRef {
   /** The upstream release line the tag belongs to, e.g. "3.13 (LTS)". */
   readonly line: string;
   /** ISO date (YYYY-MM-DD) the line's support ends, or NEWEST_RELEASE. */
@@ -206,7 +203,7 @@ export const IMAGES = {
 export type ImageName = keyof typeof IMAGES;
 
 /** The image of one row, as `{ repository, tag }` (what constructs take as their `image` default). */
-export function imagePin(name: ImageName): ImagePin {
+export function imagePin(name: ImageName): ImageRef {
   const { repository, tag } = IMAGES[name];
   return { repository, tag };
 }

@@ -4,7 +4,7 @@ import { SynthesizedObject } from '../output/synthesized';
 import { podResources } from '../core/pod-templates';
 import { ConfigKeys, NO_CONFIG_KEYS } from './config-keys';
 import { TreeIndex } from './tree-index';
-import { PodTemplate } from './workloads';
+import { PodTemplate } from './tree-pod-templates';
 
 interface NodeLoad { readonly name: string; readonly cpu: number; readonly memory: number; usedCpu: number; usedMemory: number; readonly schedulable: boolean; pods: string[] }
 interface PodRequest { readonly ref: string; readonly template: PodTemplate; readonly cpu: number; readonly memory: number; readonly pinnedTo?: string }

@@ -1,7 +1,7 @@
 import { show } from '../core/errors';
 import { RBAC_EXEMPTION } from '../core/security';
 import { SynthesizedObject } from '../output/synthesized';
-import { describe } from './basic-checks';
+import { describe } from './manifest-checks';
 
 /** Verbs that only read. */
 const READ_VERBS = new Set(['get', 'list', 'watch']);

@@ -3,7 +3,7 @@ import { UserError } from '../core/errors';
 import { Flow } from '../network/flow';
 import { checkCustomResources } from './custom-resource-schema';
 import { SynthesizedObject } from '../output/synthesized';
-import { checkCustomResourcePlacement, checkDuplicates, checkIngressPaths, checkNoSecretValues, checkSchema } from './basic-checks';
+import { checkCustomResourcePlacement, checkDuplicates, checkIngressPaths, checkNoSecretValues, checkSchema } from './manifest-checks';
 import { checkCapacity } from './capacity';
 import { configKeysOf } from './config-keys';
 import { checkFlows } from './flow-checks';

@@ -1,6 +1,6 @@
 import { autoscalerCeilings, podsOfManifest } from '../core/pod-templates';
 import { SynthesizedObject } from '../output/synthesized';
-import { PodTemplate } from './workloads';
+import { PodTemplate } from './tree-pod-templates';
 
 /**
  * The synthesized tree indexed once, by kind and by namespace, with its pod templates: every whole-tree check

@@ -5,7 +5,7 @@ import { SynthesizedObject } from '../output/synthesized';
 import { ConfigKeys, NO_CONFIG_KEYS, QUOTA_FIELDS } from './config-keys';
 import { checkPodSecurity, PodSecurityLevel } from './pod-security';
 import { TreeIndex } from './tree-index';
-import { PodTemplate, podTemplates } from './workloads';
+import { PodTemplate, podTemplates } from './tree-pod-templates';
 
 export { resourcesOf } from '../core/pod-templates';
 

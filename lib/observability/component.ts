@@ -1,10 +1,9 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { CONFIG_HASH_ANNOTATION } from '../core/config-hash';
-import { ContainerResources } from '../core/security';
+import { ContainerResources, ImageRef } from '../core/security';
 import { Flow } from '../network/flow';
 import { FlowPort, IPeerable, Peer, Peers } from '../network/peer';
-import { ImagePin } from './config-files';
 import { ComponentIdentity, flowName, serviceAccount } from './common';
 
 /** What every observability component lets its user change besides its own settings. */
@@ -14,14 +13,14 @@ export interface ComponentProps {
   /** Requests and limits. @default - the component's entry in DEFAULT_RESOURCES */
   readonly resources?: ContainerResources;
   /** Image. @default - the component's row of the versions table (lib/versions.ts) */
-  readonly image?: ImagePin;
+  readonly image?: ImageRef;
 }
 
 /** A component's own defaults and labels. */
 export interface ComponentDefaults {
   readonly namespace: string;
   readonly resources: ContainerResources;
-  readonly image: ImagePin;
+  readonly image: ImageRef;
   /** `app.kubernetes.io/name`. */
   readonly name: string;
   /** `app.kubernetes.io/instance`. @default - the name */
@@ -39,7 +38,7 @@ export interface ComponentDefaults {
 export abstract class ObservabilityComponent extends Construct implements IPeerable {
   public readonly namespace: string;
   public readonly resources: ContainerResources;
-  public readonly image: ImagePin;
+  public readonly image: ImageRef;
   public readonly identity: ComponentIdentity;
   /** Short name for flow names and scrape jobs: the instance (`alloy-events`), else the name. */
   public readonly scrapeName: string;

@@ -1,3 +1,4 @@
+/** The pod templates of the synthesized tree (Deployments, StatefulSets, DaemonSets, Jobs, CronJobs), indexed once. */
 import { ManifestPods } from '../core/pod-templates';
 import { SynthesizedObject } from '../output/synthesized';
 import { TreeIndex } from './tree-index';

@@ -1,3 +1,7 @@
+/**
+ * Checks of the manifests as written, object by object: strict schema validity, no duplicate object, no secret value
+ * (by key name or inside a URL), custom resources in their needs-* folder, and one Ingress per host and path.
+ */
 import { show } from '../core/errors';
 import { CRD_FOLDER_PREFIX, isTopLevelUnit } from '../output/layout';
 import { SynthesizedObject } from '../output/synthesized';

@@ -1,4 +1,4 @@
-import { checkCustomResourcePlacement, checkDuplicates, checkIngressPaths, checkNoSecretValues, checkSchema } from '../../lib/checks/basic-checks';
+import { checkCustomResourcePlacement, checkDuplicates, checkIngressPaths, checkNoSecretValues, checkSchema } from '../../lib/checks/manifest-checks';
 import { asObjects, goodDeployment } from '../support/helpers';
 
 describe('strict Kubernetes schema check', () => {
