@@ -2,7 +2,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { governingService } from '../observability/common';
 import { Construct } from 'constructs';
 import { commonLabels, selectorLabels, withoutVersion } from '../core/labels';
-import { ContainerResources, ImageRef, imageName, restrictedContainerSecurity, toKubeResources } from '../core/security';
+import { HardenedInitContainerProps, HardenedPodProps, hardenedPodSpec } from '../core/hardened-pod';
+import { ImageRef, imageName } from '../core/security';
 import { Peer, Peers } from '../network/peer';
 import { CONFIG_HASH_ANNOTATION } from '../core/config-hash';
 import { restrictedPodSecurity } from '../core/security';
@@ -45,7 +46,7 @@ export function httpGet(path: string, port: number | string): k8s.HttpGetAction 
 }
 
 /** Readiness, liveness and (for slow starters) a startup probe on the same check. */
-export function probes(check: Pick<k8s.Probe, 'httpGet' | 'exec' | 'tcpSocket'>, opts: { startupSeconds?: number } = {}): Pick<k8s.Container, 'readinessProbe' | 'livenessProbe' | 'startupProbe'> {
+export function probes(check: Pick<k8s.Probe, 'httpGet' | 'exec' | 'tcpSocket'>, opts: { startupSeconds?: number } = {}): { readinessProbe: k8s.Probe; livenessProbe: k8s.Probe; startupProbe?: k8s.Probe } {
   return {
     // Harbor components wait for the database and Redis on start; the startup probe gives them that time
     // without making liveness lenient afterwards.
@@ -55,19 +56,16 @@ export function probes(check: Pick<k8s.Probe, 'httpGet' | 'exec' | 'tcpSocket'>,
   };
 }
 
-/** A hardened container of a Harbor image. */
-export function harborContainer(c: {
-  name: string; image: ImageRef; resources: ContainerResources; ports?: Array<{ name: string; containerPort: number }>;
-} & Omit<k8s.Container, 'name' | 'image' | 'resources' | 'ports'>): k8s.Container {
+/** A Harbor container as {@link podSpec} takes it: a pinned image and named ports (all TCP). */
+type HarborContainerProps = Omit<HardenedInitContainerProps, 'image' | 'ports'> & {
+  readonly image: ImageRef;
+  readonly ports?: ReadonlyArray<{ name: string; containerPort: number }>;
+};
+
+/** A container of a Harbor image; hardenedPodSpec (through {@link podSpec}) adds its security context. */
+export function harborContainer<C extends HarborContainerProps>(c: C): Omit<C, 'image' | 'ports'> & { image: string; ports?: k8s.ContainerPort[] } {
   const { name, image, resources, ports, ...rest } = c;
-  return {
-    name,
-    image: imageName(image),
-    resources: toKubeResources(resources),
-    securityContext: restrictedContainerSecurity(),
-    ...(ports ? { ports: ports.map((p) => ({ ...p, protocol: 'TCP' })) } : {}),
-    ...rest,
-  };
+  return { name, image: imageName(image), resources, ...(ports ? { ports: ports.map((p) => ({ ...p, protocol: 'TCP' })) } : {}), ...rest } as Omit<C, 'image' | 'ports'> & { image: string; ports?: k8s.ContainerPort[] };
 }
 
 /** A ClusterIP Service for a component, targeting its container ports by name. */
@@ -121,18 +119,28 @@ export const mount = (name: string, mountPath: string, opts: { subPath?: string;
 export const tmp = () => emptyDir('tmp', '256Mi');
 
 /** The pod spec every Harbor pod shares: uid 10000 (999 for PostgreSQL and Redis), no API token, no service links. */
-export function podSpec(uid: number, spec: Omit<k8s.PodSpec, 'securityContext'>, fsGroup = true): k8s.PodSpec {
+/** Omit over each member of a union (TypeScript's Omit merges the members first). */
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * A Harbor pod, built by hardenedPodSpec: the `harbor` ServiceAccount without a token, and no service links (they
+ * would inject HARBOR_CORE_PORT and the like, which collide with Harbor's own variables). `fsGroup: false` for
+ * PostgreSQL and Redis, which refuse a data directory with group access.
+ */
+export function podSpec(uid: number, spec: OmitEach<HardenedPodProps, 'uid' | 'podSecurity' | 'serviceAccountName' | 'usesApi'>, fsGroup = true): k8s.PodSpec {
   const security = restrictedPodSecurity(uid, { fsGroupChangePolicy: 'OnRootMismatch' });
   const { fsGroup: _fsGroup, fsGroupChangePolicy: _policy, ...withoutFsGroup } = security;
-  return {
+  return hardenedPodSpec({
     serviceAccountName: 'harbor',
-    automountServiceAccountToken: false,
-    // Service links would inject HARBOR_CORE_PORT and the like, which collide with Harbor's own variables.
     enableServiceLinks: false,
-    securityContext: fsGroup ? security : withoutFsGroup,
+    uid,
+    podSecurity: fsGroup ? { fsGroupChangePolicy: 'OnRootMismatch' } : { replace: withoutFsGroup },
     ...spec,
-  };
+  });
 }
+
+/** The pod of a Harbor Job: it runs to completion (see jobs.ts), so its containers have no probes. */
+export type HarborJobPod = Omit<Extract<HardenedPodProps, { readonly restartPolicy: 'Never' | 'OnFailure' }>, 'restartPolicy' | 'uid' | 'podSecurity' | 'serviceAccountName' | 'usesApi'>;
 
 export function podTemplate(identity: HarborIdentity, spec: k8s.PodSpec, hash?: string): k8s.PodTemplateSpec {
   return { metadata: { labels: identity.labels, ...(hash ? { annotations: { [CONFIG_HASH_ANNOTATION]: hash } } : {}) }, spec };

@@ -8,7 +8,7 @@ import { emptyDir } from '../core/volumes';
 import { Flow } from '../network/flow';
 import { Port } from '../network/peer';
 import { NfsVolume, NfsVolumeClaim } from '../storage/nfs-volume';
-import { ADMIN_USER, env, HARBOR, harborContainer, HarborIdentity, podSpec, secretEnv } from './component';
+import { ADMIN_USER, env, HARBOR, harborContainer, HarborIdentity, HarborJobPod, podSpec, secretEnv } from './component';
 import { proxyProject, RegistryConfig } from './config';
 import { DATA_UID, DEFAULT_REGISTRY, HARBOR_IMAGES, HARBOR_PORTS, HARBOR_SECRETS, HARBOR_UID } from './defaults';
 
@@ -17,7 +17,7 @@ const SCRIPTS_DIR = path.join(PROJECT_ROOT, 'lib', 'registry', 'scripts');
 const script = (file: string) => fs.readFileSync(path.join(SCRIPTS_DIR, file), 'utf8');
 
 /** A Job spec of one pod that runs to completion: each retry a new pod (restartPolicy Never), so each failure keeps its log. */
-function runOnce(identity: HarborIdentity, uid: number, limits: { backoffLimit: number; activeDeadlineSeconds: number }, pod: Omit<k8s.PodSpec, 'restartPolicy'>): k8s.JobSpec {
+function runOnce(identity: HarborIdentity, uid: number, limits: { backoffLimit: number; activeDeadlineSeconds: number }, pod: HarborJobPod): k8s.JobSpec {
   return { ...limits, template: { metadata: { labels: identity.labels }, spec: podSpec(uid, { restartPolicy: 'Never', ...pod }) } };
 }
 
