@@ -2,7 +2,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { show } from '../core/errors';
 import { commonLabels, selectorLabels } from '../core/labels';
-import { ContainerResources, imageName, ImageRef, restrictedContainerSecurity, restrictedPodSecurity, toKubeResources } from '../core/security';
+import { HardenedInitContainerProps, hardenedPodSpec } from '../core/hardened-pod';
+import { ContainerResources, imageName, ImageRef } from '../core/security';
 import { fitFlowName, Flow, kebab } from '../network/flow';
 import { Peer, Peers, Port } from '../network/peer';
 import { NFS_STORAGE_CLASS, NfsVolume, NfsVolumeClaim } from '../storage/nfs-volume';
@@ -97,7 +98,7 @@ export class EtcdSnapshot extends Construct {
     this.keep = props.keep ?? DEFAULT_ETCD.keep;
     this.clientSecret = props.clientSecret ?? DEFAULT_ETCD.clientSecret;
     const image = imageName(props.image ?? ETCD_IMAGE);
-    const resources = toKubeResources(props.resources ?? DEFAULT_ETCD_RESOURCES);
+    const resources = props.resources ?? DEFAULT_ETCD_RESOURCES;
     if (this.members.length === 0) throw new Error('EtcdSnapshot: members is empty; give the control-plane nodes (cluster.nodes with role control-plane).');
     if (!Number.isInteger(this.keep) || this.keep < 1) throw new Error(`EtcdSnapshot: keep ${show(this.keep)} must be a whole number >= 1 (the newest N snapshots per member are kept).`);
 
@@ -133,13 +134,12 @@ export class EtcdSnapshot extends Construct {
       { name: 'client', mountPath: ETCD_PATHS.client, readOnly: true },
     ];
     const incoming = (m: EtcdMember) => `${ETCD_PATHS.snapshots}/incoming-${m.name}.db`;
-    const initContainers: k8s.Container[] = this.members.flatMap((m) => [
+    const initContainers: HardenedInitContainerProps[] = this.members.flatMap((m) => [
       {
         name: containerName('save', m.name),
         image,
         command: ['/usr/local/bin/etcdctl', `--endpoints=https://${m.ip}:${ETCD_CLIENT_PORT}`, ...tls, '--command-timeout=5m', 'snapshot', 'save', incoming(m)],
         resources,
-        securityContext: restrictedContainerSecurity(),
         volumeMounts: mounts,
       },
       {
@@ -147,7 +147,6 @@ export class EtcdSnapshot extends Construct {
         image,
         command: ['/usr/local/bin/etcdutl', 'snapshot', 'status', incoming(m), '--write-out=table'],
         resources,
-        securityContext: restrictedContainerSecurity(),
         volumeMounts: [mounts[0]],
       },
     ]);
@@ -168,12 +167,11 @@ export class EtcdSnapshot extends Construct {
             activeDeadlineSeconds: 1800,
             template: {
               metadata: { labels },
-              spec: {
+              spec: hardenedPodSpec({
                 restartPolicy: 'Never',
                 serviceAccountName: ETCD_SNAPSHOT_NAME,
-                automountServiceAccountToken: false,
                 enableServiceLinks: false,
-                securityContext: restrictedPodSecurity(BACKUP_UID),
+                uid: BACKUP_UID,
                 initContainers,
                 containers: [{
                   name: 'file',
@@ -185,7 +183,6 @@ export class EtcdSnapshot extends Construct {
                     { name: 'SNAPSHOT_DIR', value: ETCD_PATHS.snapshots },
                   ],
                   resources,
-                  securityContext: restrictedContainerSecurity(),
                   volumeMounts: [mounts[0]],
                 }],
                 volumes: [
@@ -199,7 +196,7 @@ export class EtcdSnapshot extends Construct {
                     },
                   },
                 ],
-              },
+              }),
             },
           },
         },

@@ -7,7 +7,8 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { commonLabels, selectorLabels } from '../core/labels';
 import { CRD_DIR } from '../core/paths';
 import { parseQuantity } from '../core/quantity';
-import { ContainerResources, imageName, ImageRef, restrictedContainerSecurity, restrictedPodSecurity, RBAC_EXEMPTION, SECURITY_EXEMPTION, toKubeResources } from '../core/security';
+import { hardenedPodSpec } from '../core/hardened-pod';
+import { ContainerResources, imageName, ImageRef, RBAC_EXEMPTION, SECURITY_EXEMPTION } from '../core/security';
 import { emptyDir } from '../core/volumes';
 import { Flow } from '../network/flow';
 import { Peer, Peers, Port } from '../network/peer';
@@ -168,17 +169,16 @@ export class Velero extends Construct {
         selector: { matchLabels: selectorLabels(server) },
         template: {
           metadata: { labels: commonLabels(server) },
-          spec: {
+          spec: hardenedPodSpec({
             serviceAccountName: VELERO_SERVER_NAME,
-            automountServiceAccountToken: true,
+            usesApi: true,
             enableServiceLinks: false,
-            securityContext: restrictedPodSecurity(BACKUP_UID),
+            uid: BACKUP_UID,
             initContainers: [{
               // The plugin image's entrypoint copies its binary into /target.
               name: 'velero-plugin-for-aws',
               image: imageName(props.awsPluginImage ?? VELERO_AWS_PLUGIN_IMAGE),
-              resources: toKubeResources(PLUGIN_COPY_RESOURCES),
-              securityContext: restrictedContainerSecurity(),
+              resources: PLUGIN_COPY_RESOURCES,
               volumeMounts: [{ name: 'plugins', mountPath: '/target' }],
             }],
             containers: [{
@@ -197,14 +197,13 @@ export class Velero extends Construct {
               ],
               env: [...commonEnv, { name: 'LD_LIBRARY_PATH', value: '/plugins' }, goMemLimit(serverResources)],
               ports: [metricsPort],
-              resources: toKubeResources(serverResources),
-              securityContext: restrictedContainerSecurity(),
+              resources: serverResources,
               readinessProbe: httpProbe('/metrics', 'metrics', { initialDelaySeconds: 10 }),
               livenessProbe: httpProbe('/metrics', 'metrics', { initialDelaySeconds: 30, failureThreshold: 5 }),
               volumeMounts: [{ name: 'plugins', mountPath: '/plugins' }, ...scratchMounts],
             }],
             volumes: [emptyDir('plugins', '256Mi'), ...scratch],
-          },
+          }),
         },
       },
     });
@@ -220,11 +219,12 @@ export class Velero extends Construct {
             labels: { ...commonLabels(agent), name: NODE_AGENT_NAME },
             annotations: { [SECURITY_EXEMPTION]: NODE_AGENT_EXEMPTION },
           },
-          spec: {
+          spec: hardenedPodSpec({
             serviceAccountName: 'velero-node-agent',
-            automountServiceAccountToken: true,
+            usesApi: true,
             enableServiceLinks: false,
-            securityContext: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, seccompProfile: { type: 'RuntimeDefault' } },
+            uid: 0, // root, as NODE_AGENT_EXEMPTION says; the whole pod context is given below
+            podSecurity: { replace: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, seccompProfile: { type: 'RuntimeDefault' } } },
             containers: [{
               name: 'node-agent',
               image: imageName(image),
@@ -232,12 +232,12 @@ export class Velero extends Construct {
               args: ['node-agent', 'server', `--metrics-address=:${VELERO_METRICS_PORT}`],
               env: [...commonEnv, { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }, goMemLimit(agentResources)],
               ports: [metricsPort],
-              resources: toKubeResources(agentResources),
-              securityContext: restrictedContainerSecurity({
+              resources: agentResources,
+              securityContext: {
                 runAsNonRoot: false,
                 runAsUser: 0,
                 capabilities: { drop: ['ALL'], add: ['CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID'] },
-              }),
+              },
               readinessProbe: httpProbe('/metrics', 'metrics', { initialDelaySeconds: 10 }),
               livenessProbe: httpProbe('/metrics', 'metrics', { initialDelaySeconds: 30, failureThreshold: 5 }),
               volumeMounts: [
@@ -247,7 +247,7 @@ export class Velero extends Construct {
               ],
             }],
             volumes: [{ name: 'host-pods', hostPath: { path: '/var/lib/kubelet/pods', type: 'Directory' } }, ...scratch],
-          },
+          }),
         },
       },
     });
