@@ -75,7 +75,7 @@ export function volumesInDist(objects: readonly Pick<SynthesizedObject, 'manifes
 }
 
 /** The Schedule that file-system-backs up a volume of `namespace`, if one does. */
-function fsbScheduleFor(namespace: string, schedules: readonly VeleroScheduleConfig[]): VeleroScheduleConfig | undefined {
+export function fsbScheduleFor(namespace: string, schedules: readonly VeleroScheduleConfig[]): VeleroScheduleConfig | undefined {
   return schedules.find((s) => s.fileSystemBackup && (s.includedNamespaces.includes('*') || s.includedNamespaces.includes(namespace)) && !s.excludedNamespaces.includes(namespace));
 }
 

@@ -1,3 +1,4 @@
+import { show } from '../core/errors';
 import { Construct } from 'constructs';
 import { ClusterConfig } from '../config/cluster';
 import { Port } from '../network/peer';
@@ -7,7 +8,7 @@ import { BackupVolume, definePart, FirstTimeSecret } from '../parts/platform-par
 import { TenantNamespace } from '../tenancy/tenant-namespace';
 import { backupAlertRules } from './alerts';
 import { BACKUP_DASHBOARD_FILE, backupDashboard } from './dashboard';
-import { backupCoverage, CoverageRow, coverageProblems, renderCoverage, volumeObjects } from './coverage';
+import { backupCoverage, CoverageRow, coverageProblems, fsbScheduleFor, renderCoverage, volumeObjects } from './coverage';
 import {
   BackupConfig, backupNamespaces, backupSchema, checkBackupConfig, etcdCronJobEnabled, etcdNfsServer, objectStoreEndpoint, veleroEnabled,
 } from './config';
@@ -134,8 +135,11 @@ export const backupPart = definePart({
         out.coverage = rows;
         const problems = coverageProblems(rows, notBackedUp);
         if (out.velero) {
+          // Only where a file-system backup would reach it: a Schedule that leaves the namespace out is the fix offered.
           for (const v of offers.backupVolumes.filter((o) => o.protectedBy?.kind === 'dump' && !o.nfs)) {
-            problems.push(`backup coverage: ${v.namespace}/${v.claim} is covered by a dump but is not on NFS, so Velero's volume policy cannot skip it; its file-system backup would copy a live database directory. Offer its NFS location, or exclude its namespace from backup.velero.schedules[].fileSystemBackup.`);
+            const schedule = fsbScheduleFor(v.namespace, schedules);
+            if (!schedule) continue;
+            problems.push(`backup coverage: ${v.namespace}/${v.claim} is covered by a dump but is not on NFS, so Velero's volume policy cannot skip it; Schedule ${show(schedule.name)}'s file-system backup would copy a live database directory. Offer its NFS location, or add ${show(v.namespace)} to backup.velero.schedules[].excludedNamespaces of every Schedule with fileSystemBackup (or set its fileSystemBackup: false).`);
           }
         }
         return problems.length > 0 ? [...problems, ...renderCoverage(rows)] : [];

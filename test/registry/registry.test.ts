@@ -311,3 +311,27 @@ describe('registry config checks', () => {
     expect(() => parseConfig(`${base}  storage:\n    database: { node: nowhere }\n`)).toThrow(/registry\.storage\.database\.node: "nowhere" is not in cluster\.nodes/);
   });
 });
+
+describe('the registry beside Velero', () => {
+  const objectStore = { url: 'http://10.10.10.50:3900', bucket: 'platform-backups', region: 'garage' };
+  const withVelero = (schedules?: unknown[]) => {
+    const backup = parse(labYaml()).backup;
+    return parseConfig(labWith({ ...parse(BIG_CLUSTER), registry: { enabled: true }, backup: { ...backup, velero: { objectStore, ...(schedules ? { schedules } : {}) } } }));
+  };
+
+  test('a file-system backup that would copy Harbor\'s live database is refused, naming the Schedule and the fix', () => {
+    // GIVEN Velero's default Schedule (every namespace, file-system backup on) WHEN synthesized THEN refused
+    expect(() => synthesize(withVelero())).toThrow(/harbor\/data-harbor-database-0 is covered by a dump but is not on NFS, so Velero's volume policy cannot skip it; Schedule "daily"'s file-system backup would copy a live database directory\. .*add "harbor" to backup\.velero\.schedules\[\]\.excludedNamespaces/);
+  });
+
+  test('the fix it names works: Harbor left out of the file-system backup, its objects in a Schedule of their own', () => {
+    // GIVEN the daily Schedule without harbor, and one for harbor's objects without file-system backup
+    const config = withVelero([
+      { name: 'daily', schedule: '0 2 * * *', excludedNamespaces: ['harbor'] },
+      { name: 'harbor-objects', schedule: '0 3 * * *', includedNamespaces: ['harbor'], fileSystemBackup: false },
+    ]);
+    // WHEN synthesized THEN every check passes, and both Schedules are written
+    const schedules = manifestsOf(synthesize(config)).filter((m) => m.kind === 'Schedule').map((m) => m.metadata.name).sort();
+    expect(schedules).toEqual(['daily', 'harbor-objects']);
+  });
+});
