@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { parseConfig } from '../lib/config/load';
 import { synthesize } from '../lib/pipeline/synthesize';
-import { BIG_CLUSTER, declaringBlobs } from './registry/fixtures';
+import { BIG_CLUSTER, declaringBlobs, LAB_OBJECT_STORE } from './registry/fixtures';
 import { PROJECT_ROOT } from '../lib/core/paths';
 import { imageRef, IMAGES, NEWEST_RELEASE, PinnedImage } from '../lib/versions';
 import { supportStatus, versionsReport } from '../lib/versions-report';
@@ -17,8 +17,7 @@ const DEFAULT_YAML = fs.readFileSync(path.join(PROJECT_ROOT, 'platform.yaml'), '
 function partsLeftOffPlatforms(): string[] {
   const platform = parse(DEFAULT_YAML);
   const withRegistry = declaringBlobs({ ...platform, ...parse(BIG_CLUSTER), registry: { enabled: true } });
-  const objectStore = { url: 'http://10.10.10.50:3900', bucket: 'platform-backups', region: 'garage' };
-  const withVelero = { ...platform, backup: { ...platform.backup, velero: { objectStore } } };
+  const withVelero = { ...platform, backup: { ...platform.backup, velero: { objectStore: LAB_OBJECT_STORE } } };
   return [withRegistry, withVelero].map((p) => stringify(p));
 }
 

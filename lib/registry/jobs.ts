@@ -5,11 +5,11 @@ import { Construct } from 'constructs';
 import { configHash } from '../core/config-hash';
 import { PROJECT_ROOT } from '../core/paths';
 import { emptyDir } from '../core/volumes';
-import { Flow } from '../network/flow';
 import { Port } from '../network/peer';
 import { NfsVolume, NfsVolumeClaim } from '../storage/nfs-volume';
 import { ADMIN_USER, env, HARBOR, harborContainer, HarborIdentity, HarborJobPod, podSpec, secretEnv } from './component';
 import { proxyProject, RegistryConfig } from './config';
+import { harborFlow } from './network';
 import { DATA_UID, DEFAULT_REGISTRY, HARBOR_IMAGES, HARBOR_PORTS, HARBOR_SECRETS, HARBOR_UID } from './defaults';
 
 
@@ -65,13 +65,7 @@ export function addDayOneJob(scope: Construct, r: RegistryConfig): k8s.KubeJob {
       volumes: [{ name: 'scripts', configMap: { name: HARBOR.dayOne.name } }, emptyDir('tmp', '16Mi')],
     }),
   });
-  new Flow(scope, 'ToCore', {
-    name: 'allow-harbor-day-one-to-core',
-    from: HARBOR.dayOne.pods(ns),
-    to: HARBOR.core.pods(ns),
-    ports: [Port.tcp(HARBOR_PORTS.http)],
-    description: 'the day-one Job creates projects through the core API',
-  });
+  harborFlow(scope, ns, HARBOR.dayOne, HARBOR.core, [Port.tcp(HARBOR_PORTS.http)], 'the day-one Job creates projects through the core API');
   return job;
 }
 
@@ -132,12 +126,6 @@ export function addDatabaseBackup(scope: Construct, r: RegistryConfig, nfsServer
       },
     },
   });
-  new Flow(scope, 'ToDatabase', {
-    name: 'allow-harbor-backup-to-database',
-    from: HARBOR.backup.pods(ns),
-    to: HARBOR.database.pods(ns),
-    ports: [Port.tcp(HARBOR_PORTS.database)],
-    description: 'the nightly pg_dump reads the Harbor database',
-  });
+  harborFlow(scope, ns, HARBOR.backup, HARBOR.database, [Port.tcp(HARBOR_PORTS.database)], 'the nightly pg_dump reads the Harbor database');
   return { volume, claim };
 }

@@ -39,7 +39,7 @@ export function addHarborFlows(scope: Construct, r: RegistryConfig): Flow[] {
       ['trivy', 'redis', redis, 'the Trivy adapter queues scans and stores reports in Redis'],
     ] as Array<[Component, Component, FlowPort[], string]> : []),
   ];
-  const flows = edges.map(([from, to, ports, why]) => flow(scope, ns, HARBOR[from], HARBOR[to], ports, why));
+  const flows = edges.map(([from, to, ports, why]) => harborFlow(scope, ns, HARBOR[from], HARBOR[to], ports, why));
   // Out of the cluster only to the listed addresses, and only over HTTPS.
   const leaving: Component[] = ['core', 'jobservice', ...(trivy && r.trivy.dbRepository !== undefined ? ['trivy' as Component] : [])];
   for (const from of leaving) {
@@ -56,7 +56,8 @@ export function addHarborFlows(scope: Construct, r: RegistryConfig): Flow[] {
   return flows;
 }
 
-function flow(scope: Construct, ns: string, from: HarborIdentity, to: HarborIdentity, ports: FlowPort[], description: string): Flow {
+/** The flow between two Harbor components of namespace `ns` (its name says both). */
+export function harborFlow(scope: Construct, ns: string, from: HarborIdentity, to: HarborIdentity, ports: FlowPort[], description: string): Flow {
   return new Flow(scope, `${from.component}-to-${to.component}`, {
     name: fitFlowName(`allow-${from.name}-to-${to.component}`),
     from: from.pods(ns),

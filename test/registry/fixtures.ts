@@ -15,3 +15,6 @@ export const BLOBS_NOT_BACKED_UP = { namespace: 'harbor', claim: 'harbor-registr
 export function declaringBlobs<T extends { backup?: { notBackedUp?: unknown[] } }>(platform: T): T {
   return { ...platform, backup: { ...platform.backup, notBackedUp: [...(platform.backup?.notBackedUp ?? []), BLOBS_NOT_BACKED_UP] } };
 }
+
+/** The lab's S3-compatible object store (Garage on the NFS server's network), for tests that turn Velero on. */
+export const LAB_OBJECT_STORE = { url: 'http://10.10.10.50:3900', bucket: 'platform-backups', region: 'garage' };

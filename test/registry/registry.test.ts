@@ -5,7 +5,7 @@ import { NetworkPolicyEvaluator, PodModel } from '../../lib/checks/network/evalu
 import { parseConfig } from '../../lib/config/load';
 import { synthesize, SynthResult } from '../../lib/pipeline/synthesize';
 import { find, manifestsOf, MINIMAL_CLUSTER, ROOT } from '../support/helpers';
-import { BIG_CLUSTER, declaringBlobs } from './fixtures';
+import { BIG_CLUSTER, declaringBlobs, LAB_OBJECT_STORE } from './fixtures';
 import { DEFAULT_HARBOR_RESOURCES, DEFAULT_REGISTRY, HARBOR_VERSION } from '../../lib/registry/defaults';
 import { analysePromql, interpolateGrafana } from '../observability/config-files/promql';
 
@@ -313,10 +313,9 @@ describe('registry config checks', () => {
 });
 
 describe('the registry beside Velero', () => {
-  const objectStore = { url: 'http://10.10.10.50:3900', bucket: 'platform-backups', region: 'garage' };
   const withVelero = (schedules?: unknown[]) => {
     const backup = parse(labYaml()).backup;
-    return parseConfig(labWith({ ...parse(BIG_CLUSTER), registry: { enabled: true }, backup: { ...backup, velero: { objectStore, ...(schedules ? { schedules } : {}) } } }));
+    return parseConfig(labWith({ ...parse(BIG_CLUSTER), registry: { enabled: true }, backup: { ...backup, velero: { objectStore: LAB_OBJECT_STORE, ...(schedules ? { schedules } : {}) } } }));
   };
 
   test('a file-system backup that would copy Harbor\'s live database is refused, naming the Schedule and the fix', () => {
