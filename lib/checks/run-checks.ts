@@ -7,6 +7,7 @@ import { checkCustomResourcePlacement, checkDuplicates, checkIngressPaths, check
 import { checkCapacity } from './capacity';
 import { configKeysOf } from './config-keys';
 import { checkFlows } from './flow-checks';
+import { checkObjectSizes } from './object-size';
 import { checkRbacLeastPrivilege } from './rbac-checks';
 import { checkContainerHygiene, checkImmutableFields, checkPodSecurityLevels, checkQuotaFit, checkStatefulSetServices } from './workload-checks';
 
@@ -48,6 +49,7 @@ export function evaluateChecks(input: CheckInput): CheckOutcome {
     ['duplicate objects', () => checkDuplicates(objects)],
     ['ingress hosts', () => checkIngressPaths(objects)],
     ['secret values', () => checkNoSecretValues(objects)],
+    ['object sizes', () => checkObjectSizes(objects)],
     ['RBAC least privilege', () => checkRbacLeastPrivilege(objects)],
     ['Pod Security', () => checkPodSecurityLevels(objects, keys)],
     ['container hygiene', () => checkContainerHygiene(objects)],
