@@ -5,7 +5,6 @@ import { checkCapacity } from '../lib/checks/capacity';
 import { parseConfig } from '../lib/config/load';
 import { PlatformConfig } from '../lib/config/platform-config';
 import { formatBytes, formatCpu, parseQuantity } from '../lib/core/quantity';
-import { CrdCatalog } from '../lib/checks/custom-resource-schema';
 import { CRD_FOLDER_PREFIX } from '../lib/output/layout';
 import { deleteCommand, planChanges, readTree } from '../lib/output/plan';
 import { synthesizeObjects } from '../lib/output/synthesized';
@@ -13,9 +12,10 @@ import { writeOutput } from '../lib/output/write';
 import { buildPlatform } from '../lib/pipeline/build-platform';
 import { synthesize } from '../lib/pipeline/synthesize';
 import { APPLY, APPLY_SERVER_SIDE, applyComplaints, complaints, crdFolders, filesKubectlReads, kubectlName, manifestsKubectlReads, manifestsOf, onDist } from './support/apply';
-import { canI, eventually, namespacesOf, placement, readyEndpointPods, whyNotReady, workloadStatus } from './support/cluster-state';
-import { buildBinaries, ControlPlane } from './support/control-plane';
-import { labAddons, labNodes } from './support/lab';
+import { canI, eventually, namespacesOf, placement, readyEndpointPods, settledWorkloads, whyNotReady } from './support/cluster-state';
+import { ControlPlane } from './support/control-plane';
+import { applyCrdFolder } from './support/crd-folders';
+import { startLab } from './support/start-lab';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -47,29 +47,13 @@ async function expectDefaultServiceAccountsOurs(manifests: readonly any[]): Prom
   }
 }
 
-/** Namespaces a needs-* folder's objects live in that dist/ does not create: the add-on's own install does (`argocd`). */
-function namespacesNotShipped(objects: readonly any[]): string[] {
-  return [...new Set(objects.map((m) => m.metadata.namespace).filter((ns) => ns && !platformNamespaces.includes(ns)))].sort() as string[];
-}
 /** The summary printed at the end: one section per proof. */
 const summary: Record<string, string[]> = {};
 
 let cluster: ControlPlane;
 
 beforeAll(async () => {
-  cluster = new ControlPlane(buildBinaries());
-  await cluster.start(config.cluster, AUDIT_POLICY);
-  const nodes = labNodes(config.cluster);
-  for (const node of nodes) {
-    await cluster.kubectlOk(['create', '-f', '-'], JSON.stringify({ ...node, status: undefined }));
-    // A kubelet reports its capacity through the status subresource; so does the harness, once.
-    await cluster.kubectlOk(['patch', 'node', node.metadata.name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: node.status })]);
-  }
-  await cluster.waitFor('kwok (nodes Ready)', async () => {
-    const list = await cluster.getJson(['get', 'nodes']);
-    return list.items.length === nodes.length && list.items.every((n: any) => n.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
-  }, 60_000);
-  await cluster.kubectlOk(['apply', '--server-side', '--field-manager=lab', '-f', '-'], labAddons(config.cluster).map((m) => stringify(m)).join('---\n'));
+  cluster = await startLab(config.cluster, AUDIT_POLICY);
 }, 90 * 60_000);
 
 afterAll(async () => {
@@ -131,46 +115,17 @@ describe('dist/ on a real Kubernetes control plane', () => {
   });
 
   test('every needs-* folder applies cleanly once the CRDs it needs (schemas/crds) are installed', async () => {
-    const catalog = CrdCatalog.load();
     for (const folder of crdFolders(DIST)) {
-      const dir = path.join(DIST, folder);
-      const objects = filesKubectlReads(dir).flatMap((f) => manifestsOf(path.join(dir, f)));
-      const missing = objects.filter((m) => !catalog.find(m.apiVersion, m.kind)).map((m) => `${m.apiVersion} ${m.kind}`);
-      expect({ folder, crdMissingFromSchemasCrds: missing }).toEqual({ folder, crdMissingFromSchemasCrds: [] });
-      const crdFiles = [...new Set(objects.map((m) => catalog.find(m.apiVersion, m.kind)!.file))].sort();
-      const crdNames = [...new Set(objects.map((m) => catalog.find(m.apiVersion, m.kind)!.crd))].sort();
-      // As the add-on's own install would: its CRDs (too large for client-side apply's annotation), then its namespace.
-      await cluster.kubectlOk(['apply', '--server-side', '--field-manager=lab', ...crdFiles.flatMap((f) => ['-f', path.join(ROOT, 'schemas', 'crds', f)])]);
-      // Polled here rather than `kubectl wait`, which fails outright while a new CRD has no status.conditions yet.
-      await cluster.waitFor(`kube-apiserver (CRDs of ${folder} Established)`, async () => {
-        const crds = (await cluster.getJson(['get', 'crd', ...crdNames])).items;
-        return crds.length === crdNames.length && crds.every((c: any) => (c.status?.conditions ?? []).some((x: any) => x.type === 'Established' && x.status === 'True'));
-      }, 60_000);
-      for (const ns of namespacesNotShipped(objects)) {
-        if ((await cluster.kubectl(['get', 'namespace', ns])).code !== 0) await cluster.kubectlOk(['create', 'namespace', ns]);
-      }
-      // Every object of the folder, so the API server judges each against its CRD. (A user applies only what the
-      // docs say, e.g. needs-argocd/10-bootstrap.yaml, and Argo CD creates the rest; there is no Argo CD here.)
-      const command = ['kubectl', 'apply', '-f', `dist/${folder}`];
-      const r = await onDist(cluster, DIST, command);
-      expect({ folder, exitCode: r.code, warningsAndErrors: complaints(r) }).toEqual({ folder, exitCode: 0, warningsAndErrors: [] });
-      const applied = r.stdout.trim().split('\n').filter((l) => l !== '');
-      expect(applied.map((l) => l.replace(/ created$/, '')).sort()).toEqual(objects.map(kubectlName).sort());
-      summary['objects applied'].push(`${applied.length} by \`${command.join(' ')}\` after ${crdFiles.map((f) => `schemas/crds/${f}`).join(', ')}`);
+      const r = await applyCrdFolder(cluster, DIST, folder, platformNamespaces);
+      expect({ folder, crdMissingFromSchemasCrds: r.crdMissingFromSchemasCrds }).toEqual({ folder, crdMissingFromSchemasCrds: [] });
+      expect({ folder, exitCode: r.exitCode, warningsAndErrors: r.warningsAndErrors }).toEqual({ folder, exitCode: 0, warningsAndErrors: [] });
+      expect(r.applied).toEqual(r.expected);
+      summary['objects applied'].push(`${r.applied.length} by \`${r.command.join(' ')}\` after ${r.crdFiles.map((f) => `schemas/crds/${f}`).join(', ')}`);
     }
   });
 
   test('every Deployment, StatefulSet and DaemonSet reaches its desired ready replicas', async () => {
-    let status = await workloadStatus(cluster, platformNamespaces);
-    // An autoscaled Deployment starts at 1 replica; its HorizontalPodAutoscaler lifts it to minReplicas.
-    const belowMin = () => hpas.some((h) => (status.find((w) => w.ref === `Deployment ${h.metadata.namespace}/${h.spec.scaleTargetRef.name}`)?.desired ?? 0) < h.spec.minReplicas);
-    const deadline = Date.now() + 180_000;
-    while ((status.some((w) => w.ready < w.desired || w.desired === 0) || belowMin()) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 2000));
-      status = await workloadStatus(cluster, platformNamespaces);
-    }
-    const notReady = status.filter((w) => w.ready < w.desired || w.desired === 0);
-    const why = notReady.length > 0 ? await whyNotReady(cluster, platformNamespaces) : [];
+    const { status, notReady, why } = await settledWorkloads(cluster, platformNamespaces, hpas);
     expect({ notReady, why }).toEqual({ notReady: [], why: [] });
     expect(status.length).toBe(platformManifests.filter((m) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(m.kind)).length);
     summary['workloads ready'] = status.map((w) => `${w.ref} ${w.ready}/${w.desired}`);

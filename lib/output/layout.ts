@@ -87,7 +87,7 @@ export function unitIncludeGlob(folder: string): string {
  */
 export function layoutFiles(objects: readonly SynthesizedObject[]): OutputFile[] {
   const byFolder = new Map<string, SynthesizedObject[]>();
-  for (const o of objects) {
+  for (const o of withNamespacesFirst(objects)) {
     const list = byFolder.get(o.chart.folder) ?? [];
     list.push(o);
     byFolder.set(o.chart.folder, list);
@@ -116,6 +116,24 @@ export function layoutFiles(objects: readonly SynthesizedObject[]): OutputFile[]
 }
 
 /** Byte order, as kubectl and Argo CD sort file names: the same on every machine (localeCompare depends on the ICU locale). */
+/**
+ * `kubectl apply -f dist` reads the top-level files in byte order and refuses an object whose namespace does not exist
+ * yet. An object stays in its own unit unless that unit's files come before the unit that creates its namespace (a
+ * part's policy side in a namespace of a later part, like Prometheus' scrape flow into `velero`): then it moves into
+ * that unit, with the component that creates the namespace, so it is applied (and synced by Argo CD) with it.
+ */
+function withNamespacesFirst(objects: readonly SynthesizedObject[]): SynthesizedObject[] {
+  const creators = new Map<string, SynthesizedObject>();
+  for (const o of objects) {
+    if (o.manifest.kind === 'Namespace' && o.manifest.apiVersion === 'v1' && isTopLevelUnit(o.chart.folder)) creators.set(o.manifest.metadata?.name, o);
+  }
+  return objects.map((o) => {
+    const creator = creators.get(o.manifest.metadata?.namespace);
+    if (!creator || !isTopLevelUnit(o.chart.folder) || byteOrder(o.chart.folder, creator.chart.folder) >= 0) return o;
+    return { ...o, chart: creator.chart, component: creator.component };
+  });
+}
+
 export function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -28,6 +28,22 @@ export async function workloadStatus(cluster: ControlPlane, namespaces: readonly
     .sort((a: WorkloadStatus, b: WorkloadStatus) => a.ref.localeCompare(b.ref));
 }
 
+/**
+ * Waits until every Deployment, StatefulSet and DaemonSet of the namespaces is ready (an autoscaled Deployment also
+ * lifted to its HorizontalPodAutoscaler's minReplicas), or the time is up; returns what is not, and why.
+ */
+export async function settledWorkloads(cluster: ControlPlane, namespaces: readonly string[], hpas: readonly any[], timeoutMs = 180_000): Promise<{ status: WorkloadStatus[]; notReady: WorkloadStatus[]; why: string[] }> {
+  let status = await workloadStatus(cluster, namespaces);
+  const belowMin = () => hpas.some((h) => (status.find((w) => w.ref === `Deployment ${h.metadata.namespace}/${h.spec.scaleTargetRef.name}`)?.desired ?? 0) < h.spec.minReplicas);
+  const deadline = Date.now() + timeoutMs;
+  while ((status.some((w) => w.ready < w.desired || w.desired === 0) || belowMin()) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 2000));
+    status = await workloadStatus(cluster, namespaces);
+  }
+  const notReady = status.filter((w) => w.ready < w.desired || w.desired === 0);
+  return { status, notReady, why: notReady.length > 0 ? await whyNotReady(cluster, namespaces) : [] };
+}
+
 /** Why pods are not running: Pending pods with the scheduler's last message, and controllers' FailedCreate events. */
 export async function whyNotReady(cluster: ControlPlane, namespaces: readonly string[]): Promise<string[]> {
   const pods = (await cluster.getJson(['get', 'pods', '-A'])).items.filter((p: any) => namespaces.includes(p.metadata.namespace));

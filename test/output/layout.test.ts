@@ -64,6 +64,35 @@ describe('layoutFiles', () => {
   });
 });
 
+describe('an object is applied no earlier than its namespace', () => {
+  const policy = (chart: any, namespace: string) => ({
+    chart, component: 'Prometheus', path: `${chart.folder}/Prometheus/${namespace}`,
+    manifest: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `scrape-${namespace}`, namespace } },
+  });
+
+  test('an object of an earlier unit in a namespace a later unit creates moves into that unit, with the component that creates it', () => {
+    // GIVEN 30-observability writes a policy side into 50-backup's namespace (and one into its own)
+    const backup = unit('50-backup');
+    backup[0] = { ...backup[0], component: 'Velero' };
+    const observability = unit('30-observability', 'Prometheus');
+    const objects = [...observability, policy(observability[0].chart, '50-backup'), policy(observability[0].chart, '30-observability'), ...backup];
+    // WHEN laid out
+    const files = layoutFiles(objects);
+    const where = (namespace: string) => files.find((f) => f.objects.some((o) => o.manifest.metadata.name === `scrape-${namespace}`))!.path;
+    // THEN the policy in the later unit's namespace is in that unit's file of the namespace's component: kubectl
+    // reads it after the Namespace; the other stays
+    expect(where('50-backup')).toBe('50-backup.10-velero.yaml');
+    expect(where('30-observability')).toBe('30-observability.10-prometheus.yaml');
+  });
+
+  test('an object in a namespace an earlier unit creates stays in its own unit', () => {
+    const mysql = unit('20-mysql');
+    const observability = unit('30-observability', 'Prometheus');
+    const files = layoutFiles([...mysql, ...observability, policy(observability[0].chart, '20-mysql')]);
+    expect(files.find((f) => f.objects.some((o) => o.manifest.metadata.name === 'scrape-20-mysql'))!.path).toBe('30-observability.10-prometheus.yaml');
+  });
+});
+
 describe('globToRegExp (model of Argo CD glob.Match)', () => {
   test('* spans any characters including /, the whole path must match, dots are literal', () => {
     expect(globToRegExp('10-a.*.yaml').test('10-a.00-x.yaml')).toBe(true);
