@@ -1,19 +1,12 @@
 import { array, bool, cpuMemory, int, JsonSchema, object, str } from '../config/schema-helpers';
 import { ProblemList, show } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
-import { RoleSubjects, subjectProblems } from './rbac';
-import { DEFAULT_LIMITS, DEFAULT_POD_SECURITY_LEVEL, DEFAULT_QUOTA, LimitSettings, PodSecurityLevel, QuotaSettings } from './defaults';
+import { subjectProblems } from './rbac';
+import { DEFAULT_LIMITS, DEFAULT_POD_SECURITY_LEVEL, DEFAULT_QUOTA, QuotaSettings } from './defaults';
+import type { TenantConfig } from './config.generated';
 
-export interface TenantConfig {
-  readonly name: string;
-  readonly podSecurity: { readonly enforce: PodSecurityLevel; readonly audit: PodSecurityLevel; readonly warn: PodSecurityLevel };
-  readonly quota: QuotaSettings;
-  readonly limits: LimitSettings;
-  readonly allowSameNamespace: boolean;
-  readonly allowFrom: readonly string[];
-  readonly admins: Required<RoleSubjects>;
-  readonly viewers: Required<RoleSubjects>;
-}
+// The section's types are generated from tenantsSchema (`npm run schema`).
+export type { TenantConfig, TenantsConfig } from './config.generated';
 
 const LEVELS = ['privileged', 'baseline', 'restricted'] as const;
 
