@@ -4,6 +4,16 @@ import { extraParts } from '../../extend';
 import { generatedTypeFiles, renderSchemaTypes } from '../../lib/config/schema-types';
 import { array, bool, int, map, object, str } from '../../lib/config/schema-helpers';
 import { PLATFORM_PARTS, platformParts } from '../../lib/parts';
+import type { SectionOf } from '../../lib/parts/platform-part';
+import type { AppsConfig } from '../../lib/apps/config.generated';
+import type { BackupConfig } from '../../lib/backup/config.generated';
+import type { GitOpsConfig } from '../../lib/gitops/config.generated';
+import type { HostConfig } from '../../lib/host/config.generated';
+import type { MySqlConfig } from '../../lib/mysql/config.generated';
+import type { ObservabilityConfig } from '../../lib/observability/config.generated';
+import type { RegistryConfig } from '../../lib/registry/config.generated';
+import type { TenantsConfig } from '../../lib/tenancy/config.generated';
+import type { GatewayConfig } from '../../lib/traffic/config.generated';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -34,6 +44,26 @@ describe('the generated section types (lib/<part>/config.generated.ts)', () => {
   test('every part of the default platform, and the cluster, gets its type from its schema', () => {
     expect(PLATFORM_PARTS.filter((p) => p.configType === undefined).map((p) => p.key)).toEqual([]);
     expect(files.map((f) => f.file)).toContain('lib/config/cluster.generated.ts');
+  });
+
+  test('each part reads its section as the generated type (a hand-written annotation would bring the drift back)', () => {
+    // The type-check (npm test runs tsc on the tests first) refuses a `false` here: each part's `C` is exactly its
+    // generated type. The list is complete: it has one entry per part of the default platform.
+    type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+    type Parts = typeof PLATFORM_PARTS[number];
+    type Section<K extends Parts['key']> = SectionOf<Extract<Parts, { key: K }>>;
+    const same: { readonly [K in Parts['key']]: true } = {
+      tenants: true as Same<Section<'tenants'>, TenantsConfig>,
+      mysql: true as Same<Section<'mysql'>, MySqlConfig>,
+      gateway: true as Same<Section<'gateway'>, GatewayConfig>,
+      registry: true as Same<Section<'registry'>, RegistryConfig>,
+      observability: true as Same<Section<'observability'>, ObservabilityConfig>,
+      apps: true as Same<Section<'apps'>, AppsConfig>,
+      backup: true as Same<Section<'backup'>, BackupConfig>,
+      host: true as Same<Section<'host'>, HostConfig>,
+      gitops: true as Same<Section<'gitops'>, GitOpsConfig>,
+    };
+    expect(Object.keys(same).sort()).toEqual(PLATFORM_PARTS.map((p) => p.key).sort());
   });
 
   test('each file starts with a header saying it is generated, by what and from which section', () => {
