@@ -25,6 +25,8 @@ export type { CliIo } from './cli';
 // The part contract and the parts of the default platform.
 export { PLATFORM_PARTS, platformParts } from './parts';
 export { definePart } from './parts/platform-part';
+export { renderSchemaTypes } from './config/schema-types';
+export type { ConfigTypeSpec } from './config/schema-types';
 export type {
   BackupVolume, ConfigCheckContext, ConnectContext, FirstTimeSecret, GatheredOffers, LoadedConfig, OfferedAlertRule,
   OfferedAlertRuleGroup, OfferedDashboard, PartContext, PartOffers, PlatformPart, ScrapeTarget, SecretGeneration, SecretKey,

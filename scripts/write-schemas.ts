@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { extraParts } from '../extend';
 import { renderConfigSchema } from '../lib/config/render-schema';
+import { generatedTypeFiles } from '../lib/config/schema-types';
 import { parseConfig } from '../lib/config/load';
 import { platformParts } from '../lib/parts';
 import { buildPlatformWith } from '../lib/pipeline/build-platform';
@@ -21,4 +22,11 @@ const parts = platformParts(...extraParts);
 const deploying = path.join(PROJECT_ROOT, 'docs', 'deploying.md');
 const defaults = buildPlatformWith(parseConfig(fs.readFileSync(path.join(PROJECT_ROOT, 'platform.yaml'), 'utf8'), 'platform.yaml', { parts }), { parts });
 fs.writeFileSync(deploying, withSecretsTable(fs.readFileSync(deploying, 'utf8'), defaults.offers.firstTimeSecrets));
-for (const file of [configSchema, crdVersions, deploying]) console.log(`wrote ${path.relative(process.cwd(), file)}`);
+// - the TypeScript types of each section (lib/<part>/config.generated.ts, lib/config/cluster.generated.ts), derived
+//   from the same schemas, so a section's type cannot drift from what the loader validates and fills in.
+const typeFiles = generatedTypeFiles(parts).map(({ file, content }) => {
+  const full = path.join(PROJECT_ROOT, file);
+  fs.writeFileSync(full, content);
+  return full;
+});
+for (const file of [configSchema, crdVersions, deploying, ...typeFiles]) console.log(`wrote ${path.relative(process.cwd(), file)}`);

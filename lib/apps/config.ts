@@ -3,37 +3,10 @@ import { ProblemList, show, showList } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
 import { configMapSizeProblem, credentialProblem, IMAGE_REPOSITORY, looksLikeCredentialName, problemOf } from '../core/validate';
 import { CONFIG_CREDENTIAL_FIX, CONFIG_SIZE_FIX, DEFAULT_REPLICAS, DEFAULT_WAIT_IMAGE, DEFAULT_WEB_APP_RESOURCES } from './web-app';
+import type { AppsConfig } from './config.generated';
 
-/** One entry of the `apps:` section: a {@link WebApp} in a tenant namespace. */
-export interface AppConfig {
-  readonly name: string;
-  readonly tenant: string;
-  readonly image: { readonly repository: string; readonly tag: string };
-  /** Absent when `autoscaling` is set; the construct defaults it to 2. */
-  readonly replicas?: number;
-  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly cpuUtilization: number };
-  readonly containerPort: number;
-  readonly servicePort: number;
-  readonly nodePort?: number;
-  readonly nodePortClients: readonly string[];
-  readonly ingress?: { readonly host: string; readonly tlsSecretName?: string; readonly path: string; readonly annotations: Readonly<Record<string, string>> };
-  /** A second version that gets `weight` percent of the requests (its own Deployment and Service). */
-  readonly canary?: { readonly image: { readonly repository?: string; readonly tag: string }; readonly weight: number; readonly replicas: number };
-  readonly resources: {
-    readonly requests: { readonly cpu: string; readonly memory: string };
-    readonly limits: { readonly cpu: string; readonly memory: string };
-  };
-  readonly probePath: string;
-  readonly runAsUser: number;
-  readonly config: Readonly<Record<string, string>>;
-  readonly secretEnv: Readonly<Record<string, { readonly secretName: string; readonly key: string }>>;
-  readonly mysql: boolean;
-  readonly dependsOn: readonly string[];
-  readonly waitImage: { readonly repository: string; readonly tag: string };
-}
-
-/** The `apps:` section: web apps, each one deployable unit (`dist/40-app-<name>.*.yaml`). */
-export type AppsConfig = readonly AppConfig[];
+// The section's types are generated from appsSchema (`npm run schema`).
+export type { AppConfig, AppsConfig } from './config.generated';
 
 /** The default tenant of an app: the notes deploy helloworld there. */
 export const DEFAULT_APP_TENANT = 'dwayne';

@@ -27,6 +27,7 @@ function describeApp(a: AppConfig): string {
 export const appsPart = definePart({
   key: 'apps',
   schema: appsSchema,
+  configType: { file: 'lib/apps/config.generated.ts', name: 'AppsConfig', names: { '[]': 'AppConfig' }, schemaSource: 'lib/apps/config.ts' },
   checkConfig: (apps: AppsConfig, { whole, problems }) =>
     checkAppsConfig({ apps, entry: entryPointOf(whole).kind, tenants: tenantsOf(whole), mysql: whole[mysqlPart.key] as { enabled: boolean; clients?: readonly string[] } | undefined }, problems),
   build: ({ scope, config: apps, platform, outputOf }): WebApp[] => {

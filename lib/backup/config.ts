@@ -2,72 +2,15 @@ import { ClusterConfig } from '../config/cluster';
 import { array, bool, imageSchema, int, JsonSchema, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show } from '../core/errors';
 import { parseQuantity } from '../core/quantity';
-import { ContainerResources, ImageRef } from '../core/security';
 import { CRON_SCHEDULE, problemOf } from '../core/validate';
 import {
   DEFAULT_ETCD, DEFAULT_ETCD_RESOURCES, DEFAULT_NODE_AGENT_RESOURCES, DEFAULT_VELERO, DEFAULT_VELERO_RESOURCES, ETCD_IMAGE,
   SHELL_IMAGE, VELERO_AWS_PLUGIN_IMAGE, VELERO_IMAGE,
 } from './defaults';
+import type { BackupConfig, ObjectStoreConfig } from './config.generated';
 
-export interface NotBackedUp {
-  readonly namespace: string;
-  readonly claim: string;
-  readonly reason: string;
-}
-
-export interface EtcdSnapshotConfig {
-  readonly enabled: boolean;
-  /** kubeadm: a CronJob takes the snapshots; k3s: its own `etcd-snapshot` schedule does (docs/backup.md). */
-  readonly distribution: 'kubeadm' | 'k3s';
-  readonly schedule: string;
-  readonly timeZone: string;
-  readonly keep: number;
-  readonly nfsServer?: string;
-  readonly exportPath: string;
-  readonly size: string;
-  readonly clientSecret: string;
-  readonly image: ImageRef;
-  readonly shellImage: ImageRef;
-  readonly resources: ContainerResources;
-}
-
-export interface ObjectStoreConfig {
-  /** S3 endpoint URL (`http://10.10.10.50:9000`, `https://s3.lab.example`). */
-  readonly url: string;
-  readonly bucket: string;
-  readonly prefix?: string;
-  readonly region: string;
-  /** Addresses of the endpoint, for the egress flow. @default - the URL's host as /32 when it is an IPv4 address */
-  readonly cidr?: string;
-}
-
-export interface VeleroScheduleConfig {
-  readonly name: string;
-  readonly schedule: string;
-  readonly ttl: string;
-  readonly includedNamespaces: readonly string[];
-  readonly excludedNamespaces: readonly string[];
-  readonly fileSystemBackup: boolean;
-}
-
-export interface VeleroConfig {
-  readonly namespace: string;
-  readonly objectStore?: ObjectStoreConfig;
-  readonly credentialsSecret: string;
-  readonly image: ImageRef;
-  readonly awsPluginImage: ImageRef;
-  readonly schedules: readonly VeleroScheduleConfig[];
-  readonly resources: { readonly server: ContainerResources; readonly nodeAgent: ContainerResources };
-}
-
-export interface BackupConfig {
-  readonly enabled: boolean;
-  /** Namespace of the etcd snapshot CronJob. */
-  readonly namespace: string;
-  readonly etcd: EtcdSnapshotConfig;
-  readonly velero: VeleroConfig;
-  readonly notBackedUp: readonly NotBackedUp[];
-}
+// The section's types are generated from backupSchema (`npm run schema`).
+export type { BackupConfig, BackupContainerResources, EtcdSnapshotConfig, NotBackedUp, ObjectStoreConfig, VeleroConfig, VeleroScheduleConfig } from './config.generated';
 
 const v = DEFAULT_VELERO;
 export const backupSchema: JsonSchema = object(

@@ -1,32 +1,24 @@
 import { ProblemList, show } from '../core/errors';
 import { parseQuantity } from '../core/quantity';
 import { array, JsonSchema, map, object, str } from './schema-helpers';
+import type { ClusterNode, ClusterSection } from './cluster.generated';
+import type { ConfigTypeSpec } from './schema-types';
 
-export type NodeRole = 'control-plane' | 'worker';
+// The section's types are generated from clusterSchema (`npm run schema`); what completeCluster adds is refined here.
+export type { NodeRole } from './cluster.generated';
 
-export interface NodeConfig {
-  readonly name: string;
-  readonly ip: string;
-  readonly role: NodeRole;
-  readonly cpu: string;
-  readonly memory: string;
+/**
+ * A node as loaded: the schema's node, with `schedulable` always set — {@link completeCluster} fills it from `role`
+ * (a schema default cannot depend on another field).
+ */
+export interface NodeConfig extends ClusterNode {
   /** Whether ordinary workloads may run there (kubeadm taints control-plane nodes). */
   readonly schedulable: boolean;
 }
 
-export interface ClusterConfig {
-  readonly name: string;
-  /** Kubernetes minor version of the cluster ("1.27" … "1.36"); newer APIs are used only when it has them. */
-  readonly version: string;
+/** The `cluster:` section as loaded: the schema's section with every node completed ({@link NodeConfig}). */
+export interface ClusterConfig extends Omit<ClusterSection, 'nodes'> {
   readonly nodes: readonly NodeConfig[];
-  readonly podCidr: string;
-  readonly serviceCidr: string;
-  readonly apiServerPort: number;
-  /** What each node keeps for the OS, kubelet, container runtime, CNI and kube-proxy. */
-  readonly reservedPerNode: { readonly cpu: string; readonly memory: string };
-  readonly nfs: { readonly server: string };
-  readonly ingress: { readonly className: string; readonly controllerNamespace: string };
-  readonly dns: { readonly namespace: string; readonly podSelector: Readonly<Record<string, string>> };
 }
 
 export const DEFAULT_RESERVED_PER_NODE = { cpu: '350m', memory: '640Mi' };
@@ -89,11 +81,15 @@ export const clusterSchema: JsonSchema = object(
   { required: ['nodes', 'nfs'], description: 'The cluster Platform Kit deploys to.' },
 );
 
-/** Fills the defaults that depend on other fields (the schema's `default` cannot express them). */
-export function completeCluster(raw: any): ClusterConfig {
+/**
+ * Fills the defaults that depend on other fields (the schema's `default` cannot express them). `raw` is the section
+ * after the schema (the loader's untyped data, hence `unknown`).
+ */
+export function completeCluster(raw: unknown): ClusterConfig {
+  const section = raw as ClusterSection;
   return {
-    ...raw,
-    nodes: raw.nodes.map((n: any) => ({ ...n, schedulable: n.schedulable ?? n.role !== 'control-plane' })),
+    ...section,
+    nodes: section.nodes.map((n) => ({ ...n, schedulable: n.schedulable ?? n.role !== 'control-plane' })),
   };
 }
 
@@ -116,3 +112,8 @@ export function checkCluster(cluster: ClusterConfig, problems: ProblemList): voi
     problems.add('cluster.nodes: no node has `role: control-plane`; mark the node(s) running the API server (Prometheus scrapes it there).');
   }
 }
+
+/** Where `npm run schema` writes the cluster section's types (the loaded section before {@link completeCluster}). */
+export const CLUSTER_CONFIG_TYPE: ConfigTypeSpec = {
+  file: 'lib/config/cluster.generated.ts', name: 'ClusterSection', names: { 'nodes[]': 'ClusterNode', 'nodes[].role': 'NodeRole' }, schemaSource: 'lib/config/cluster.ts',
+};

@@ -1,16 +1,10 @@
 import { bool, JsonSchema, object, str } from '../config/schema-helpers';
 import { ProblemList, show } from '../core/errors';
 import { credentialProblem } from '../core/validate';
+import type { GitOpsConfig } from './config.generated';
 
-/** The `gitops:` section of platform.yaml: where Argo CD finds dist/ and how the app-of-apps is named. */
-export interface GitOpsConfig {
-  readonly enabled: boolean;
-  readonly repoURL: string;
-  readonly targetRevision: string;
-  readonly path: string;
-  readonly namespace: string;
-  readonly project: string;
-}
+// The section's type is generated from gitopsSchema (`npm run schema`).
+export type { GitOpsConfig } from './config.generated';
 
 /**
  * The default repoURL. `.invalid` is reserved (RFC 2606) and never resolves, so an Argo CD left pointing at it

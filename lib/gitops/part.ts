@@ -32,6 +32,7 @@ export const GITOPS_UNIT = { folder: 'needs-argocd', wave: 0, description: 'Argo
 export const gitopsPart = definePart({
   key: 'gitops',
   schema: gitopsSchema,
+  configType: { file: 'lib/gitops/config.generated.ts', name: 'GitOpsConfig', schemaSource: 'lib/gitops/config.ts' },
   enabled: (g: GitOpsConfig) => g.enabled,
   checkConfig: (g, { whole, problems }) => checkGitOpsConfig({ gitops: g, tenants: tenantsOf(whole) }, problems),
   notices: (g) => gitopsWarnings({ gitops: g }),

@@ -4,13 +4,11 @@ import { ProblemList, show } from '../core/errors';
 import { HostFile } from '../output/host-file';
 import { definePart, LoadedConfig, sectionOf } from '../parts/platform-part';
 import { AUDIT_POLICY_FILE, AuditLogSettings, auditPolicyYaml, auditReadme } from './audit-policy';
-import { checkEviction, EvictionSettings, kubeletEvictionYaml, nodeEvictions } from './kubelet-eviction';
+import { checkEviction, kubeletEvictionYaml, nodeEvictions } from './kubelet-eviction';
+import type { HostConfig } from './config.generated';
 
-/** The `host:` section: what the nodes themselves are configured with (files in dist/host/, never applied). */
-export interface HostConfig {
-  readonly audit: { readonly enabled: boolean } & AuditLogSettings;
-  readonly kubelet: { readonly eviction: EvictionSettings };
-}
+// The section's type is generated from hostSchema (`npm run schema`).
+export type { HostConfig } from './config.generated';
 
 export const DEFAULT_AUDIT_LOG: AuditLogSettings = { path: '/var/log/kubernetes/audit/audit.log', maxAgeDays: 7, maxBackups: 5, maxSizeMb: 100 };
 export const DEFAULT_EVICTION = { nodefsAvailable: '10%', imagefsAvailable: '15%' } as const;
@@ -51,6 +49,7 @@ export const hostSchema: JsonSchema = object(
 export const hostPart = definePart({
   key: 'host',
   schema: hostSchema,
+  configType: { file: 'lib/host/config.generated.ts', name: 'HostConfig', schemaSource: 'lib/host/part.ts' },
   checkConfig: (h: HostConfig, { whole, problems }) => checkHost(h, whole, problems),
   build: ({ scope, config: h, platform }) => {
     const files = new Construct(scope as Construct, 'HostFiles');

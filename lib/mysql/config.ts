@@ -1,7 +1,6 @@
 import { array, bool, imageSchema, int, JsonSchema, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
 import { formatBytes, isQuantity, parseQuantity } from '../core/quantity';
-import { ContainerResources, ImageRef } from '../core/security';
 import { DEFAULT_NFS_MOUNT_OPTIONS } from '../storage/nfs-volume';
 import { takenNamespace } from '../tenancy/config';
 import {
@@ -10,42 +9,10 @@ import {
   DEFAULT_REQUEST_SIZE, MYSQL_IMAGE, MYSQLD_EXPORTER_IMAGE,
 } from './defaults';
 import { MIN_MYSQLD_MEMORY_LIMIT } from './server-config';
+import type { FullResources, MySqlConfig } from './config.generated';
 
-/** Requests and limits with every field present (what the schema's defaults give). */
-export interface FullResources extends ContainerResources {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly cpu: string; readonly memory: string };
-}
-
-export interface MySqlBackupConfig {
-  readonly enabled: boolean;
-  readonly schedule: string;
-  readonly timeZone: string;
-  readonly retentionDays: number;
-  readonly exportPath: string;
-  readonly size: string;
-  readonly resources: FullResources;
-}
-
-/** The `mysql:` section of platform.yaml, after validation and defaults. */
-export interface MySqlConfig {
-  readonly enabled: boolean;
-  readonly namespace: string;
-  readonly replicas: number;
-  readonly image: ImageRef;
-  readonly exporterImage: ImageRef;
-  /** Absent: `cluster.nfs.server` (a schema default cannot name another field). */
-  readonly nfsServer?: string;
-  readonly exportPaths: readonly string[];
-  readonly nfsMountOptions: readonly string[];
-  readonly pvSize: string;
-  readonly requestSize: string;
-  readonly resources: { readonly mysqld: FullResources; readonly exporter: FullResources };
-  readonly credentialsSecret: string;
-  /** Tenants whose pods may connect (platform.yaml names them; the library carries no lab's tenant names). */
-  readonly clients: readonly string[];
-  readonly backup: MySqlBackupConfig;
-}
+// The section's types are generated from mysqlSchema (`npm run schema`).
+export type { FullResources, MySqlBackupConfig, MySqlConfig } from './config.generated';
 
 
 

@@ -38,6 +38,7 @@ export function mysqlCredentialsSecret(m: MySqlConfig): FirstTimeSecret {
 export const mysqlPart = definePart({
   key: 'mysql',
   schema: mysqlSchema,
+  configType: { file: 'lib/mysql/config.generated.ts', name: 'MySqlConfig', names: { 'backup': 'MySqlBackupConfig', 'resources.mysqld': 'FullResources', 'resources.exporter': 'FullResources', 'backup.resources': 'FullResources' }, schemaSource: 'lib/mysql/config.ts' },
   enabled: (m: MySqlConfig) => m.enabled,
   namespaces: (m) => mysqlNamespaces({ mysql: m }),
   checkConfig: (m, { whole, problems }) => checkMySqlConfig({ mysql: m, tenants: tenantsOf(whole) }, problems),

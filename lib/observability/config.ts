@@ -9,68 +9,10 @@ import {
   DEFAULT_GRAFANA, DEFAULT_LOKI, DEFAULT_PROMETHEUS, DEFAULT_RESOURCES, DEFAULT_STORAGE, GRAFANA_ADMIN_SECRET_KEYS,
   ALERTMANAGER_WEBHOOK_SECRET_KEY, OBSERVABILITY_NAMESPACES, WEBHOOK_CREDENTIAL_FIX,
 } from './defaults';
+import type { ObservabilityConfig, ResourcesConfig } from './config.generated';
 
-/** Requests and limits of one container (all four are set; the schema fills each from its default). */
-export interface ResourcesConfig {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly cpu: string; readonly memory: string };
-}
-
-/** A local volume: a directory on one node's disk. */
-export interface LocalVolumeConfig {
-  /** Node name; when absent a schedulable node is chosen (see {@link storageNodes}). */
-  readonly node?: string;
-  readonly path: string;
-  readonly size: string;
-}
-
-/** The `observability:` section of platform.yaml, after validation and defaults. */
-export interface ObservabilityConfig {
-  readonly enabled: boolean;
-  readonly namespaces: { readonly logging: string; readonly monitoring: string; readonly nodeAgents: string };
-  readonly storage: {
-    readonly storageClassName: string;
-    readonly prometheus: LocalVolumeConfig;
-    readonly loki: LocalVolumeConfig;
-  };
-  readonly loki: {
-    readonly retentionDays: number;
-    readonly ingestionRateMb: number;
-    readonly ingestionBurstSizeMb: number;
-    readonly maxQuerySeries: number;
-    readonly maxEntriesLimitPerQuery: number;
-    readonly resources: ResourcesConfig;
-  };
-  readonly alloy: {
-    readonly collectEvents: boolean;
-    readonly resources: ResourcesConfig;
-    readonly eventsResources: ResourcesConfig;
-  };
-  readonly prometheus: {
-    readonly retention: string;
-    /** When absent: {@link DEFAULT_PROMETHEUS.retentionSizeRatio} of the volume (see {@link prometheusRetentionSize}). */
-    readonly retentionSize?: string;
-    readonly scrapeIntervalSeconds: number;
-    readonly tenantMetricsPortNames: readonly string[];
-    readonly tenantMetricsPorts: readonly number[];
-    readonly resources: ResourcesConfig;
-  };
-  readonly alertmanager: {
-    readonly webhookUrl?: string;
-    readonly webhookUrlSecretName?: string;
-    readonly webhookCidrs: readonly string[];
-    readonly webhookPort?: number;
-    readonly resources: ResourcesConfig;
-  };
-  readonly grafana: {
-    readonly host: string;
-    readonly tlsSecretName: string;
-    readonly adminSecretName: string;
-    readonly resources: ResourcesConfig;
-  };
-  readonly nodeExporter: { readonly resources: ResourcesConfig };
-  readonly kubeStateMetrics: { readonly resources: ResourcesConfig };
-}
+// The section's types are generated from observabilitySchema (`npm run schema`).
+export type { LocalVolumeConfig, ObservabilityConfig, ResourcesConfig } from './config.generated';
 
 
 /** Requests and limits of one component; a component without a CPU limit default gets 1 CPU as its ceiling. */

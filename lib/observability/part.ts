@@ -53,6 +53,13 @@ export interface ObservabilityInput {
 export const observabilityPart = definePart({
   key: 'observability',
   schema: observabilitySchema,
+  configType: {
+    file: 'lib/observability/config.generated.ts', name: 'ObservabilityConfig', schemaSource: 'lib/observability/config.ts',
+    names: {
+      'storage.prometheus': 'LocalVolumeConfig', 'storage.loki': 'LocalVolumeConfig',
+      ...Object.fromEntries(['loki.resources', 'alloy.resources', 'alloy.eventsResources', 'prometheus.resources', 'alertmanager.resources', 'grafana.resources', 'nodeExporter.resources', 'kubeStateMetrics.resources'].map((p) => [p, 'ResourcesConfig'])),
+    },
+  },
   enabled: (obs: ObservabilityConfig) => obs.enabled,
   namespaces: (obs) => observabilityNamespaces({ observability: obs }),
   checkConfig: (obs, { whole, problems }) => checkObservabilityConfig({ observability: obs, cluster: whole.cluster }, problems),

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ClusterConfig } from '../config/cluster';
 import { JsonSchema } from '../config/schema-helpers';
+import type { ConfigTypeSpec } from '../config/schema-types';
 import { ProblemList } from '../core/errors';
 import { ExposedHost } from '../network/entry-point';
 import { FlowPort, PodsPeer } from '../network/peer';
@@ -185,6 +186,12 @@ export interface PlatformPart<C = any, O = unknown, K extends string = string> {
   readonly schema: JsonSchema;
   /** Whether the section must be present. @default false */
   readonly required?: boolean;
+  /**
+   * Where `npm run schema` writes the TypeScript type of the section, derived from `schema` (so the two cannot
+   * drift; a test fails when the committed file is stale), and the names of its nested types.
+   * @default - none: the part writes its section's type by hand
+   */
+  readonly configType?: ConfigTypeSpec;
   /** Whether the part deploys anything for this config. @default - always */
   enabled?(config: C): boolean;
   /** Namespaces the part creates and manages (default-deny, flows write policies there; tenants may not take them). */

@@ -3,50 +3,14 @@ import { array, bool, int, JsonSchema, object, resourcesSchema, str } from '../c
 import { ProblemList, show, showList } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
 import { CRON_SCHEDULE, problemOf } from '../core/validate';
-import { checkResources, FullResources, MySqlBackupConfig, TIME_ZONE } from '../mysql/config';
+import { checkResources, TIME_ZONE } from '../mysql/config';
 import { isIpv4Cidr } from '../core/validate';
 import { RESERVED_NAMESPACES } from '../tenancy/config';
 import { DEFAULT_HARBOR_RESOURCES, DEFAULT_REGISTRY } from './defaults';
+import type { ProxyCacheConfig, RegistryConfig, RegistryLocalVolume } from './config.generated';
 
-/** A directory on one node's disk for a local PersistentVolume. */
-export interface RegistryLocalVolume {
-  /** Absent: the first schedulable node (see {@link registryVolumeNode}). */
-  readonly node?: string;
-  readonly path: string;
-  readonly size: string;
-}
-
-/** One upstream registry Harbor caches (a proxy-cache project), and the name clients pull it through. */
-export interface ProxyCacheConfig {
-  /** Registry host as image names spell it: `docker.io`, `registry.k8s.io`, `quay.io`, `ghcr.io`. */
-  readonly upstream: string;
-  /** Harbor project that caches it. Default: `proxy-` + upstream with dots as dashes (`proxy-docker-io`). */
-  readonly project?: string;
-}
-
-/** The `registry:` section of platform.yaml, after validation and defaults. */
-export interface RegistryConfig {
-  readonly enabled: boolean;
-  readonly namespace: string;
-  readonly host: string;
-  readonly tlsSecretName: string;
-  readonly coreReplicas: number;
-  readonly portalReplicas: number;
-  readonly trivy: { readonly enabled: boolean; readonly dbRepository?: string };
-  readonly projects: readonly string[];
-  readonly proxyCache: readonly ProxyCacheConfig[];
-  readonly egressCidrs: readonly string[];
-  readonly storage: {
-    readonly nfsServer?: string;
-    readonly blobs: { readonly exportPath: string; readonly size: string };
-    readonly database: RegistryLocalVolume;
-    readonly redis: RegistryLocalVolume;
-    readonly trivy: RegistryLocalVolume;
-  };
-  /** The same shape as MySQL's backup section, without container resources (the jobs share `resources.jobs`). */
-  readonly backup: Omit<MySqlBackupConfig, 'resources'>;
-  readonly resources: { readonly [K in keyof typeof DEFAULT_HARBOR_RESOURCES]: FullResources };
-}
+// The section's types are generated from registrySchema (`npm run schema`).
+export type { HarborContainerResources, ProxyCacheConfig, RegistryConfig, RegistryLocalVolume } from './config.generated';
 
 const d = DEFAULT_REGISTRY;
 const localVolume = (what: string, v: { path: string; size: string }) => object(

@@ -3,7 +3,7 @@ import { Port } from '../network/peer';
 import { PlatformChart } from '../output/platform-chart';
 import { definePart, FirstTimeSecret, PartOffers, ScrapeTarget } from '../parts/platform-part';
 import { checkRegistryConfig, RegistryConfig, registryNamespaces, registryNfsServer, registrySchema, registryVolumeNode } from './config';
-import { CSRF_KEY_LENGTH, HARBOR_PORTS, HARBOR_SECRETS, REGISTRY_USER, SECRET_KEY_LENGTH } from './defaults';
+import { CSRF_KEY_LENGTH, DEFAULT_HARBOR_RESOURCES, HARBOR_PORTS, HARBOR_SECRETS, REGISTRY_USER, SECRET_KEY_LENGTH } from './defaults';
 import { exposeHarbor } from './exposure';
 import { ExposedHost } from '../network/entry-point';
 import { entryPointOf } from '../traffic/part';
@@ -91,6 +91,13 @@ export function harborSecrets(r: RegistryConfig): FirstTimeSecret[] {
 export const registryPart = definePart({
   key: 'registry',
   schema: registrySchema,
+  configType: {
+    file: 'lib/registry/config.generated.ts', name: 'RegistryConfig', schemaSource: 'lib/registry/config.ts',
+    names: {
+      'proxyCache[]': 'ProxyCacheConfig', 'storage.database': 'RegistryLocalVolume', 'storage.redis': 'RegistryLocalVolume', 'storage.trivy': 'RegistryLocalVolume',
+      ...Object.fromEntries(Object.keys(DEFAULT_HARBOR_RESOURCES).map((k) => [`resources.${k}`, 'HarborContainerResources'])),
+    },
+  },
   enabled: (r: RegistryConfig) => r.enabled,
   namespaces: (r) => registryNamespaces(r),
   checkConfig: (r, { whole, problems }) => checkRegistryConfig(r, whole.cluster, problems),

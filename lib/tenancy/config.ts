@@ -1,19 +1,12 @@
 import { array, bool, cpuMemory, int, JsonSchema, object, str } from '../config/schema-helpers';
 import { ProblemList, show } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
-import { RoleSubjects, subjectProblems } from './rbac';
-import { DEFAULT_LIMITS, DEFAULT_POD_SECURITY_LEVEL, DEFAULT_QUOTA, LimitSettings, PodSecurityLevel, QuotaSettings } from './defaults';
+import { subjectProblems } from './rbac';
+import { DEFAULT_LIMITS, DEFAULT_POD_SECURITY_LEVEL, DEFAULT_QUOTA, QuotaSettings } from './defaults';
+import type { TenantConfig } from './config.generated';
 
-export interface TenantConfig {
-  readonly name: string;
-  readonly podSecurity: { readonly enforce: PodSecurityLevel; readonly audit: PodSecurityLevel; readonly warn: PodSecurityLevel };
-  readonly quota: QuotaSettings;
-  readonly limits: LimitSettings;
-  readonly allowSameNamespace: boolean;
-  readonly allowFrom: readonly string[];
-  readonly admins: Required<RoleSubjects>;
-  readonly viewers: Required<RoleSubjects>;
-}
+// The section's types are generated from tenantsSchema (`npm run schema`).
+export type { TenantConfig, TenantsConfig } from './config.generated';
 
 const LEVELS = ['privileged', 'baseline', 'restricted'] as const;
 
@@ -119,12 +112,12 @@ export function checkTenants(tenants: readonly TenantConfig[], reserved: Readonl
  * admits no such pod at all, and the refusal comes only at apply time, as "exceeded quota".
  */
 function checkQuotaFitsDefaults(t: TenantConfig, at: string, problems: ProblemList): void {
-  const pairs: Array<[keyof QuotaSettings, string, string]> = [
+  const pairs: Array<[keyof QuotaSettings, 'defaultRequest' | 'default', 'cpu' | 'memory']> = [
     ['cpu', 'defaultRequest', 'cpu'], ['memory', 'defaultRequest', 'memory'], ['limitsCpu', 'default', 'cpu'], ['limitsMemory', 'default', 'memory'],
   ];
   for (const [quotaKey, limitKey, resource] of pairs) {
     const quota = String(t.quota[quotaKey]);
-    const perContainer = (t.limits as any)[limitKey][resource] as string;
+    const perContainer = t.limits[limitKey][resource];
     if (isQuantity(quota) && isQuantity(perContainer) && parseQuantity(quota) < parseQuantity(perContainer)) {
       problems.add(`${at}.quota.${quotaKey}: ${show(quota)} is below limits.${limitKey}.${resource} (${show(perContainer)}), what one container without its own resources gets; no such pod would be admitted. Raise the quota or lower limits.${limitKey}.${resource}.`);
     }

@@ -25,6 +25,7 @@ export type Tenants = ReadonlyMap<string, TenantNamespace>;
 export const tenancyPart = definePart({
   key: 'tenants',
   schema: tenantsSchema,
+  configType: { file: 'lib/tenancy/config.generated.ts', name: 'TenantsConfig', names: { '[]': 'TenantConfig' }, schemaSource: 'lib/tenancy/config.ts' },
   namespaces: (tenants: readonly TenantConfig[]) => tenants.map((t) => t.name),
   checkConfig: (tenants, { whole, problems, namespaceOwners }) => {
     const reserved = new Map(RESERVED_NAMESPACES.map((n) => [n, 'a Kubernetes system namespace']));

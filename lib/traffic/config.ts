@@ -1,15 +1,9 @@
 import { bool, JsonSchema, map, object, str } from '../config/schema-helpers';
 import { ProblemList, show } from '../core/errors';
+import type { GatewayConfig } from './config.generated';
 
-/** The `gateway:` section: the platform's Gateway API entry point (or, disabled, the Ingress path). */
-export interface GatewayConfig {
-  readonly enabled: boolean;
-  readonly name: string;
-  readonly namespace: string;
-  readonly className: string;
-  /** The pods that carry the Gateway's traffic: the flow to each exposed app starts there. */
-  readonly proxy: { readonly namespace: string; readonly podSelector: Readonly<Record<string, string>> };
-}
+// The section's type is generated from gatewaySchema (`npm run schema`).
+export type { GatewayConfig } from './config.generated';
 
 /**
  * Defaults fit NGINX Gateway Fabric 1.6 (Gateway API v1.2.1, the CRDs in schemas/crds): its GatewayClass is `nginx`

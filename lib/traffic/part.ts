@@ -45,6 +45,7 @@ export interface GatewayOutput {
 export const gatewayPart = definePart({
   key: 'gateway',
   schema: gatewaySchema,
+  configType: { file: 'lib/traffic/config.generated.ts', name: 'GatewayConfig', schemaSource: 'lib/traffic/config.ts' },
   namespaces: (g: GatewayConfig) => (g.enabled ? [g.namespace] : []),
   checkConfig: (g, { whole, problems, namespaceOwners }) => checkGatewayConfig(g, tenantsOf(whole).map((t) => t.name), namespaceOwners, problems),
   notices: (g) => (!g.enabled ? [] : [

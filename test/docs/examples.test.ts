@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { renderSchemaTypes } from '../../lib';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -24,6 +25,11 @@ function examples(): Array<{ file: string; line: number; code: string }> {
   });
 }
 
+/** The file name a block declares with a first line `// file: <name>.ts`. */
+function fileOf(code: string): string | undefined {
+  return /^\/\/ file: ([\w.-]+\.ts)\n/.exec(code)?.[1];
+}
+
 describe('TypeScript examples in the docs', () => {
   const blocks = examples();
 
@@ -37,7 +43,10 @@ describe('TypeScript examples in the docs', () => {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     const names = blocks.map((b, i) => {
-      const name = path.join(dir, `${b.file.replace(/[/.]/g, '_')}_${b.line}_${i}.ts`);
+      // A block that starts with `// file: <name>.ts` is that file, so another block can import it (README's
+      // "Adding a part" shows the config.generated.ts its part imports).
+      const named = fileOf(b.code);
+      const name = path.join(dir, named ?? `${b.file.replace(/[/.]/g, '_')}_${b.line}_${i}.ts`);
       // Each block is a module of its own (an `export {}` keeps top-level names from colliding).
       fs.writeFileSync(name, `${b.code}\nexport {};\n`);
       return name;
@@ -54,5 +63,23 @@ describe('TypeScript examples in the docs', () => {
       return `${block.file}:${block.line + 1 + line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
     });
     expect(errors).toEqual([]);
+  });
+
+  test('a generated file a doc shows is what `npm run schema` writes for the part the doc defines', () => {
+    // GIVEN each `// file: config.generated.ts` block and the block that imports it (the part that declares it)
+    const shown = blocks.filter((b) => fileOf(b.code) !== undefined);
+    expect(shown.length).toBeGreaterThanOrEqual(1);
+    for (const generated of shown) {
+      const importer = blocks.find((b) => b.file === generated.file && b.code.includes(`from './${fileOf(generated.code)!.replace(/\.ts$/, '')}'`));
+      expect(importer).toBeDefined();
+      // WHEN the part's block runs (platform-kit is lib/index.ts; the generated module holds only types)
+      const js = ts.transpileModule(importer!.code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+      const exports: Record<string, any> = {};
+      const load = (m: string): unknown => (m === 'platform-kit' ? require('../../lib') : m.startsWith('./') ? {} : require(m));
+      new Function('require', 'exports', js)(load, exports);
+      const part = Object.values(exports).find((v) => v && typeof v === 'object' && 'configType' in v);
+      // THEN the generator gives exactly the block (after its `// file:` line; the file ends in a newline)
+      expect(renderSchemaTypes(part.key, part.schema, part.configType)).toBe(`${generated.code.split('\n').slice(1).join('\n')}\n`);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  definePart, parseConfig, PlatformChart, platformParts, platformSchemaOf, Peers, Port, synthesize, TenantNamespace,
+  definePart, parseConfig, PlatformChart, platformParts, platformSchemaOf, Peers, Port, renderSchemaTypes, synthesize, TenantNamespace,
 } from '../../lib';
 import { MINIMAL_CLUSTER } from '../support/helpers';
 
@@ -60,6 +60,13 @@ describe('adding a part through the public API', () => {
     expect(schema.properties.echo.properties.replicas).toEqual({ type: 'integer', minimum: 1, default: 1 });
     expect(() => parseConfig(`${MINIMAL_CLUSTER}echo:\n  replicas: 9\n`, 'platform.yaml', { parts })).toThrow(/echo\.replicas: 9 is more than the lab needs/);
     expect(() => parseConfig(`${MINIMAL_CLUSTER}echo:\n  replicas: 2\n`)).toThrow(/unknown key "echo"/);
+  });
+
+  test('its hand-written type is the one the public generator derives from its schema (a part outside lib/ may write it by hand)', () => {
+    // GIVEN the part's schema WHEN the type is generated as `npm run schema` would THEN it has EchoConfig's fields, all present
+    const source = renderSchemaTypes('echo', echoPart.schema, { file: 'echo.generated.ts', name: 'EchoConfig' });
+    const fields = source.split('\n').filter((l) => /^ {2}readonly /.test(l)).map((l) => l.trim());
+    expect(fields).toEqual(['readonly enabled: boolean;', 'readonly namespace: string;', 'readonly replicas: number;']);
   });
 
   test('its unit is in dist/, after observability and before the apps', () => {
