@@ -55,7 +55,7 @@ export interface NamespaceBaselineProps {
   readonly limits?: Partial<LimitSettings>;
   /**
    * `metadata.name` of the ResourceQuota. Renaming it in a running cluster leaves the old one enforced beside the new
-   * one until it is deleted (docs/deploying.md, "Upgrading").
+   * one until it is deleted (docs/deploying.md, "Platform namespaces no longer carry tenant names").
    * @default 'namespace-quota'
    */
   readonly resourceQuotaName?: string;
