@@ -63,6 +63,8 @@ export { PlatformGateway } from './traffic/gateway';
 export type { PlatformGatewayProps } from './traffic/gateway';
 
 // Constructs.
+export { NamespaceBaseline } from './tenancy/namespace-baseline';
+export type { DnsSettings, NamespaceBaselineProps, PodSecuritySettings } from './tenancy/namespace-baseline';
 export { TenantNamespace } from './tenancy/tenant-namespace';
 export type { TenantNamespaceProps } from './tenancy/tenant-namespace';
 export { MySqlCluster } from './mysql/cluster';

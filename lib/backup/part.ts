@@ -5,7 +5,7 @@ import { Port } from '../network/peer';
 import { apiServerOf } from '../observability/common';
 import { PlatformChart } from '../output/platform-chart';
 import { BackupVolume, definePart, FirstTimeSecret } from '../parts/platform-part';
-import { TenantNamespace } from '../tenancy/tenant-namespace';
+import { NamespaceBaseline } from '../tenancy/namespace-baseline';
 import { backupAlertRules } from './alerts';
 import { BACKUP_DASHBOARD_FILE, backupDashboard } from './dashboard';
 import { backupCoverage, CoverageRow, coverageProblems, fsbScheduleFor, renderCoverage, volumeObjects } from './coverage';
@@ -164,12 +164,12 @@ export const backupPart = definePart({
 
 /** The backup namespace (restricted) and the etcd snapshot CronJob in it. */
 function buildEtcd(chart: Construct, b: BackupConfig, cluster: ClusterConfig): EtcdSnapshot {
-  new TenantNamespace(chart, 'Namespace', {
+  new NamespaceBaseline(chart, 'Namespace', {
     name: b.namespace,
+    part: 'backup',
     podSecurity: { enforce: 'restricted', audit: 'restricted', warn: 'restricted' },
     allowSameNamespace: false,
     dns: { namespace: cluster.dns.namespace, podSelector: { ...cluster.dns.podSelector } },
-    component: 'backup-namespace',
   });
   return new EtcdSnapshot(chart, 'EtcdSnapshot', {
     namespace: b.namespace,

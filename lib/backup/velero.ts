@@ -14,7 +14,7 @@ import { Flow } from '../network/flow';
 import { Peer, Peers, Port } from '../network/peer';
 import { allowApiServer, ApiServerEndpoints, flowName, goMemLimit, httpProbe } from '../observability/common';
 import { POD_SECURITY_REASON_ANNOTATION } from '../observability/part';
-import { TenantNamespace } from '../tenancy/tenant-namespace';
+import { NamespaceBaseline } from '../tenancy/namespace-baseline';
 import { VeleroScheduleConfig } from './config';
 import {
   BACKUP_UID, DEFAULT_NODE_AGENT_RESOURCES, DEFAULT_VELERO, DEFAULT_VELERO_RESOURCES, PLUGIN_COPY_RESOURCES, VELERO_AWS_PLUGIN_IMAGE,
@@ -134,13 +134,13 @@ export class Velero extends Construct {
 
     // The namespace: privileged for the node-agent (VELERO_PRIVILEGED_REASON), quota sized to what runs here.
     const quota = veleroQuota(serverResources, agentResources, props.nodeAgentNodes);
-    const namespace = new TenantNamespace(this, 'Namespace', {
+    const namespace = new NamespaceBaseline(this, 'Namespace', {
       name: ns,
+      part: 'backup',
       podSecurity: { enforce: 'privileged', audit: 'restricted', warn: 'restricted' },
       quota,
       allowSameNamespace: false,
       dns: { namespace: props.dns.namespace, podSelector: { ...props.dns.podSelector } },
-      component: 'velero-namespace',
     });
     (namespace.node.findChild('Resource') as ApiObject).metadata.addAnnotation(POD_SECURITY_REASON_ANNOTATION, VELERO_PRIVILEGED_REASON);
 

@@ -8,7 +8,7 @@ import { CRON_SCHEDULE, DNS_LABEL, requirePinnedImage, requireValid } from '../c
 import { IPeerable, Peer, Peers, PodsPeer } from '../network/peer';
 import { DEFAULT_NFS_MOUNT_OPTIONS, IStorageClassRef, isExportPath, isNfsServer, NfsStorageClass } from '../storage/nfs-volume';
 import { QuotaSettings } from '../tenancy/defaults';
-import { DnsSettings, TenantNamespace } from '../tenancy/tenant-namespace';
+import { DnsSettings, NamespaceBaseline } from '../tenancy/namespace-baseline';
 import { addBackup, MySqlBackup } from './backup';
 import { MySqlBackupConfig } from './config';
 import {
@@ -137,7 +137,7 @@ export class MySqlCluster extends Construct implements IPeerable {
   /** Labels of the members' pods that the StatefulSet, Services, PDB and flows select. */
   public readonly selectorLabels: Readonly<Record<string, string>>;
   /** The namespace construct (quota, limits, default-deny, DNS flow, RBAC). */
-  public readonly tenantNamespace: TenantNamespace;
+  public readonly namespaceBaseline: NamespaceBaseline;
   /** Headless Service `mysql`: stable names `mysql-N.mysql`, also for members that are not ready yet. */
   public readonly headlessService: MySqlServiceRef;
   /** `mysql-primary`: writes; selects pod `mysql-0` only. */
@@ -183,8 +183,9 @@ export class MySqlCluster extends Construct implements IPeerable {
     this.selectorLabels = selectorLabels({ ...identity, component: 'database' });
     this.labelsByComponent = (component) => commonLabels({ ...identity, component, version: this.image.tag });
 
-    this.tenantNamespace = new TenantNamespace(this, 'Namespace', {
+    this.namespaceBaseline = new NamespaceBaseline(this, 'Namespace', {
       name: this.namespace,
+      part: 'mysql',
       podSecurity: { enforce: 'restricted', audit: 'restricted', warn: 'restricted' },
       // Members talk to each other through the explicit member flow (3306 only), not "anything in the namespace".
       allowSameNamespace: false,
@@ -211,6 +212,11 @@ export class MySqlCluster extends Construct implements IPeerable {
     addMemberFlows(this);
     this.backup = this.backupOptions.enabled ? addBackup(this) : undefined;
     for (const client of props.clients ?? []) this.addClient(client);
+  }
+
+  /** @deprecated The MySQL namespace is no tenant's; use `namespaceBaseline` (the same construct). */
+  get tenantNamespace(): NamespaceBaseline {
+    return this.namespaceBaseline;
   }
 
   /** Labels for an object of this cluster: the common set plus the component. */

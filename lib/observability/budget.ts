@@ -37,7 +37,7 @@ export function observabilityWorkloads(obs: ObservabilityConfig, nodeCount: numb
 /**
  * The LimitRange of one namespace: the tenancy defaults, with `max` and `maxPvcSize` widened only where a component
  * needs more. (Its ResourceQuota is computed at synth time from the pod templates really in the namespace:
- * TenantNamespace `quotaFromWorkloads`.)
+ * NamespaceBaseline `quotaFromWorkloads`.)
  */
 export function namespaceLimits(workloads: readonly WorkloadBudget[]): LimitSettings {
   let maxCpu = parseQuantity(DEFAULT_LIMITS.max.cpu);

@@ -8,7 +8,7 @@ import { PlatformChart } from '../output/platform-chart';
 import { auditLogOf } from '../host/part';
 import { definePart } from '../parts/platform-part';
 import { LocalStorageClass, LocalVolume } from '../storage/local-volume';
-import { TenantNamespace } from '../tenancy/tenant-namespace';
+import { NamespaceBaseline } from '../tenancy/namespace-baseline';
 import { entryPointOf } from '../traffic/part';
 import { Alertmanager } from './alertmanager';
 import { ALERTMANAGER_WEBHOOK_SECRET_KEY, GRAFANA_ADMIN_SECRET_KEYS } from './defaults';
@@ -100,7 +100,7 @@ export const observabilityPart = definePart({
 });
 
 export interface ObservabilityStack {
-  readonly namespaces: { readonly logging: TenantNamespace; readonly monitoring: TenantNamespace; readonly nodeAgents: TenantNamespace };
+  readonly namespaces: { readonly logging: NamespaceBaseline; readonly monitoring: NamespaceBaseline; readonly nodeAgents: NamespaceBaseline };
   readonly storageClass: LocalStorageClass;
   readonly volumes: { readonly prometheus: LocalVolume; readonly loki: LocalVolume };
   readonly loki: Loki;
@@ -126,8 +126,9 @@ export function buildObservability(scope: Construct, config: ObservabilityInput)
   // Namespaces, with quotas computed from the pod templates that land in them, LimitRanges from the configured resources.
   const workloads = observabilityWorkloads(obs, cluster.nodes.length);
   const namespace = (id: string, name: string, enforce: 'privileged' | 'restricted') => {
-    return new TenantNamespace(scope, id, {
+    return new NamespaceBaseline(scope, id, {
       name,
+      part: 'observability',
       // warn follows enforce: in node-agents the deviation is deliberate and on record (reason annotations, audit
       // log), and a warning on every apply would teach users to ignore the ones that matter.
       podSecurity: { enforce, audit: 'restricted', warn: enforce },
@@ -137,7 +138,6 @@ export function buildObservability(scope: Construct, config: ObservabilityInput)
       // Platform namespaces open only what a flow declares, also between their own components.
       allowSameNamespace: false,
       dns: { namespace: cluster.dns.namespace, podSelector: { ...cluster.dns.podSelector } },
-      component: 'observability-namespace',
     });
   };
   const namespaces = {

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { namespaceLimits, WorkloadBudget } from '../observability/budget';
 import { NfsVolume, NfsVolumeClaim } from '../storage/nfs-volume';
 import { LocalVolume } from '../storage/local-volume';
-import { DnsSettings, TenantNamespace } from '../tenancy/tenant-namespace';
+import { DnsSettings, NamespaceBaseline } from '../tenancy/namespace-baseline';
 import { HARBOR, HarborIdentity } from './component';
 import { RegistryConfig } from './config';
 import { addCoreAndPortal } from './core-portal';
@@ -30,7 +30,7 @@ export interface HarborProps {
 
 /** What the registry unit built, for offers and tests. */
 export interface HarborStack {
-  readonly namespace: TenantNamespace;
+  readonly namespace: NamespaceBaseline;
   readonly config: RegistryConfig;
   /** The blob volume and its claim. */
   readonly blobs: { readonly volume: NfsVolume; readonly claim: NfsVolumeClaim };
@@ -75,15 +75,15 @@ export function buildHarbor(scope: Construct, props: HarborProps): HarborStack {
   const externalUrl = `https://${r.host}`;
   const coreUrl = `http://${HARBOR.core.name}.${ns}.svc`;
 
-  const namespace = new TenantNamespace(scope, 'Namespace', {
+  const namespace = new NamespaceBaseline(scope, 'Namespace', {
     name: ns,
+    part: 'registry',
     podSecurity: { enforce: 'restricted', audit: 'restricted', warn: 'restricted' },
     // The quota counts the pod templates, claims and surge pods really in the namespace (no second list to drift).
     quotaFromWorkloads: { nodeCount: props.nodeCount ?? 1 },
     limits: namespaceLimits(harborWorkloads(r)),
     allowSameNamespace: false,
     dns: props.dns,
-    component: 'registry-namespace',
   });
   new k8s.KubeServiceAccount(namespace, 'HarborServiceAccount', {
     metadata: { name: 'harbor', namespace: ns, labels: HARBOR.core.stableLabels },

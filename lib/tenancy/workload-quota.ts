@@ -4,7 +4,7 @@ import { namespaceUsage } from '../core/pod-templates';
 import { formatCpuUp as cpu, formatMebibytesUp as mebibytes, parseQuantity } from '../core/quantity';
 import { LimitSettings, QuotaSettings } from './defaults';
 
-/** How a namespace's ResourceQuota is computed from what really runs there (see {@link TenantNamespaceProps}). */
+/** How a namespace's ResourceQuota is computed from what really runs there (see {@link NamespaceBaselineProps}). */
 export interface QuotaFromWorkloads {
   /** Nodes a DaemonSet of the namespace runs on (one pod each). */
   readonly nodeCount: number;

@@ -4,7 +4,7 @@ import { Peers } from '../network/peer';
 import { PlatformChart } from '../output/platform-chart';
 import { definePart, LoadedConfig, sectionOf } from '../parts/platform-part';
 import { tenantsOf } from '../tenancy/part';
-import { TenantNamespace } from '../tenancy/tenant-namespace';
+import { NamespaceBaseline } from '../tenancy/namespace-baseline';
 import { backendProblems } from './backend-check';
 import { checkGatewayConfig, GatewayConfig, gatewaySchema } from './config';
 import { PlatformGateway } from './gateway';
@@ -29,7 +29,7 @@ export function entryPointOf(whole: LoadedConfig): EntryPoint {
 
 /** What the gateway part built: the namespace and the Gateway, once some part offered a host (else nothing). */
 export interface GatewayOutput {
-  namespace?: TenantNamespace;
+  namespace?: NamespaceBaseline;
   gateway?: PlatformGateway;
 }
 
@@ -56,13 +56,13 @@ export const gatewayPart = definePart({
     (scope as Construct).node.addValidation({ validate: () => [...duplicateHosts(offers.exposedHosts), ...backendProblems(scope, offers.exposedHosts)] });
     if (!g.enabled || offers.exposedHosts.length === 0) return;
     const chart = new PlatformChart(scope as Construct, 'Gateway', GATEWAY_UNIT);
-    output.namespace = new TenantNamespace(chart, 'Namespace', {
+    output.namespace = new NamespaceBaseline(chart, 'Namespace', {
       name: g.namespace,
+      part: 'gateway',
       // The Gateway is configuration only; its pods belong to the implementation (gateway.proxy).
       quota: { pods: 0 },
       allowSameNamespace: false,
       dns: { namespace: platform.cluster.dns.namespace, podSelector: { ...platform.cluster.dns.podSelector } },
-      component: 'gateway-namespace',
     });
     const routes = new PlatformChart(scope as Construct, 'GatewayRoutes', GATEWAY_ROUTES_UNIT);
     output.gateway = new PlatformGateway(routes, 'Gateway', { name: g.name, namespace: g.namespace, className: g.className });

@@ -26,12 +26,15 @@ describe('Velero', () => {
     expect(manifests.filter((m) => m.kind === 'CustomResourceDefinition').map((m) => m.metadata.name)).toContain('schedules.velero.io');
     expect(manifests.filter((m) => m.kind === 'CustomResourceDefinition')).toHaveLength(13);
     expect(find(manifests, 'Namespace', 'velero').metadata.annotations['platform-kit.io/pod-security-reason']).toBe(VELERO_PRIVILEGED_REASON);
+    // the namespace is the backup part's (unit 50-backup), its quota and limits a namespace's, not a tenant's
+    expect(find(manifests, 'Namespace', 'velero').metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'backup', 'app.kubernetes.io/instance': 'velero' });
+    expect(find(manifests, 'LimitRange', 'namespace-limits')?.metadata.namespace).toBe('velero');
   });
 
   test('the quota fits the server, a node-agent per node and one maintenance Job', () => {
     const { manifests } = render({ nodeAgentNodes: 3 });
     // server 100m/128Mi x2 (itself + a maintenance Job; its 10m/16Mi plugin step runs before it) + node-agent 50m/128Mi x3
-    expect(find(manifests, 'ResourceQuota', 'tenant-quota')?.spec.hard).toMatchObject({ 'requests.cpu': '350m', 'requests.memory': '640Mi', pods: '7' });
+    expect(find(manifests, 'ResourceQuota', 'namespace-quota')?.spec.hard).toMatchObject({ 'requests.cpu': '350m', 'requests.memory': '640Mi', pods: '7' });
   });
 
   test('the server and the node-agent reach the API server and the object store only', () => {

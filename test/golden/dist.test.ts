@@ -84,6 +84,26 @@ describe('the committed dist/ (what users apply and Argo CD syncs)', () => {
     }
   });
 
+  test('every Namespace is labelled with the unit that applies it; only tenants hold tenant-quota and tenant-limits', () => {
+    // GIVEN the committed top-level files `<NN>-<unit>.<file>.yaml`
+    const top = committedManifests().filter((m) => !m.file.includes(path.sep));
+    const namespaces = top.filter(({ manifest }) => manifest.kind === 'Namespace');
+    // THEN a Namespace's app.kubernetes.io/name is its unit's name (`kubectl get ns -l app.kubernetes.io/name=mysql`)
+    const owners = namespaces.map(({ file, manifest }) => [manifest.metadata.name, manifest.metadata.labels['app.kubernetes.io/name'], file.slice(0, file.indexOf('.')).replace(/^\d+-/, '')]);
+    expect(owners.filter(([, label, unit]) => label !== unit)).toEqual([]);
+    expect(owners.map(([ns, label]) => `${ns}:${label}`)).toEqual(expect.arrayContaining([
+      'dwayne:tenancy', 'demo:tenancy', 'mysql:mysql', 'gateway:gateway', 'logging:observability', 'monitoring:observability',
+      'node-agents:observability', 'backup:backup',
+    ]));
+    // AND tenants keep the quota and limits they always had, every platform namespace has its own names
+    const tenants = new Set(defaultConfig().tenants.map((t) => t.name));
+    const guards = top.filter(({ manifest }) => ['ResourceQuota', 'LimitRange'].includes(manifest.kind))
+      .map(({ manifest }) => `${manifest.metadata.namespace}/${manifest.metadata.name}`).sort();
+    const expected = namespaces.map(({ manifest }) => manifest.metadata.name as string)
+      .flatMap((ns) => tenants.has(ns) ? [`${ns}/tenant-limits`, `${ns}/tenant-quota`] : [`${ns}/namespace-limits`, `${ns}/namespace-quota`]).sort();
+    expect(guards).toEqual(expected);
+  });
+
   test('no Secret with data anywhere in dist/', () => {
     const secrets = committedManifests().filter(({ manifest }) => manifest.kind === 'Secret' && (manifest.data || manifest.stringData));
     expect(secrets).toEqual([]);

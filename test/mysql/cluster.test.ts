@@ -235,11 +235,11 @@ describe('MySqlCluster defaults', () => {
     const ns = find(objects, 'Namespace', 'mysql');
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name.startsWith('allow-same-namespace'))).toBeUndefined();
-    expect(find(objects, 'ResourceQuota', 'tenant-quota', 'mysql').spec.hard).toEqual({
+    expect(find(objects, 'ResourceQuota', 'namespace-quota', 'mysql').spec.hard).toEqual({
       'requests.cpu': '680m', 'requests.memory': '928Mi', 'limits.cpu': '2300m', 'limits.memory': '1984Mi',
       'pods': '4', 'persistentvolumeclaims': '4', 'requests.storage': '25Gi', 'services.nodeports': '0', 'services.loadbalancers': '0',
     });
-    expect(find(objects, 'LimitRange', 'tenant-limits', 'mysql').spec.limits[1]).toEqual({ type: 'PersistentVolumeClaim', max: { storage: '10Gi' } });
+    expect(find(objects, 'LimitRange', 'namespace-limits', 'mysql').spec.limits[1]).toEqual({ type: 'PersistentVolumeClaim', max: { storage: '10Gi' } });
   });
 
   test('the synth-time workload checks pass: Pod Security restricted, hygiene, quota fit', () => {
@@ -336,12 +336,12 @@ describe('MySqlCluster props', () => {
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns-system' } }, podSelector: { matchLabels: { app: 'coredns' } },
     });
     expect(spec.terminationGracePeriodSeconds).toBe(300);
-    const hard = find(objects, 'ResourceQuota', 'tenant-quota', 'db').spec.hard;
+    const hard = find(objects, 'ResourceQuota', 'namespace-quota', 'db').spec.hard;
     expect(hard.pods).toBe('10');
     // 4 export paths → 4 data claims (a scaled-down member keeps its claim) + the backup claim.
     expect(hard.persistentvolumeclaims).toBe('5');
     expect(hard['requests.storage']).toBe(`${4 * 16 + 50}Gi`);
-    expect(find(objects, 'LimitRange', 'tenant-limits', 'db').spec.limits[1].max.storage).toBe('50Gi');
+    expect(find(objects, 'LimitRange', 'namespace-limits', 'db').spec.limits[1].max.storage).toBe('50Gi');
     expect(cluster.dataVolumes.map((v) => v.volume.name)).toEqual(['mysql-pv', 'mysql-pv1', 'mysql-pv2', 'mysql-pv3']);
     expect(checkQuotaFit(asObjects(objects), 2).filter((p) => p.includes('namespace db'))).toEqual([]);
   });
@@ -358,7 +358,7 @@ describe('MySqlCluster props', () => {
     const { cluster, objects } = render({ backup: { enabled: false } });
     expect(cluster.backup).toBeUndefined();
     expect(objects.filter((o) => /backup/.test(o.metadata.name))).toEqual([]);
-    expect(find(objects, 'ResourceQuota', 'tenant-quota', 'mysql').spec.hard).toMatchObject({ 'pods': '3', 'persistentvolumeclaims': '3', 'requests.storage': '15Gi' });
+    expect(find(objects, 'ResourceQuota', 'namespace-quota', 'mysql').spec.hard).toMatchObject({ 'pods': '3', 'persistentvolumeclaims': '3', 'requests.storage': '15Gi' });
   });
 
   test('addClient opens port 3306 to one more peer; twice is refused', () => {

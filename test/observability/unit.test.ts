@@ -45,7 +45,7 @@ describe('the default platform.yaml deploys the whole stack', () => {
       ['StatefulSet', 'loki', 'logging'], ['DaemonSet', 'alloy', 'node-agents'], ['DaemonSet', 'node-exporter', 'node-agents'],
       ['Deployment', 'kube-state-metrics', 'monitoring'], ['Deployment', 'alertmanager', 'monitoring'],
       ['StatefulSet', 'prometheus', 'monitoring'], ['Deployment', 'grafana', 'monitoring'],
-      ['ResourceQuota', 'tenant-quota', 'logging'], ['ResourceQuota', 'tenant-quota', 'monitoring'], ['ResourceQuota', 'tenant-quota', 'node-agents'],
+      ['ResourceQuota', 'namespace-quota', 'logging'], ['ResourceQuota', 'namespace-quota', 'monitoring'], ['ResourceQuota', 'namespace-quota', 'node-agents'],
     ];
     for (const [kind, name, ns] of expected) expect(find(objects, kind, name, ns).kind).toBe(kind);
     // the events collector is off by default

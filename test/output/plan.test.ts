@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EXIT_PLAN_CHANGES, runCli } from '../../lib/cli';
 import { deleteCommand, fieldDiff, planChanges } from '../../lib/output/plan';
-import { MINIMAL_CLUSTER, tempDir, treeHash } from '../support/helpers';
+import { MINIMAL_CLUSTER, synthDefault, tempDir, treeHash } from '../support/helpers';
 
 const config = (tenants: string, gitops = 'gitops: { enabled: false }') =>
   `${MINIMAL_CLUSTER}tenants:\n${tenants}mysql: { enabled: false }\nobservability: { enabled: false }\n${gitops}\n`;
@@ -137,6 +137,20 @@ describe('planChanges and its parts', () => {
     const many = fieldDiff({}, Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i])));
     expect(many).toHaveLength(6);
     expect(many[5]).toBe('… and 5 more fields');
+  });
+
+  test('upgrading from the release that gave platform namespaces tenant names lists exactly the stale pair of each (docs/deploying.md)', () => {
+    // GIVEN the default dist/ as that release wrote it: platform namespaces' quota and limits named like a tenant's
+    const next = synthDefault().files.map((f) => ({ path: f.path, content: f.content }));
+    const previous = next.map((f) => (f.path.startsWith('10-tenancy.') ? f : {
+      path: f.path, content: f.content.replace(/name: namespace-quota/g, 'name: tenant-quota').replace(/name: namespace-limits/g, 'name: tenant-limits'),
+    }));
+    // WHEN planned THEN each platform namespace's tenant-quota and tenant-limits are removals with their delete command
+    const removals = planChanges(previous, next).changes.filter((c) => c.change === 'remove');
+    const namespaces = ['mysql', 'gateway', 'logging', 'monitoring', 'node-agents', 'backup'];
+    expect(removals.flatMap((c) => c.details).sort()).toEqual(namespaces.flatMap((ns) => [
+      `kubectl delete -n ${ns} limitrange/tenant-limits`, `kubectl delete -n ${ns} resourcequota/tenant-quota`,
+    ]).sort());
   });
 
   test('deleteCommand names the API group, and no namespace for cluster-scoped objects', () => {

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  definePart, parseConfig, PlatformChart, platformParts, platformSchemaOf, Peers, Port, renderSchemaTypes, synthesize, TenantNamespace,
+  definePart, NamespaceBaseline, parseConfig, PlatformChart, platformParts, platformSchemaOf, Peers, Port, renderSchemaTypes, synthesize,
 } from '../../lib';
 import { MINIMAL_CLUSTER } from '../support/helpers';
 
@@ -36,7 +36,7 @@ const echoPart = definePart({
   },
   build: ({ scope, config }) => {
     const chart = new PlatformChart(scope, 'Echo', { folder: '35-echo', wave: 35, description: 'Echo: a throwaway part' });
-    const ns = new TenantNamespace(chart, 'Namespace', { name: config.namespace, component: 'echo-namespace' });
+    const ns = new NamespaceBaseline(chart, 'Namespace', { name: config.namespace, part: 'echo' });
     new k8s.KubeConfigMap(chart, 'Settings', { metadata: { name: 'echo-settings', namespace: config.namespace }, data: { replicas: String(config.replicas) } });
     return { namespace: ns };
   },
@@ -74,6 +74,13 @@ describe('adding a part through the public API', () => {
       '35-echo.00-cluster-scoped.yaml', '35-echo.10-namespace.yaml', '35-echo.11-settings.yaml',
     ]);
     expect(manifests.find((x) => x.m.kind === 'ConfigMap' && x.m.metadata.name === 'echo-settings')?.m.data).toEqual({ replicas: '2' });
+  });
+
+  test('its namespace is its own, not a tenant\'s: labelled with its unit, quota namespace-quota', () => {
+    const ns = manifests.find((x) => x.m.kind === 'Namespace' && x.m.metadata.name === 'echo');
+    expect([ns?.path, ns?.m.metadata.labels['app.kubernetes.io/name']]).toEqual(['35-echo.00-cluster-scoped.yaml', 'echo']);
+    expect(manifests.filter((x) => x.m.metadata.namespace === 'echo' && ['ResourceQuota', 'LimitRange'].includes(x.m.kind)).map((x) => x.m.metadata.name).sort())
+      .toEqual(['namespace-limits', 'namespace-quota']);
   });
 
   test('it has an Argo CD Application, and the AppProject allows its namespace', () => {

@@ -203,9 +203,15 @@ describe('the registry part, enabled on a cluster big enough', () => {
   });
 
   test('the namespace quota is computed from the workloads (the quota-fit check passed), with no NodePorts', () => {
-    const quota = find(manifests, 'ResourceQuota', 'tenant-quota', ns).spec.hard;
+    const quota = find(manifests, 'ResourceQuota', 'namespace-quota', ns).spec.hard;
     expect(quota['services.nodeports']).toBe('0');
     expect(quota.persistentvolumeclaims).toBe('5');
+  });
+
+  test('its namespace is the registry part\'s, not a tenant\'s', () => {
+    expect(find(manifests, 'Namespace', ns).metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'registry', 'app.kubernetes.io/instance': ns });
+    expect(find(manifests, 'LimitRange', 'namespace-limits', ns).kind).toBe('LimitRange');
+    expect(manifests.filter((m) => m.metadata?.namespace === ns && String(m.metadata.name).startsWith('tenant-'))).toEqual([]);
   });
 });
 

@@ -36,6 +36,18 @@ describe('TenantNamespace', () => {
     }
   });
 
+  test('a tenant\'s baseline is owned by tenancy: tenant-quota, tenant-limits, app.kubernetes.io/name tenancy', () => {
+    // GIVEN a tenant WHEN rendered THEN its objects keep the names clusters applied before the baseline split have
+    const objects = render({ name: 'team-a' });
+    expect(find(objects, 'ResourceQuota', 'tenant-quota', 'team-a').kind).toBe('ResourceQuota');
+    expect(find(objects, 'LimitRange', 'tenant-limits', 'team-a').kind).toBe('LimitRange');
+    expect(objects.filter((o) => ['ResourceQuota', 'LimitRange'].includes(o.kind)).map((o) => o.metadata.name).sort()).toEqual(['tenant-limits', 'tenant-quota']);
+    for (const o of objects.filter((m) => !m.metadata.name.startsWith('allow-'))) {
+      expect({ object: `${o.kind}/${o.metadata.name}`, name: o.metadata.labels['app.kubernetes.io/name'], instance: o.metadata.labels['app.kubernetes.io/instance'] })
+        .toEqual({ object: `${o.kind}/${o.metadata.name}`, name: 'tenancy', instance: 'team-a' });
+    }
+  });
+
   test('quota and limits use the documented defaults', () => {
     const objects = render({ name: 'team-a' });
     const quota = find(objects, 'ResourceQuota', 'tenant-quota', 'team-a');

@@ -124,7 +124,7 @@ describe('the default platform: Gateway API entry point', () => {
   });
 
   test('the Gateway\'s namespace is Platform Kit\'s, default-deny, and runs no pods', () => {
-    const quota = find(objects, 'ResourceQuota', 'tenant-quota', 'gateway');
+    const quota = find(objects, 'ResourceQuota', 'namespace-quota', 'gateway');
     expect(quota.spec.hard.pods).toBe('0');
     expect(objects.filter((o) => o.kind === 'Ingress')).toEqual([]);
   });
