@@ -82,6 +82,10 @@ export class TenantNamespace extends Construct {
   private readonly quotaProps: Pick<TenantNamespaceProps, 'quota' | 'quotaFromWorkloads'>;
   public readonly limits: LimitSettings;
   public readonly allowSameNamespace: boolean;
+  /** Labels other parts asked for (`addLabels`), e.g. a mesh's enrollment. */
+  private readonly extraLabels: Record<string, string> = {};
+  private readonly ownLabels: Record<string, string>;
+  private readonly namespaceObject: k8s.KubeNamespace;
 
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     super(scope, id);
@@ -98,20 +102,16 @@ export class TenantNamespace extends Construct {
     this.allowSameNamespace = props.allowSameNamespace ?? true;
     const labels = commonLabels({ name: 'tenancy', instance: this.name, component: props.component ?? 'namespace-baseline' });
 
-    new k8s.KubeNamespace(this, 'Resource', {
-      metadata: {
-        name: this.name,
-        labels: {
-          ...labels,
-          'pod-security.kubernetes.io/enforce': this.enforce,
-          'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
-          'pod-security.kubernetes.io/audit': audit,
-          'pod-security.kubernetes.io/audit-version': POD_SECURITY_VERSION,
-          'pod-security.kubernetes.io/warn': warn,
-          'pod-security.kubernetes.io/warn-version': POD_SECURITY_VERSION,
-        },
-      },
-    });
+    this.ownLabels = {
+      ...labels,
+      'pod-security.kubernetes.io/enforce': this.enforce,
+      'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
+      'pod-security.kubernetes.io/audit': audit,
+      'pod-security.kubernetes.io/audit-version': POD_SECURITY_VERSION,
+      'pod-security.kubernetes.io/warn': warn,
+      'pod-security.kubernetes.io/warn-version': POD_SECURITY_VERSION,
+    };
+    this.namespaceObject = new k8s.KubeNamespace(this, 'Resource', { metadata: { name: this.name, labels: { ...this.ownLabels } } });
 
     const meta = (name: string) => ({ name, namespace: this.name, labels });
     const hard = (q: QuotaSettings) => ({
@@ -158,6 +158,21 @@ export class TenantNamespace extends Construct {
 
     this.addNetworkBaseline(props, labels);
     this.addRbac(props, labels);
+  }
+
+  /**
+   * Adds labels another part needs on this namespace (a mesh's enrollment). A label the baseline writes itself
+   * (Pod Security, `app.kubernetes.io/*`) or another caller set to a different value is refused: `by` names the asker.
+   */
+  addLabels(labels: Readonly<Record<string, string>>, by: string): void {
+    for (const [key, value] of Object.entries(labels)) {
+      if (key in this.ownLabels) throw new Error(`TenantNamespace ${show(this.name)}: ${by} asks for label ${key}=${show(value)}, which the namespace baseline writes itself (${show(this.ownLabels[key])}); it cannot be overridden.`);
+      const set = this.extraLabels[key];
+      if (set !== undefined && set !== value) throw new Error(`TenantNamespace ${show(this.name)}: ${by} asks for label ${key}=${show(value)}, but it is already ${show(set)}; two parts disagree — keep one.`);
+      this.extraLabels[key] = value;
+      // Added after the baseline's own labels, so a namespace nobody asks anything of is written as before.
+      this.namespaceObject.metadata.addLabel(key, value);
+    }
   }
 
   /** The namespace's ResourceQuota; a computed one is known only once its workloads exist (call it at synth time). */
