@@ -68,7 +68,7 @@ export interface AppConfig {
      */
     readonly annotations: Readonly<Record<string, string>>;
   };
-  /** Canary release: a second Deployment and Service that get `weight` percent of the requests to ingress.host, split by the HTTPRoute (needs gateway.enabled). Promote by making canary.image the image and removing canary. Default: none. */
+  /** Canary release: a second Deployment that gets `weight` percent of the requests to ingress.host, split by the HTTPRoute or by Istio (canary.split). Promote by making canary.image the image and removing canary. Default: none. */
   readonly canary?: {
     /** Image of the canary. */
     readonly image: {
@@ -84,6 +84,8 @@ export interface AppConfig {
      * @default 1
      */
     readonly replicas: number;
+    /** Who splits the requests: gateway-api (the HTTPRoute weighs two Services; needs gateway.enabled) or istio (a VirtualService weighs two DestinationRule subsets of the one Service; needs mesh.istio.enabled). Default: istio when mesh.istio.enabled, else gateway-api. */
+    readonly split?: 'gateway-api' | 'istio';
   };
   /**
    * Requests and limits of the app container. Equal requests and limits give QoS Guaranteed; lower requests give Burstable (the default).

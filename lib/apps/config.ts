@@ -2,8 +2,9 @@ import { array, imageSchema, int, JsonSchema, map, object, resourcesSchema, str 
 import { ProblemList, show, showList } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
 import { configMapSizeProblem, credentialProblem, IMAGE_REPOSITORY, looksLikeCredentialName, problemOf } from '../core/validate';
-import { CONFIG_CREDENTIAL_FIX, CONFIG_SIZE_FIX, DEFAULT_REPLICAS, DEFAULT_WAIT_IMAGE, DEFAULT_WEB_APP_RESOURCES } from './web-app';
-import type { AppsConfig } from './config.generated';
+import { meshPodSecurityProblem, MESH_POD_SECURITY_FIX, MeshConfig } from '../mesh/config';
+import { CANARY_SPLITS, CanarySplit, CONFIG_CREDENTIAL_FIX, CONFIG_SIZE_FIX, DEFAULT_REPLICAS, DEFAULT_WAIT_IMAGE, DEFAULT_WEB_APP_RESOURCES } from './web-app';
+import type { AppConfig, AppsConfig } from './config.generated';
 
 // The section's types are generated from appsSchema (`npm run schema`).
 export type { AppConfig, AppsConfig } from './config.generated';
@@ -59,8 +60,9 @@ export const appSchema: JsonSchema = object(
         ),
         weight: int('Percent of the requests the canary gets; the stable version gets the rest. 0 keeps it running without traffic.', { minimum: 0, maximum: 100 }),
         replicas: int('Pods of the canary (the tenant quota must fit them next to the stable pods).', { minimum: 1, default: 1 }),
+        split: str('Who splits the requests: gateway-api (the HTTPRoute weighs two Services; needs gateway.enabled) or istio (a VirtualService weighs two DestinationRule subsets of the one Service; needs mesh.istio.enabled). Default: istio when mesh.istio.enabled, else gateway-api.', { enum: CANARY_SPLITS }),
       },
-      { required: ['image', 'weight'], description: 'Canary release: a second Deployment and Service that get `weight` percent of the requests to ingress.host, split by the HTTPRoute (needs gateway.enabled). Promote by making canary.image the image and removing canary. Default: none.' },
+      { required: ['image', 'weight'], description: 'Canary release: a second Deployment that gets `weight` percent of the requests to ingress.host, split by the HTTPRoute or by Istio (canary.split). Promote by making canary.image the image and removing canary. Default: none.' },
     ),
     resources: resourcesSchema('Requests and limits of the app container. Equal requests and limits give QoS Guaranteed; lower requests give Burstable (the default).', r),
     probePath: str('HTTP path of the startup and readiness probes (liveness only checks that the port accepts connections).', { default: '/' }),
@@ -95,8 +97,15 @@ export interface AppsCheckInput {
   readonly apps: AppsConfig;
   /** How hosts are served (a canary needs the Gateway API). @default 'ingress' */
   readonly entry?: 'ingress' | 'gateway-api';
-  readonly tenants?: readonly { readonly name: string }[];
+  readonly tenants?: readonly { readonly name: string; readonly podSecurity?: { readonly enforce: string } }[];
   readonly mysql?: { readonly enabled: boolean; readonly clients?: readonly string[] };
+  /** The mesh section (an Istio split needs it enabled). @default - no mesh */
+  readonly mesh?: MeshConfig;
+}
+
+/** Who splits an app's canary: `canary.split`, else Istio when the mesh is enabled, else the HTTPRoute. */
+export function canarySplitOf(a: AppConfig, mesh: MeshConfig | undefined): CanarySplit {
+  return a.canary?.split ?? (mesh?.istio.enabled ? 'istio' : 'gateway-api');
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -141,8 +150,23 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
       }
     }
     if (a.canary) {
+      const split = canarySplitOf(a, config.mesh);
+      const istio = config.mesh?.istio;
       if (!a.ingress) problems.add(`${at}.canary: the app has no ingress.host, so no requests reach it to split; add ingress (the split is in its route) or remove canary.`);
-      else if ((config.entry ?? 'ingress') !== 'gateway-api') problems.add(`${at}.canary: the Ingress entry (gateway.enabled: false) serves one Service per host and cannot split by weight; set gateway.enabled: true (HTTPRoute weights) or remove canary.`);
+      else if (split === 'gateway-api' && (config.entry ?? 'ingress') !== 'gateway-api') problems.add(`${at}.canary: the Ingress entry (gateway.enabled: false) serves one Service per host and cannot split by weight; set gateway.enabled: true (HTTPRoute weights), canary.split: istio with mesh.istio.enabled, or remove canary.`);
+      if (split === 'istio' && !istio?.enabled) {
+        problems.add(`${at}.canary.split: "istio", but mesh.istio.enabled is false; enable it (the cluster must run Istio) or set canary.split: gateway-api.`);
+      } else if (split === 'istio' && istio) {
+        if (a.ingress && !istio.entryInMesh) {
+          problems.add(`${at}.canary.split: "istio" splits only requests a mesh proxy makes, and the entry point's proxy is not in the mesh (mesh.istio.entryInMesh: false), so requests to ${a.ingress.host} would bypass the weights and be spread over all pods by kube-proxy; put the proxy in the mesh and set mesh.istio.entryInMesh: true, or set canary.split: gateway-api.`);
+        }
+        const tenantIndex = (config.tenants ?? []).findIndex((t) => t.name === a.tenant);
+        const enforce = tenantIndex >= 0 ? config.tenants![tenantIndex].podSecurity?.enforce : undefined;
+        const psa = enforce !== undefined ? meshPodSecurityProblem(istio.mode, istio.cni, enforce) : undefined;
+        if (psa !== undefined) {
+          problems.add(`${at}.canary.split: "istio" puts tenant ${show(a.tenant)} in the ${istio.mode} mesh, and tenants[${tenantIndex}].podSecurity.enforce is ${show(enforce)}: ${psa}; ${MESH_POD_SECURITY_FIX}.`);
+        }
+      }
       const repository = a.canary.image.repository !== undefined ? problemOf(IMAGE_REPOSITORY, a.canary.image.repository, `${at}.canary.image.repository`) : undefined;
       if (repository !== undefined) problems.add(repository);
     }

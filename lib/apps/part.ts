@@ -1,13 +1,15 @@
 import { Construct } from 'constructs';
 import { cidrCovers } from '../checks/network/cidr';
-import { Peers } from '../network/peer';
+import { Peer, Peers } from '../network/peer';
 import { mysqlPart } from '../mysql/part';
 import { PlatformChart, PlatformChartProps } from '../output/platform-chart';
-import { definePart } from '../parts/platform-part';
+import { definePart, NamespaceLabels } from '../parts/platform-part';
 import { tlsSecretOffer } from '../network/entry-point';
 import { tenantsOf } from '../tenancy/part';
 import { entryPointOf } from '../traffic/part';
-import { AppConfig, AppsConfig, appsSchema, checkAppsConfig } from './config';
+import { IstioCanary, IstioMesh, waypointFlows } from '../mesh/istio';
+import { ISTIO_UNIT, meshOf, meshPart } from '../mesh/part';
+import { AppConfig, AppsConfig, appsSchema, canarySplitOf, checkAppsConfig } from './config';
 import { DEFAULT_REPLICAS, Replicas, WebApp } from './web-app';
 
 /** Apps get one unit each: `40-app-<name>`, Argo CD wave 40 (after the data and observability they use). */
@@ -29,12 +31,18 @@ export const appsPart = definePart({
   schema: appsSchema,
   configType: { file: 'lib/apps/config.generated.ts', name: 'AppsConfig', names: { '[]': 'AppConfig' }, schemaSource: 'lib/apps/config.ts' },
   checkConfig: (apps: AppsConfig, { whole, problems }) =>
-    checkAppsConfig({ apps, entry: entryPointOf(whole).kind, tenants: tenantsOf(whole), mysql: whole[mysqlPart.key] as { enabled: boolean; clients?: readonly string[] } | undefined }, problems),
+    checkAppsConfig({ apps, entry: entryPointOf(whole).kind, tenants: tenantsOf(whole), mysql: whole[mysqlPart.key] as { enabled: boolean; clients?: readonly string[] } | undefined, mesh: meshOf(whole) }, problems),
   build: ({ scope, config: apps, platform, outputOf }): WebApp[] => {
     const { cluster } = platform;
     const mysql = outputOf(mysqlPart);
     const entryPoint = entryPointOf(platform);
-    return apps.map((a) => {
+    const mesh = outputOf(meshPart);
+    const meshConfig = meshOf(platform);
+    const splitOf = (a: AppConfig) => (a.canary ? canarySplitOf(a, meshConfig) : undefined);
+    // A tenant with an Istio canary is enrolled in the mesh as a whole (the namespace label injects every pod), so
+    // every app in it gets the mesh's flows.
+    const enrolled = mesh ? [...new Set(apps.filter((a) => splitOf(a) === 'istio').map((a) => a.tenant))] : [];
+    const webApps = apps.map((a) => {
       const chart = new PlatformChart(scope as Construct, `App-${a.name}`, appUnit(a));
       return new WebApp(chart, a.name, {
         name: a.name,
@@ -54,7 +62,8 @@ export const appsPart = definePart({
           annotations: { ...a.ingress.annotations },
         },
         entryPoint,
-        canary: a.canary && { image: { repository: a.canary.image.repository ?? a.image.repository, tag: a.canary.image.tag }, weight: a.canary.weight, replicas: a.canary.replicas },
+        canary: a.canary && { image: { repository: a.canary.image.repository ?? a.image.repository, tag: a.canary.image.tag }, weight: a.canary.weight, replicas: a.canary.replicas, split: splitOf(a) },
+        mesh: enrolled.includes(a.tenant) ? mesh : undefined,
         resources: a.resources,
         probePath: a.probePath,
         runAsUser: a.runAsUser,
@@ -65,8 +74,11 @@ export const appsPart = definePart({
         mysql: a.mysql && mysql ? { primary: mysql.primaryPods(), port: mysql.port, sides: 'egress' } : undefined,
       });
     });
+    if (mesh && enrolled.length > 0) istioUnit(scope as Construct, mesh, webApps, enrolled, entryPoint.proxy);
+    return webApps;
   },
   offers: (apps, config) => ({
+    namespaceLabels: enrollments(apps, config),
     exposedHosts: apps.flatMap((app) => (app.exposedHost ? [app.exposedHost] : [])),
     firstTimeSecrets: config.flatMap((a, i) => [
       ...(a.ingress?.tlsSecretName && apps[i].exposedHost ? [tlsSecretOffer(apps[i].exposedHost!, `apps[${i}].ingress.tlsSecretName`)] : []),
@@ -78,6 +90,33 @@ export const appsPart = definePart({
     ]),
   }),
 });
+
+/** `needs-istio`: each Istio canary's DestinationRule and VirtualService, and each enrolled tenant's waypoint flows. */
+function istioUnit(scope: Construct, mesh: IstioMesh, apps: readonly WebApp[], tenants: readonly string[], entryProxy: Peer): void {
+  const chart = new PlatformChart(scope, 'Istio', ISTIO_UNIT);
+  for (const app of apps) {
+    const c = app.meshCanary;
+    if (!c) continue;
+    new IstioCanary(chart, `${c.namespace}-${c.name}`, {
+      name: c.name, namespace: c.namespace, service: c.service, port: c.port,
+      stable: { selector: c.stableSelector }, canary: { selector: c.canarySelector },
+      weight: c.weight, mesh, labels: { ...c.labels },
+    });
+  }
+  for (const tenant of tenants) waypointFlows(new Construct(chart, `Mesh-${tenant}`), mesh, tenant, entryProxy);
+}
+
+/** The mesh labels of each tenant with an Istio canary (the tenancy part writes them on the namespace). */
+function enrollments(apps: readonly WebApp[], config: AppsConfig): NamespaceLabels[] {
+  const seen = new Set<string>();
+  const offers: NamespaceLabels[] = [];
+  apps.forEach((app, i) => {
+    if (!app.meshCanary || !app.mesh || seen.has(app.namespace)) return;
+    seen.add(app.namespace);
+    offers.push({ namespace: app.namespace, labels: app.mesh.namespaceLabels(), reason: `Istio ${app.mesh.mode} mesh for ${config[i].name}'s canary`, configKey: `apps[${i}].canary.split` });
+  });
+  return offers;
+}
 
 /** The Secrets an app's `secretEnv` reads: name, its keys, and the variables they feed. */
 function secretRefs(a: AppConfig): Array<[string, string[], string[]]> {

@@ -16,6 +16,7 @@ import { IPeerable, Peer, Peers, Port, resolvePeer } from '../network/peer';
 import { hardenedPodSpec, HardenedInitContainerProps } from '../core/hardened-pod';
 import { tcpLivenessProbe } from '../core/probes';
 import { imagePin } from '../versions';
+import { IstioMesh, meshPodFlows } from '../mesh/istio';
 
 /** Requests and limits of the app container; both are required so the QoS class is a decision, not an accident. */
 export interface WebAppResources {
@@ -73,9 +74,17 @@ export interface WebAppIngress {
 }
 
 /**
+ * Where a canary's share of the requests is split off: `gateway-api` — the entry's HTTPRoute weighs two Services (the
+ * stable one and `<name>-canary`); `istio` — one Service selects both versions, and an Istio VirtualService weighs two
+ * DestinationRule subsets of it (WebAppProps.mesh).
+ */
+export type CanarySplit = 'gateway-api' | 'istio';
+export const CANARY_SPLITS: readonly CanarySplit[] = ['gateway-api', 'istio'];
+
+/**
  * A second version of the app that gets a share of the requests: its own Deployment (`<name>-canary`, pods labelled
- * `app.kubernetes.io/instance: <name>-canary` and `platform-kit.io/track: canary`) and Service, next to the stable
- * ones, which keep every pod they have. Needs a host served through the Gateway API entry (HTTPRoute weights).
+ * `app.kubernetes.io/instance: <name>-canary` and `platform-kit.io/track: canary`) next to the stable one, which keeps
+ * every pod it has. Needs a host; the split is made by the Gateway API entry's HTTPRoute or by Istio (`split`).
  */
 export interface WebAppCanary {
   /** Image of the canary, pinned to a tag. */
@@ -84,6 +93,21 @@ export interface WebAppCanary {
   readonly weight: number;
   /** Pods of the canary. @default 1 */
   readonly replicas?: number;
+  /** Who splits the requests: the HTTPRoute's backend weights, or Istio subsets (needs `mesh`). @default 'gateway-api' */
+  readonly split?: CanarySplit;
+}
+
+/** What an Istio split needs from the app, for the {@link IstioCanary} its part writes into `needs-istio`. */
+export interface WebAppMeshCanary {
+  readonly name: string;
+  readonly namespace: string;
+  /** The Service that selects both versions (the VirtualService's host). */
+  readonly service: string;
+  readonly port: number;
+  readonly stableSelector: Readonly<Record<string, string>>;
+  readonly canarySelector: Readonly<Record<string, string>>;
+  readonly weight: number;
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 /** Label that tells a canary's pods from the stable ones (dashboards and `kubectl get pods -L` read it). */
@@ -142,6 +166,11 @@ export interface WebAppProps {
   readonly entryPoint?: EntryPoint;
   /** A canary version that gets `weight` percent of the requests to the host. @default - no canary */
   readonly canary?: WebAppCanary;
+  /**
+   * The Istio mesh the app's pods are in; required by `canary.split: 'istio'` (its flows to istiod or from the
+   * waypoint are written here). @default - the app is not in a mesh
+   */
+  readonly mesh?: IstioMesh;
   /**
    * Requests and limits of the app container. Equal requests and limits give QoS Guaranteed (never throttled
    * below its request, evicted last); lower requests give Burstable (packs more pods, may be throttled).
@@ -214,6 +243,10 @@ export class WebApp extends Construct implements IPeerable {
   public readonly canaryPods?: Peer;
   /** The host it serves, as offered to the gateway part, when it has one. */
   public readonly exposedHost?: ExposedHost;
+  /** The mesh the app's pods are in, when they are. */
+  public readonly mesh?: IstioMesh;
+  /** With `canary.split: 'istio'`: what the DestinationRule and VirtualService need (written by the app's part). */
+  public readonly meshCanary?: WebAppMeshCanary;
 
   private readonly podEnv: { config: Record<string, string>; secretEnv: Record<string, SecretKeyRef>; configName: string };
 
@@ -287,8 +320,26 @@ export class WebApp extends Construct implements IPeerable {
     const canary = props.canary && this.canaryOf(at, props.canary, props.ingress);
     this.canaryPods = canary ? canary.pods : undefined;
     if (canary) this.deployment('Canary', { name: canary.name, selector: canary.selector, labels: canary.labels, image: props.canary!.image, count: canary.replicas });
+    const split = props.canary?.split ?? 'gateway-api';
+    if (!CANARY_SPLITS.includes(split)) throw new Error(`${at}: canary.split ${show(split)} is not one of ${CANARY_SPLITS.join(', ')}.`);
+    const meshSplit = canary !== undefined && split === 'istio';
+    if (meshSplit && props.mesh === undefined) {
+      throw new Error(`${at}: canary.split "istio" needs the mesh (props.mesh, mesh.istio in platform.yaml): its subsets only split where Istio proxies the requests — pass the IstioMesh or use split "gateway-api".`);
+    }
+    // Istio picks a subset's pods among the endpoints of the VirtualService's host, so with an Istio split the one
+    // Service selects both versions (name only: both Deployments' pods carry it, each keeps its own instance label).
+    const serviceSelector = meshSplit ? { 'app.kubernetes.io/name': this.name } : selector;
+    const servicePods = meshSplit ? Peers.pods(this.namespace, serviceSelector, this.name) : this.pods;
+    if (meshSplit) {
+      this.meshCanary = {
+        name: this.name, namespace: this.namespace, service: this.name, port: this.servicePort,
+        stableSelector: selector, canarySelector: canary.selector, weight: props.canary!.weight, labels,
+      };
+    }
+    this.mesh = props.mesh;
+    if (props.mesh) meshPodFlows(this, props.mesh, { name: this.name, namespace: this.namespace, pods: servicePods, containerPort: this.containerPort });
 
-    if (canary) {
+    if (canary && !meshSplit) {
       // Its own Service, so the route weighs whole Services and no Service selects pods of the other version.
       new k8s.KubeService(this, 'CanaryService', {
         metadata: { name: canary.name, namespace: this.namespace, labels: canary.labels },
@@ -299,7 +350,7 @@ export class WebApp extends Construct implements IPeerable {
       metadata: meta(this.name),
       spec: {
         type: props.nodePort !== undefined ? 'NodePort' : 'ClusterIP',
-        selector,
+        selector: serviceSelector,
         ports: [{
           name: 'http',
           port: this.servicePort,
@@ -337,14 +388,14 @@ export class WebApp extends Construct implements IPeerable {
 
     if (props.ingress) {
       const entry = props.entryPoint ?? new IngressEntry({ className: props.ingress.className, controllerNamespace: props.ingress.controllerNamespace });
-      const stable: EntryBackend = { service: this.name, port: this.servicePort, pods: this.pods, containerPort: this.containerPort };
+      const stable: EntryBackend = { service: this.name, port: this.servicePort, pods: servicePods, containerPort: this.containerPort, ...(meshSplit ? { meshSplit: true } : {}) };
       this.exposedHost = entry.expose(this, 'Ingress', {
         name: this.name,
         namespace: this.namespace,
         host: props.ingress.host,
         tlsSecretName: props.ingress.tlsSecretName ?? `${this.name}-tls`,
         path: props.ingress.path,
-        backends: canary
+        backends: canary && !meshSplit
           ? [{ ...stable, weight: 100 - props.canary!.weight }, { service: canary.name, port: this.servicePort, pods: canary.pods, containerPort: this.containerPort, weight: props.canary!.weight }]
           : [stable],
         annotations: props.ingress.annotations,

@@ -93,8 +93,10 @@ export class CrdCatalog {
     if (!crd) return [`apiVersion/kind: no CustomResourceDefinition for ${show(manifest?.apiVersion)} ${show(manifest?.kind)} in schemas/crds`];
     const errors: string[] = [];
     checkMetadata(manifest.metadata, crd, errors);
-    const { metadata: _metadata, ...rest } = manifest;
-    // metadata is ObjectMeta, checked above (the CRD schema says only `type: object` for it).
+    const { metadata: _metadata, apiVersion: _apiVersion, kind: _kind, ...rest } = manifest;
+    // metadata is ObjectMeta, checked above (the CRD schema says only `type: object` for it); apiVersion and kind chose
+    // this CRD version, and the API server takes them whether or not the schema lists them (Istio's list only spec
+    // and status, so a closed-object check would call them unknown).
     const root: Schema = {
       ...crd.schema,
       properties: { ...(crd.schema.properties ?? {}) },

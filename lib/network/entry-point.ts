@@ -3,7 +3,7 @@ import { show } from '../core/errors';
 import type { FirstTimeSecret } from '../parts/platform-part';
 import { fitFlowName, Flow } from './flow';
 import { HOST_NAME, IngressRoute } from './ingress-route';
-import { Peer, Port } from './peer';
+import { Peer, Peers, Port } from './peer';
 
 /** One Service behind an exposed host, with the share of requests it gets. */
 export interface EntryBackend {
@@ -16,6 +16,11 @@ export interface EntryBackend {
   readonly containerPort: number | string;
   /** Share of the requests, 0–100; the weights of one host sum to 100. @default 100 (the only backend) */
   readonly weight?: number;
+  /**
+   * The Service selects several versions on purpose, and a mesh splits its requests by subset (an Istio
+   * DestinationRule, which proves its own subsets). @default false (the Service selects one workload's pods)
+   */
+  readonly meshSplit?: boolean;
 }
 
 /** What a construct asks of the entry point: serve `https://host/path` from its Service(s). */
@@ -54,7 +59,7 @@ export interface ExposedHost {
   /** Path prefixes this route serves. */
   readonly paths: readonly string[];
   /** Service, port and weight of each backend (weights sum to 100). */
-  readonly backends: readonly { readonly service: string; readonly port: number; readonly weight: number }[];
+  readonly backends: readonly { readonly service: string; readonly port: number; readonly weight: number; readonly meshSplit?: boolean }[];
   readonly labels: Readonly<Record<string, string>>;
 }
 
@@ -66,6 +71,8 @@ export interface ExposedHost {
  */
 export interface EntryPoint {
   readonly kind: 'ingress' | 'gateway-api';
+  /** The pods that carry the entry's requests to the exposed pods (the source of its flows). */
+  readonly proxy: Peer;
   expose(scope: Construct, id: string, props: ExposeProps): ExposedHost;
 }
 
@@ -92,6 +99,10 @@ export class IngressEntry implements EntryPoint {
   constructor(props: IngressEntryProps = {}) {
     this.className = props.className ?? 'nginx';
     this.controllerNamespace = props.controllerNamespace ?? 'ingress-nginx';
+  }
+
+  get proxy(): Peer {
+    return Peers.externalNamespace(this.controllerNamespace);
   }
 
   expose(scope: Construct, id: string, props: ExposeProps): ExposedHost {
@@ -129,6 +140,10 @@ export class GatewayEntry implements EntryPoint {
 
   constructor(props: GatewayEntryProps) {
     this.proxyPods = props.proxyPods;
+  }
+
+  get proxy(): Peer {
+    return this.proxyPods;
   }
 
   expose(scope: Construct, id: string, props: ExposeProps): ExposedHost {
@@ -171,7 +186,7 @@ function exposedHost(props: ExposeProps): ExposedHost {
     tlsSecretName: props.tlsSecretName,
     path,
     paths: [...paths],
-    backends: props.backends.map((b, i) => ({ service: b.service, port: b.port, weight: weights[i] })),
+    backends: props.backends.map((b, i) => ({ service: b.service, port: b.port, weight: weights[i], ...(b.meshSplit ? { meshSplit: true } : {}) })),
     labels: { ...(props.labels ?? {}) },
   };
 }

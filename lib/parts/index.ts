@@ -2,6 +2,7 @@ import { appsPart } from '../apps/part';
 import { backupPart } from '../backup/part';
 import { gitopsPart } from '../gitops/part';
 import { hostPart } from '../host/part';
+import { meshPart } from '../mesh/part';
 import { mysqlPart } from '../mysql/part';
 import { observabilityPart } from '../observability/part';
 import { registryPart } from '../registry/part';
@@ -18,6 +19,7 @@ export const PLATFORM_PARTS = [
   tenancyPart,
   mysqlPart,
   gatewayPart,
+  meshPart,
   registryPart,
   observabilityPart,
   appsPart,

@@ -120,6 +120,19 @@ export interface OfferedDashboard {
   readonly dashboard: { readonly [key: string]: unknown };
 }
 
+/**
+ * Labels a part needs on a namespace another part owns (a mesh's enrollment label on a tenant namespace): the owner
+ * writes them on its Namespace object, so no part names another's namespace object or overwrites its labels.
+ */
+export interface NamespaceLabels {
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Why, in a few words (for the owner's error messages). */
+  readonly reason: string;
+  /** The platform.yaml key that asks for them, for the owner's error messages. */
+  readonly configKey: string;
+}
+
 /** What a part offers the rest of the platform; the pipeline gathers the offers of every part. */
 export interface PartOffers {
   readonly scrapeTargets?: readonly ScrapeTarget[];
@@ -131,6 +144,8 @@ export interface PartOffers {
   readonly exposedHosts?: readonly ExposedHost[];
   readonly alertRuleGroups?: readonly OfferedAlertRuleGroup[];
   readonly dashboards?: readonly OfferedDashboard[];
+  /** Labels for namespaces other parts own (the owner applies them; tenancy does for tenant namespaces). */
+  readonly namespaceLabels?: readonly NamespaceLabels[];
 }
 
 /** Every part's offers, merged in list order. */
@@ -142,6 +157,7 @@ export interface GatheredOffers {
   readonly exposedHosts: readonly ExposedHost[];
   readonly alertRuleGroups: readonly OfferedAlertRuleGroup[];
   readonly dashboards: readonly OfferedDashboard[];
+  readonly namespaceLabels: readonly NamespaceLabels[];
 }
 
 /** What a part's config checks get besides their own section. */
@@ -234,6 +250,7 @@ export function gatherOffers(all: readonly PartOffers[]): GatheredOffers {
     exposedHosts: all.flatMap((o) => o.exposedHosts ?? []),
     alertRuleGroups: all.flatMap((o) => o.alertRuleGroups ?? []),
     dashboards: all.flatMap((o) => o.dashboards ?? []),
+    namespaceLabels: all.flatMap((o) => o.namespaceLabels ?? []),
   };
 }
 

@@ -102,11 +102,17 @@ export class NamespaceBaseline extends Construct {
   private readonly quotaProps: Pick<NamespaceBaselineProps, 'quota' | 'quotaFromWorkloads'>;
   public readonly limits: LimitSettings;
   public readonly allowSameNamespace: boolean;
+  /** Labels other parts asked for (`addLabels`), e.g. a mesh's enrollment. */
+  private readonly extraLabels: Record<string, string> = {};
+  private readonly ownLabels: Record<string, string>;
+  private readonly namespaceObject: k8s.KubeNamespace;
+  private readonly constructName: string;
 
   constructor(scope: Construct, id: string, props: NamespaceBaselineProps) {
     super(scope, id);
     // Errors name the construct the caller wrote (TenantNamespace, NamespaceBaseline or their own subclass).
     const construct = new.target.name;
+    this.constructName = construct;
     this.name = props.name;
     ManagedNamespaces.recordCreated(this, this.name);
     this.enforce = props.podSecurity?.enforce ?? DEFAULT_POD_SECURITY_LEVEL;
@@ -120,20 +126,16 @@ export class NamespaceBaseline extends Construct {
     this.allowSameNamespace = props.allowSameNamespace ?? true;
     const labels = commonLabels({ name: props.part, instance: this.name, component: props.component ?? 'namespace-baseline' });
 
-    new k8s.KubeNamespace(this, 'Resource', {
-      metadata: {
-        name: this.name,
-        labels: {
-          ...labels,
-          'pod-security.kubernetes.io/enforce': this.enforce,
-          'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
-          'pod-security.kubernetes.io/audit': audit,
-          'pod-security.kubernetes.io/audit-version': POD_SECURITY_VERSION,
-          'pod-security.kubernetes.io/warn': warn,
-          'pod-security.kubernetes.io/warn-version': POD_SECURITY_VERSION,
-        },
-      },
-    });
+    this.ownLabels = {
+      ...labels,
+      'pod-security.kubernetes.io/enforce': this.enforce,
+      'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
+      'pod-security.kubernetes.io/audit': audit,
+      'pod-security.kubernetes.io/audit-version': POD_SECURITY_VERSION,
+      'pod-security.kubernetes.io/warn': warn,
+      'pod-security.kubernetes.io/warn-version': POD_SECURITY_VERSION,
+    };
+    this.namespaceObject = new k8s.KubeNamespace(this, 'Resource', { metadata: { name: this.name, labels: { ...this.ownLabels } } });
 
     const meta = (name: string) => ({ name, namespace: this.name, labels });
     const hard = (q: QuotaSettings) => ({
@@ -180,6 +182,22 @@ export class NamespaceBaseline extends Construct {
 
     this.addNetworkBaseline(props, labels);
     this.addRbac(props, labels, construct);
+  }
+
+  /**
+   * Adds labels another part needs on this namespace (a mesh's enrollment). A label the baseline writes itself
+   * (Pod Security, `app.kubernetes.io/*`) or another caller set to a different value is refused: `by` names the asker.
+   */
+  addLabels(labels: Readonly<Record<string, string>>, by: string): void {
+    const at = `${this.constructName} ${show(this.name)}`;
+    for (const [key, value] of Object.entries(labels)) {
+      if (key in this.ownLabels) throw new Error(`${at}: ${by} asks for label ${key}=${show(value)}, which the namespace baseline writes itself (${show(this.ownLabels[key])}); it cannot be overridden.`);
+      const set = this.extraLabels[key];
+      if (set !== undefined && set !== value) throw new Error(`${at}: ${by} asks for label ${key}=${show(value)}, but it is already ${show(set)}; two parts disagree — keep one.`);
+      this.extraLabels[key] = value;
+      // Added after the baseline's own labels, so a namespace nobody asks anything of is written as before.
+      this.namespaceObject.metadata.addLabel(key, value);
+    }
   }
 
   /** The namespace's ResourceQuota; a computed one is known only once its workloads exist (call it at synth time). */

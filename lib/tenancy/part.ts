@@ -61,4 +61,12 @@ export const tenancyPart = definePart({
     return built;
   },
   offers: (tenants) => ({ annotatedScrapeNamespaces: [...tenants.keys()] }),
+  // Labels other parts need on a tenant namespace (a mesh's enrollment) are written by the tenancy part itself.
+  connect: (tenants, { offers }) => {
+    for (const offer of offers.namespaceLabels) {
+      const tenant = tenants.get(offer.namespace);
+      if (tenant === undefined) throw new Error(`${offer.configKey}: namespace ${JSON.stringify(offer.namespace)} is not a tenant, so no part writes its labels (${offer.reason}); use a tenant namespace.`);
+      tenant.addLabels(offer.labels, `${offer.configKey} (${offer.reason})`);
+    }
+  },
 });

@@ -8,7 +8,8 @@ const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
 /**
  * Every backend of every exposed host is a Service in the host's namespace whose selector picks the pods of exactly
  * one workload: with a canary, a Service that also matched the other version's pods would silently undo the split,
- * and one that matched none would turn its share of the requests into errors.
+ * and one that matched none would turn its share of the requests into errors. A backend a mesh splits (`meshSplit`)
+ * selects every version and only needs to select some workload.
  */
 export function backendProblems(root: IConstruct, hosts: readonly ExposedHost[]): string[] {
   const objects = root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && (c.kind === 'Service' || WORKLOAD_KINDS.includes(c.kind)));
@@ -27,7 +28,8 @@ export function backendProblems(root: IConstruct, hosts: readonly ExposedHost[])
         .filter((m) => WORKLOAD_KINDS.includes(m.kind) && m.metadata?.namespace === host.namespace)
         .filter((m) => selector !== undefined && matchesLabelSelector({ matchLabels: selector }, m.spec?.template?.metadata?.labels))
         .map((m) => `${m.kind}/${m.metadata.name}`);
-      if (owners.length !== 1) {
+      // A Service a mesh splits by subset selects every version; its DestinationRule proves each subset (IstioCanary).
+      if (backend.meshSplit ? owners.length === 0 : owners.length !== 1) {
         problems.push(`${at} selects the pods of ${owners.length === 0 ? 'no workload' : owners.join(' and ')}; each backend must select exactly one workload's pods (give each version its own instance label).`);
       }
     }

@@ -6,6 +6,7 @@ import { checkPodSecurity } from '../../lib/checks/pod-security';
 import { checkContainerHygiene } from '../../lib/checks/workload-checks';
 import { EXPOSED_LABEL } from '../../lib/core/labels';
 import { GatewayEntry } from '../../lib/network/entry-point';
+import { IstioMesh } from '../../lib/mesh/istio';
 import { Peers } from '../../lib/network/peer';
 import { asObjects, find, testChart } from '../support/helpers';
 
@@ -319,7 +320,8 @@ describe('WebApp', () => {
       mysql: { primary: Peers.externalPods('mysql', { app: 'mysql' }, 'mysql-primary'), port: 3306 },
       tmpSizeLimit: '128Mi',
       entryPoint: new GatewayEntry({ proxyPods: Peers.externalPods('nginx-gateway', { app: 'proxy' }, 'proxy') }),
-      canary: { image: { repository: 'registry.lab.example/shop', tag: '2.2.0' }, weight: 20, replicas: 2 },
+      canary: { image: { repository: 'registry.lab.example/shop', tag: '2.2.0' }, weight: 20, replicas: 2, split: 'gateway-api' },
+      mesh: new IstioMesh({ cni: true }),
     };
     // WHEN rendered
     const chart = testChart();
@@ -346,6 +348,9 @@ describe('WebApp', () => {
     expect(find(objects, 'PodDisruptionBudget', 'shop').spec.maxUnavailable).toBe(1);
     expect(find(objects, 'NetworkPolicy', 'allow-shop-to-mysql-egress').metadata.namespace).toBe('team-b');
     expect(find(objects, 'NetworkPolicy', 'allow-nodeport-0-to-shop-ingress').metadata.namespace).toBe('team-b');
+    // the pods are in the (sidecar) mesh: their proxies reach istiod on 15012
+    expect(app.mesh?.mode).toBe('sidecar');
+    expect(find(objects, 'NetworkPolicy', 'allow-shop-to-istiod-egress', 'team-b').spec.egress[0].ports).toEqual([{ port: 15012, protocol: 'TCP' }]);
   });
 
   describe('validation names the prop, the bad value and the fix', () => {
@@ -399,6 +404,23 @@ describe('WebApp canary', () => {
     for (const kind of ['Deployment', 'Service', 'PodDisruptionBudget']) expect(find(objects, kind, 'hello')).toEqual(find(plain, kind, 'hello'));
     // AND the host is split 90/10
     expect(app.exposedHost?.backends.map((b) => [b.service, b.weight])).toEqual([['hello', 90], ['hello-canary', 10]]);
+  });
+
+  test('split istio: one Service over both versions, no canary Service, the subsets\' selectors for the mesh', () => {
+    // GIVEN an app with a host and a mesh WHEN its canary is split by Istio
+    const mesh = new IstioMesh({ cni: true, entryInMesh: true });
+    const { app, objects } = build({ ingress: { host: 'hello.lab.example' }, entryPoint: gateway, canary: { ...canary, split: 'istio' }, mesh });
+    const stable = find(objects, 'Deployment', 'hello');
+    const canaryDeployment = find(objects, 'Deployment', 'hello-canary');
+    // THEN the Service selects both, the route has one backend, and the subsets are the Deployments' own selectors
+    expect(find(objects, 'Service', 'hello').spec.selector).toEqual({ 'app.kubernetes.io/name': 'hello' });
+    expect(objects.filter((o: any) => o.kind === 'Service' && o.metadata.name === 'hello-canary')).toEqual([]);
+    expect(app.exposedHost?.backends).toEqual([{ service: 'hello', port: 80, weight: 100, meshSplit: true }]);
+    expect(app.meshCanary).toMatchObject({ service: 'hello', port: 80, weight: 10, stableSelector: stable.spec.selector.matchLabels, canarySelector: canaryDeployment.spec.selector.matchLabels });
+  });
+
+  test('split istio without a mesh is refused', () => {
+    expect(() => render({ ingress: { host: 'hello.lab.example' }, entryPoint: gateway, canary: { ...canary, split: 'istio' } })).toThrow(/canary\.split "istio" needs the mesh/);
   });
 
   test('weight 0 keeps the canary running without requests', () => {

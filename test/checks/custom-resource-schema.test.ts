@@ -22,7 +22,7 @@ function application(spec: Record<string, unknown> = {}, metadata: Record<string
 const catalog = CrdCatalog.load();
 
 describe('CRD schema validation', () => {
-  test('the catalog holds the Argo CD, Gateway API and Velero CRDs', () => {
+  test('the catalog holds the Argo CD, Gateway API, Istio and Velero CRDs', () => {
     // GIVEN schemas/crds WHEN loaded
     const kinds = catalog.versions.map((v) => `${v.group}/${v.version}/${v.kind}`).sort();
     // THEN both Argo CD kinds, the served versions of Gateway, HTTPRoute and ReferenceGrant, and the 13 Velero kinds
@@ -31,6 +31,7 @@ describe('CRD schema validation', () => {
       'argoproj.io/v1alpha1/AppProject', 'argoproj.io/v1alpha1/Application',
       'gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute',
       'gateway.networking.k8s.io/v1beta1/Gateway', 'gateway.networking.k8s.io/v1beta1/HTTPRoute', 'gateway.networking.k8s.io/v1beta1/ReferenceGrant',
+      ...['v1', 'v1alpha3', 'v1beta1'].flatMap((v) => [`networking.istio.io/${v}/DestinationRule`, `networking.istio.io/${v}/VirtualService`]),
       ...[
         'v1/Backup', 'v1/BackupRepository', 'v1/BackupStorageLocation', 'v1/DeleteBackupRequest', 'v1/DownloadRequest',
         'v1/PodVolumeBackup', 'v1/PodVolumeRestore', 'v1/Restore', 'v1/Schedule', 'v1/ServerStatusRequest',
@@ -40,11 +41,21 @@ describe('CRD schema validation', () => {
     expect(catalog.versions.every((v) => v.namespaced)).toBe(true);
     expect([...new Set(catalog.versions.map((v) => v.crd))].filter((c) => !c.endsWith('velero.io')).sort()).toEqual([
       'applications.argoproj.io', 'appprojects.argoproj.io',
-      'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io', 'referencegrants.gateway.networking.k8s.io',
+      'destinationrules.networking.istio.io', 'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io', 'referencegrants.gateway.networking.k8s.io',
+      'virtualservices.networking.istio.io',
     ]);
     // AND the README records where each file comes from
     const readme = fs.readFileSync(path.join(CRD_DIR, 'README.md'), 'utf8');
     for (const file of fs.readdirSync(CRD_DIR).filter((f) => f.endsWith('.yaml'))) expect(readme).toContain(`| ${file} |`);
+  });
+
+  test('Istio\'s schemas list only spec and status: apiVersion and kind are taken, a typo in spec is still refused', () => {
+    // GIVEN a VirtualService WHEN it is valid THEN no problem (apiVersion/kind are not "unknown fields")
+    const vs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'web', namespace: 'a' }, spec: { hosts: ['web.a.svc.cluster.local'], http: [{ route: [{ destination: { host: 'web.a.svc.cluster.local', subset: 'stable' }, weight: 100 }] }] } };
+    expect(catalog.validate(vs)).toEqual([]);
+    // AND a misspelt field or a weight that is no integer is refused
+    expect(catalog.validate({ ...vs, spec: { ...vs.spec, gateway: ['mesh'] } })).toEqual([expect.stringMatching(/^spec\.gateway: unknown field/)]);
+    expect(catalog.validate({ ...vs, spec: { ...vs.spec, http: [{ route: [{ destination: { host: 'x' }, weight: '90' }] }] } })).toEqual([expect.stringMatching(/^spec\.http\[0\]\.route\[0\]\.weight: "90" is a string, expected integer/)]);
   });
 
   test('a valid Application has no problem', () => {

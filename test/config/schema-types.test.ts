@@ -11,6 +11,7 @@ import type { GitOpsConfig } from '../../lib/gitops/config.generated';
 import type { HostConfig } from '../../lib/host/config.generated';
 import type { MySqlConfig } from '../../lib/mysql/config.generated';
 import type { ObservabilityConfig } from '../../lib/observability/config.generated';
+import type { MeshConfig } from '../../lib/mesh/config.generated';
 import type { RegistryConfig } from '../../lib/registry/config.generated';
 import type { TenantsConfig } from '../../lib/tenancy/config.generated';
 import type { GatewayConfig } from '../../lib/traffic/config.generated';
@@ -56,6 +57,7 @@ describe('the generated section types (lib/<part>/config.generated.ts)', () => {
       tenants: true as Same<Section<'tenants'>, TenantsConfig>,
       mysql: true as Same<Section<'mysql'>, MySqlConfig>,
       gateway: true as Same<Section<'gateway'>, GatewayConfig>,
+      mesh: true as Same<Section<'mesh'>, MeshConfig>,
       registry: true as Same<Section<'registry'>, RegistryConfig>,
       observability: true as Same<Section<'observability'>, ObservabilityConfig>,
       apps: true as Same<Section<'apps'>, AppsConfig>,

@@ -1,0 +1,78 @@
+import { bool, JsonSchema, map, object, str } from '../config/schema-helpers';
+import { ProblemList, show } from '../core/errors';
+
+/** How Istio puts a pod in the mesh: an injected sidecar proxy per pod, or the per-node ztunnel (plus a waypoint for L7). */
+export type IstioMode = 'sidecar' | 'ambient';
+
+// The section's type is generated from meshSchema (`npm run schema`).
+export type { MeshConfig } from './config.generated';
+import type { MeshConfig } from './config.generated';
+
+/**
+ * Defaults fit `istioctl install` of Istio 1.23 with the default profile: sidecar mode, istiod in istio-system with
+ * the label `app: istiod`, no CNI plugin (it is an extra component there, and a default that claimed it would turn a
+ * missing plugin into pods that Pod Security refuses at apply time instead of a synth-time error).
+ */
+export const DEFAULT_ISTIO = {
+  mode: 'sidecar' as IstioMode,
+  cni: false,
+  entryInMesh: false,
+  controlPlaneNamespace: 'istio-system',
+  controlPlanePodSelector: { app: 'istiod' },
+};
+
+/** The only `mesh.istio.mode` values; the schema's enum and the construct read this. */
+export const ISTIO_MODES: readonly IstioMode[] = ['sidecar', 'ambient'];
+
+export const meshSchema: JsonSchema = object(
+  {
+    istio: object(
+      {
+        enabled: bool('The cluster runs Istio (installed by you, version 1.23 or later; Platform Kit installs none): apps[].canary splits through a VirtualService over DestinationRule subsets unless the app sets canary.split: gateway-api.', false),
+        mode: str('How pods join the mesh: sidecar (an injected Envoy per pod; needs cni: true in baseline/restricted tenants) or ambient (the node\'s ztunnel; VirtualService weights need a waypoint).', { enum: ISTIO_MODES, default: DEFAULT_ISTIO.mode }),
+        cni: bool('The Istio CNI plugin is installed (istioctl install --set components.cni.enabled=true): sidecar pods then need no istio-init container with NET_ADMIN/NET_RAW, which Pod Security baseline and restricted forbid.', DEFAULT_ISTIO.cni),
+        waypoint: str('Ambient mode: name of the waypoint proxy (a Gateway of class istio-waypoint, e.g. from `istioctl waypoint apply -n <tenant>`, named "waypoint") in every tenant that has an Istio canary; the tenant namespace gets istio.io/use-waypoint: <name>. Required with mode: ambient. Default: none.', { format: 'dns-label' }),
+        entryInMesh: bool('The entry point\'s proxy (gateway.proxy, or the ingress controller) is itself in the mesh, so its requests follow the VirtualService weights. Out of the mesh they bypass them (kube-proxy spreads them over all pods), so an Istio canary with a host needs this.', DEFAULT_ISTIO.entryInMesh),
+        controlPlane: object(
+          {
+            namespace: str('Namespace of istiod (Istio\'s own; Platform Kit writes no policy there).', { format: 'dns-label', default: DEFAULT_ISTIO.controlPlaneNamespace }),
+            podSelector: map({ type: 'string' }, 'Labels of the istiod pods: proxies in tenant namespaces reach exactly them on 15012 (xDS and certificates).', DEFAULT_ISTIO.controlPlanePodSelector),
+          },
+          { default: {}, description: 'Where Istio\'s control plane runs.' },
+        ),
+      },
+      { default: {}, description: 'Istio (networking.istio.io/v1 objects; the CRDs in schemas/crds are Istio 1.23.6\'s). Default: disabled.' },
+    ),
+  },
+  { default: {}, description: 'A service mesh the cluster runs. Platform Kit installs none; it writes the mesh objects into dist/needs-istio.' },
+);
+
+/** The Pod Security levels that forbid istio-init's NET_ADMIN and NET_RAW (baseline allows neither). */
+const FORBID_NET_ADMIN = ['baseline', 'restricted'];
+
+/**
+ * Why Istio in `mode` cannot run pods in a namespace that enforces `enforce`, or `undefined`. One owner for the rule:
+ * the config check and the synth-time tree check both read it.
+ */
+export function meshPodSecurityProblem(mode: IstioMode, cni: boolean, enforce: string): string | undefined {
+  if (mode !== 'sidecar' || cni || !FORBID_NET_ADMIN.includes(enforce)) return undefined;
+  return `sidecar injection adds the istio-init container, which needs the NET_ADMIN and NET_RAW capabilities that Pod Security ${show(enforce)} forbids, so every injected pod would be refused at apply time`;
+}
+
+/** The fix for {@link meshPodSecurityProblem}. */
+export const MESH_POD_SECURITY_FIX = 'install the Istio CNI plugin and set mesh.istio.cni: true, or use mesh.istio.mode: ambient (never loosen the tenant to privileged for this)';
+
+/** Cross-field checks of the section (the per-app checks are in the apps section's). */
+export function checkMeshConfig(m: MeshConfig, problems: ProblemList): void {
+  const istio = m.istio;
+  if (!istio.enabled) return;
+  if (Object.keys(istio.controlPlane.podSelector).length === 0) {
+    problems.add('mesh.istio.controlPlane.podSelector: {} would let every proxy reach every pod of the control plane namespace; give istiod\'s labels (Istio 1.23: app: istiod).');
+  }
+  if (istio.mode === 'ambient' && istio.waypoint === undefined) {
+    problems.add('mesh.istio.waypoint: missing, and mode is "ambient": without a waypoint ambient handles only L4, so VirtualService weights are ignored; deploy one in each tenant with an Istio canary (`istioctl waypoint apply -n <tenant>` makes one named "waypoint") and set mesh.istio.waypoint: waypoint, or use mode: sidecar.');
+  }
+  if (istio.mode === 'sidecar' && istio.waypoint !== undefined) {
+    problems.add(`mesh.istio.waypoint: ${show(istio.waypoint)} is set, but mode is "sidecar", which uses no waypoint; remove it or set mode: ambient.`);
+  }
+}

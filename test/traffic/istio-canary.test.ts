@@ -1,0 +1,187 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse, stringify } from 'yaml';
+import { CrdCatalog } from '../../lib/checks/custom-resource-schema';
+import { Endpoint, matchesLabelSelector, NetworkPolicyEvaluator } from '../../lib/checks/network/evaluator';
+import { parseConfig } from '../../lib/config/load';
+import { synthesize } from '../../lib/pipeline/synthesize';
+import { find, manifestsOf, ROOT } from '../support/helpers';
+import { podOf } from '../support/flows';
+
+/** The default platform with a 10% canary of helloworld, split by Istio in `istio` (merged over mesh.istio). */
+function withIstioCanary(istio: Record<string, unknown> = { cni: true, entryInMesh: true }, canary: Record<string, unknown> = {}): any {
+  const data = parse(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8'));
+  data.apps[0].canary = { image: { tag: '1.27.5-alpine' }, weight: 10, ...canary };
+  data.mesh = { istio: { enabled: true, ...istio } };
+  return data;
+}
+
+function synthData(data: any): any[] {
+  return manifestsOf(synthesize(parseConfig(stringify(data))));
+}
+
+function failure(data: any): string {
+  try {
+    synthesize(parseConfig(stringify(data)));
+  } catch (e) {
+    return String((e as Error).message);
+  }
+  throw new Error('expected the synth to fail');
+}
+
+/** The evaluator over the synthesized policies, with the namespaces of the Gateway's proxy and of istiod. */
+function evaluatorOf(objects: readonly any[]): NetworkPolicyEvaluator {
+  const namespaces = objects.filter((o) => o.kind === 'Namespace').map((o) => ({ name: o.metadata.name, labels: o.metadata.labels }));
+  return new NetworkPolicyEvaluator(objects.filter((o) => o.kind === 'NetworkPolicy'), [...namespaces, { name: 'nginx-gateway' }, { name: 'istio-system' }, { name: 'kube-system' }]);
+}
+
+const PROXY: Endpoint = { pod: { namespace: 'nginx-gateway', name: 'ngf', labels: { 'app.kubernetes.io/name': 'nginx-gateway-fabric' } } };
+const ISTIOD: Endpoint = { pod: { namespace: 'istio-system', name: 'istiod', labels: { app: 'istiod' }, ports: [{ containerPort: 15012, protocol: 'TCP' }, { containerPort: 15017, protocol: 'TCP' }] } };
+const WAYPOINT: Endpoint = { pod: { namespace: 'dwayne', name: 'waypoint', labels: { 'gateway.networking.k8s.io/gateway-name': 'waypoint' }, ports: [{ containerPort: 15008, protocol: 'TCP' }] } };
+
+describe('Istio canary, sidecar mode with the CNI plugin: a 90/10 split', () => {
+  const objects = synthData(withIstioCanary());
+  const service = find(objects, 'Service', 'helloworld', 'dwayne');
+  const stable = find(objects, 'Deployment', 'helloworld', 'dwayne');
+  const canary = find(objects, 'Deployment', 'helloworld-canary', 'dwayne');
+
+  test('the VirtualService weighs the stable and canary subsets 90/10 for the Service\'s host, and both objects validate against the Istio 1.23.6 CRDs', () => {
+    const vs = find(objects, 'VirtualService', 'helloworld', 'dwayne');
+    const dr = find(objects, 'DestinationRule', 'helloworld', 'dwayne');
+    expect(vs.spec.hosts).toEqual(['helloworld.dwayne.svc.cluster.local']);
+    expect(vs.spec.http[0].route.map((r: any) => [r.destination.subset, r.weight])).toEqual([['stable', 90], ['canary', 10]]);
+    expect(vs.spec.http[0].route.every((r: any) => r.destination.host === dr.spec.host && r.destination.port.number === 80)).toBe(true);
+    expect(dr.spec.host).toBe('helloworld.dwayne.svc.cluster.local');
+    const catalog = CrdCatalog.load();
+    expect(catalog.validate(vs)).toEqual([]);
+    expect(catalog.validate(dr)).toEqual([]);
+  });
+
+  test('the objects sit in the CRD-dependent unit needs-istio, never at the top level', () => {
+    const result = synthesize(parseConfig(stringify(withIstioCanary())));
+    const files = result.files.filter((f) => f.objects.some((o) => ['VirtualService', 'DestinationRule'].includes(o.manifest.kind)));
+    expect(files.map((f) => f.path)).toEqual(['needs-istio/10-dwayne-helloworld.yaml']);
+  });
+
+  test('each subset selects exactly one Deployment\'s pods, and the one Service selects both', () => {
+    const dr = find(objects, 'DestinationRule', 'helloworld', 'dwayne');
+    const owners = (labels: Record<string, string>) => [stable, canary].filter((d) => matchesLabelSelector({ matchLabels: labels }, d.spec.template.metadata.labels)).map((d) => d.metadata.name);
+    expect(dr.spec.subsets.map((s: any) => [s.name, owners(s.labels)])).toEqual([['stable', ['helloworld']], ['canary', ['helloworld-canary']]]);
+    expect(owners(service.spec.selector)).toEqual(['helloworld', 'helloworld-canary']);
+    // AND no second Service: the split is Istio's, so the HTTPRoute sends everything to the one Service
+    expect(objects.filter((o) => o.kind === 'Service' && o.metadata.name === 'helloworld-canary')).toEqual([]);
+    expect(find(objects, 'HTTPRoute', 'helloworld', 'dwayne').spec.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'helloworld', port: 80, weight: 100 }]);
+  });
+
+  test('the tenant namespace is enrolled for sidecar injection; other tenants are not', () => {
+    expect(find(objects, 'Namespace', 'dwayne').metadata.labels).toMatchObject({ 'istio-injection': 'enabled', 'pod-security.kubernetes.io/enforce': 'restricted' });
+    expect(find(objects, 'Namespace', 'demo').metadata.labels['istio-injection']).toBeUndefined();
+  });
+
+  test('flows: the sidecars reach istiod on 15012 only, and the Gateway proxy reaches both versions on the container port', () => {
+    const evaluator = evaluatorOf(objects);
+    for (const name of ['helloworld', 'helloworld-canary']) {
+      const pod = { pod: podOf(objects, 'Deployment', name, 'dwayne') };
+      expect(evaluator.evaluate({ from: pod, to: ISTIOD, port: 15012 }).allowed).toBe(true);
+      expect(evaluator.evaluate({ from: pod, to: ISTIOD, port: 15017 }).allowed).toBe(false);
+      expect(evaluator.evaluate({ from: PROXY, to: pod, port: 8080 }).allowed).toBe(true);
+      expect(evaluator.evaluate({ from: PROXY, to: pod, port: 15008 }).allowed).toBe(false);
+    }
+  });
+
+  test('the quota check counts the canary (and the rollouts\' surge pods) next to the stable pods', () => {
+    // GIVEN a pod quota that fits the stable version at its autoscaler maximum (4) plus its surge pod, and no more
+    const data = withIstioCanary();
+    data.tenants[0].quota = { pods: 5 };
+    expect(() => synthData({ ...data, apps: [{ ...data.apps[0], canary: undefined }] })).not.toThrow();
+    // WHEN the canary (1 pod + 1 surge) is added THEN the quota check refuses it
+    expect(failure(data)).toMatch(/namespace dwayne: pods needs 7 but ResourceQuota tenant-quota allows 5/);
+  });
+
+  test('output is deterministic', () => {
+    const a = synthesize(parseConfig(stringify(withIstioCanary()))).files;
+    const b = synthesize(parseConfig(stringify(withIstioCanary()))).files;
+    expect(b.map((f) => [f.path, f.content])).toEqual(a.map((f) => [f.path, f.content]));
+  });
+});
+
+describe('Istio canary, ambient mode with a waypoint', () => {
+  const objects = synthData(withIstioCanary({ mode: 'ambient', waypoint: 'waypoint', entryInMesh: true }));
+
+  test('the namespace joins the ambient mesh and uses the waypoint; the split objects are the same as in sidecar mode', () => {
+    expect(find(objects, 'Namespace', 'dwayne').metadata.labels).toMatchObject({ 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint' });
+    expect(find(objects, 'Namespace', 'dwayne').metadata.labels['istio-injection']).toBeUndefined();
+    const sidecar = synthData(withIstioCanary());
+    for (const kind of ['VirtualService', 'DestinationRule']) expect(find(objects, kind, 'helloworld', 'dwayne')).toEqual(find(sidecar, kind, 'helloworld', 'dwayne'));
+  });
+
+  test('flows: the waypoint reaches both versions over HBONE (15008), ambient\'s probe address reaches the container port, the proxy reaches the waypoint', () => {
+    const evaluator = evaluatorOf(objects);
+    for (const name of ['helloworld', 'helloworld-canary']) {
+      const pod = { pod: podOf(objects, 'Deployment', name, 'dwayne') };
+      expect(evaluator.evaluate({ from: WAYPOINT, to: pod, port: 15008 }).allowed).toBe(true);
+      expect(evaluator.evaluate({ from: { ip: '169.254.7.127' }, to: pod, port: 8080 }).allowed).toBe(true);
+      expect(evaluator.evaluate({ from: { ip: '169.254.7.127' }, to: pod, port: 15008 }).allowed).toBe(false);
+      // sidecar mode's flow to istiod is not written: ztunnel, not the pod, talks to istiod
+      expect(evaluator.evaluate({ from: pod, to: ISTIOD, port: 15012 }).allowed).toBe(false);
+    }
+    expect(evaluator.evaluate({ from: PROXY, to: WAYPOINT, port: 15008 }).allowed).toBe(true);
+    expect(evaluator.evaluate({ from: WAYPOINT, to: ISTIOD, port: 15012 }).allowed).toBe(true);
+  });
+});
+
+describe('which split', () => {
+  test('with mesh.istio enabled a canary is split by Istio unless it says gateway-api', () => {
+    const data = withIstioCanary({ cni: true, entryInMesh: true }, { split: 'gateway-api' });
+    const objects = synthData(data);
+    expect(objects.filter((o) => ['VirtualService', 'DestinationRule'].includes(o.kind))).toEqual([]);
+    expect(find(objects, 'HTTPRoute', 'helloworld', 'dwayne').spec.rules[0].backendRefs.map((b: any) => [b.name, b.weight])).toEqual([['helloworld', 90], ['helloworld-canary', 10]]);
+    // AND no tenant is enrolled: nothing uses the mesh
+    expect(find(objects, 'Namespace', 'dwayne').metadata.labels['istio-injection']).toBeUndefined();
+  });
+
+  test('promotion step 1 and 3: weight 0 sends every request to the stable subset; without canary no Istio object is left', () => {
+    const objects = synthData(withIstioCanary(undefined, { weight: 0 }));
+    expect(find(objects, 'VirtualService', 'helloworld', 'dwayne').spec.http[0].route.map((r: any) => r.weight)).toEqual([100, 0]);
+    const data = withIstioCanary();
+    delete data.apps[0].canary;
+    expect(synthData(data).filter((o) => ['VirtualService', 'DestinationRule'].includes(o.kind))).toEqual([]);
+  });
+
+  test('the Ingress entry can carry an Istio split (one Service per host is all it needs)', () => {
+    const data = withIstioCanary();
+    data.gateway.enabled = false;
+    const objects = synthData(data);
+    expect(find(objects, 'Ingress', 'helloworld', 'dwayne').spec.rules[0].http.paths[0].backend.service.name).toBe('helloworld');
+    expect(find(objects, 'VirtualService', 'helloworld', 'dwayne').spec.http[0].route.map((r: any) => r.weight)).toEqual([90, 10]);
+  });
+
+  test('a privileged tenant may use sidecar injection without the CNI plugin', () => {
+    const data = withIstioCanary({ cni: false, entryInMesh: true });
+    data.tenants[0].podSecurity = { enforce: 'privileged', audit: 'restricted', warn: 'restricted' };
+    expect(find(synthData(data), 'Namespace', 'dwayne').metadata.labels['istio-injection']).toBe('enabled');
+  });
+});
+
+describe('refusals', () => {
+  test.each<[string, any, RegExp]>([
+    ['split istio without the mesh', (() => { const d = withIstioCanary({}, { split: 'istio' }); d.mesh.istio.enabled = false; return d; })(),
+      /apps\[0\]\.canary\.split: "istio", but mesh\.istio\.enabled is false; enable it .* or set canary\.split: gateway-api/],
+    ['sidecar without CNI in a restricted tenant', withIstioCanary({ entryInMesh: true }),
+      /apps\[0\]\.canary\.split: "istio" puts tenant "dwayne" in the sidecar mesh, and tenants\[0\]\.podSecurity\.enforce is "restricted": sidecar injection adds the istio-init container, which needs the NET_ADMIN and NET_RAW capabilities .*; install the Istio CNI plugin and set mesh\.istio\.cni: true, or use mesh\.istio\.mode: ambient/],
+    ['sidecar without CNI in a baseline tenant', (() => { const d = withIstioCanary({ entryInMesh: true }); d.tenants[0].podSecurity = { enforce: 'baseline' }; return d; })(),
+      /tenants\[0\]\.podSecurity\.enforce is "baseline": sidecar injection adds the istio-init container/],
+    ['ambient without a waypoint', withIstioCanary({ mode: 'ambient', entryInMesh: true }),
+      /mesh\.istio\.waypoint: missing, and mode is "ambient": without a waypoint .* VirtualService weights are ignored; .*set mesh\.istio\.waypoint: waypoint/],
+    ['a waypoint in sidecar mode', withIstioCanary({ cni: true, entryInMesh: true, waypoint: 'waypoint' }),
+      /mesh\.istio\.waypoint: "waypoint" is set, but mode is "sidecar"/],
+    ['an entry proxy outside the mesh', withIstioCanary({ cni: true }),
+      /apps\[0\]\.canary\.split: "istio" splits only requests a mesh proxy makes, .*mesh\.istio\.entryInMesh: false.*hello\.lab\.example would bypass the weights/],
+    ['no host', (() => { const d = withIstioCanary(); delete d.apps[0].ingress; return d; })(),
+      /apps\[0\]\.canary: the app has no ingress\.host, so no requests reach it to split/],
+    ['a weight above 100', withIstioCanary(undefined, { weight: 101 }), /canary\/weight|canary\.weight/],
+    ['an unknown split', withIstioCanary(undefined, { split: 'linkerd' }), /canary\/split|canary\.split/],
+  ])('%s is refused with the reason and the fix', (_name, data, message) => {
+    expect(failure(data)).toMatch(message);
+  });
+});
