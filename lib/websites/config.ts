@@ -63,7 +63,7 @@ const controller = DEFAULT_CONTROLLER_RESOURCES;
 
 export const websitesSchema: JsonSchema = object(
   {
-    enabled: bool('Deploy the Website CRD and its controller (dist/42-websites.*.yaml) and the sites (dist/needs-websites/). Off by default: the controller image is yours to build and push first (docs/websites.md).', false),
+    enabled: bool('Deploy the Website CRD and its controller (dist/28-websites.*.yaml) and the sites (dist/needs-websites/). Off by default: the controller image is yours to build and push first (docs/websites.md).', false),
     namespace: str('Namespace of the website controller (Platform Kit creates it; tenants may not use it).', { format: 'dns-label', default: DEFAULT_WEBSITE_NAMESPACE }),
     controller: object(
       {

@@ -15,13 +15,14 @@ import { Website } from './website';
 import { WebsiteCrd, WEBSITE_API_VERSION, WEBSITE_KIND } from './website-crd';
 
 /**
- * The websites unit: `42-websites`, Argo CD wave 42 — after the apps (40), whose tenants it writes Roles and flows
- * into, and before the Gateway's routes (45, which route to the sites) and the backups (50). It holds the Website
- * CRD, so it must come before `needs-websites`.
+ * The websites unit: `28-websites`, Argo CD wave 28 — after the tenants (10), into which it writes Roles and flows,
+ * and before observability (30), because Prometheus' scrape flow writes its ingress side into the controller's
+ * namespace, and a policy cannot be applied into a namespace that does not exist yet (the gateway's 25 has the same
+ * reason). Nothing in it needs the apps (40). It holds the Website CRD, so it comes before `needs-websites`.
  */
-export const WEBSITES_UNIT = { folder: '42-websites', wave: 42, description: 'Websites: the Website CRD, the website controller, its Roles and the sites\' flows in the tenants with websites' };
-/** The Website objects need the CRD of `42-websites`: `dist/needs-websites/`, wave 43. */
-export const WEBSITE_OBJECTS_UNIT = { folder: 'needs-websites', wave: 43, description: 'Website objects, one per websites.sites entry (need the Website CRD of 42-websites)' };
+export const WEBSITES_UNIT = { folder: '28-websites', wave: 28, description: 'Websites: the Website CRD, the website controller, its Roles and the sites\' flows in the tenants with websites' };
+/** The Website objects need the CRD of `28-websites`: `dist/needs-websites/`, wave 29. */
+export const WEBSITE_OBJECTS_UNIT = { folder: 'needs-websites', wave: 29, description: 'Website objects, one per websites.sites entry (need the Website CRD of 28-websites)' };
 
 /** What the websites part built. */
 export interface WebsitesOutput {
