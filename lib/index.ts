@@ -58,7 +58,7 @@ export { ManagedNamespaces } from './network/managed-namespaces';
 export { IngressRoute } from './network/ingress-route';
 export type { IngressRouteProps } from './network/ingress-route';
 export { GatewayEntry, IngressEntry, tlsSecretOffer } from './network/entry-point';
-export type { EntryBackend, EntryPoint, ExposedHost, ExposeProps, GatewayEntryProps, IngressEntryProps } from './network/entry-point';
+export type { ControllerMadeService, EntryBackend, EntryPoint, ExposedHost, ExposeProps, GatewayEntryProps, IngressEntryProps } from './network/entry-point';
 export { PlatformGateway } from './traffic/gateway';
 export type { PlatformGatewayProps } from './traffic/gateway';
 
@@ -80,3 +80,14 @@ export { KubeStateMetrics } from './observability/kube-state-metrics';
 export { Loki } from './observability/loki';
 export { NodeExporter } from './observability/node-exporter';
 export { Prometheus } from './observability/prometheus';
+
+// Websites (issue 14): the Website custom resource and its controller.
+export { websitesPart } from './websites/part';
+export type { WebsitesOutput } from './websites/part';
+export { Website } from './websites/website';
+export type { WebsiteProps } from './websites/website';
+export { WebsiteController } from './websites/controller';
+export type { WebsiteControllerProps } from './websites/controller';
+export { WebsiteCrd, WEBSITE_API_VERSION, WEBSITE_CRD_NAME, WEBSITE_KIND } from './websites/website-crd';
+export { ControllerPods } from './core/controller-pods';
+export type { ControllerPodsProps } from './core/controller-pods';

@@ -33,6 +33,12 @@ export interface PinnedImage extends ImageRef {
    * @default - none: a pin whose line has ended is a test failure
    */
   readonly keptBecause?: string;
+  /**
+   * Where the image is built, for an image this repository builds and the user pushes (no upstream publishes it):
+   * the row's repository is then a placeholder the user replaces in platform.yaml.
+   * @default - an upstream image
+   */
+  readonly builtFrom?: string;
 }
 
 /** Harbor's images: one release, one tag, pinned together (goharbor/harbor publishes every component per release). */
@@ -196,7 +202,28 @@ export const IMAGES = {
     supportEnds: NEWEST_RELEASE,
     source: 'nginx/docker-nginx-unprivileged update.sh "stable 1.30.4, mainline 1.31.3" (2026-07-15); 1.27 was a ' +
       'mainline branch, closed when 1.28 stable was cut',
-    usedBy: 'apps (the example app in platform.yaml)',
+    usedBy: 'apps (the example app in platform.yaml), websites (the nginx of every website pod)',
+  },
+  gitSync: {
+    repository: 'registry.k8s.io/git-sync/git-sync',
+    tag: 'v4.7.1',
+    line: '4.x',
+    // git-sync publishes no support policy: fixes land in the newest v4 release.
+    supportEnds: NEWEST_RELEASE,
+    source: 'kubernetes/git-sync tags: v4.7.1 (2026-07-06) is the newest v4 release; README "v4" flags --repo, --ref, ' +
+      '--period, --root, --link, --http-bind',
+    usedBy: 'websites (the git-sync container of every website pod)',
+  },
+  websiteController: {
+    // Not an upstream image: you build controller/website/ and push it (docs/websites.md); `.invalid` (RFC 2606) makes
+    // the placeholder unmistakable, and synth says so until websites.controller.image names your registry.
+    repository: 'registry.example.invalid/platform-kit/website-controller',
+    tag: '0.1.0',
+    line: '0.1 (this repository)',
+    supportEnds: NEWEST_RELEASE,
+    source: 'built from controller/website/ in this repository (its package.json version); no upstream publishes it',
+    usedBy: 'websites (the controller; websites.controller.image)',
+    builtFrom: 'controller/website/Dockerfile',
   },
 } as const satisfies Record<string, PinnedImage>;
 

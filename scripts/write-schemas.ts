@@ -9,12 +9,16 @@ import { buildPlatformWith } from '../lib/pipeline/build-platform';
 import { withSecretsTable } from '../lib/secrets/first-time-secrets';
 import { PROJECT_ROOT } from '../lib/core/paths';
 import { CRD_DIR, CRD_VERSIONS_FILE, CrdCatalog } from '../lib/checks/custom-resource-schema';
+import { WEBSITE_CRD_FILE, websiteCrdFile } from '../lib/websites/website-crd';
 
 // `npm run schema`: regenerates the derived files (tests keep each equal to what this writes).
 // - platform.schema.json, which editors read through the `$schema` comment in platform.yaml;
 // - schemas/crds/crd-versions.json, the CRD schemas the synth check reads (parsing the CRD YAML is slow).
 const configSchema = path.join(PROJECT_ROOT, 'platform.schema.json');
 fs.writeFileSync(configSchema, renderConfigSchema(platformParts(...extraParts)));
+// - schemas/crds/websites.extensions.example.com.yaml, our own CRD, from its construct (read by the catalog below).
+const websiteCrd = path.join(CRD_DIR, WEBSITE_CRD_FILE);
+fs.writeFileSync(websiteCrd, websiteCrdFile());
 const crdVersions = path.join(CRD_DIR, CRD_VERSIONS_FILE);
 fs.writeFileSync(crdVersions, CrdCatalog.fromYamlFiles().render());
 // - docs/deploying.md's table of the default platform's first-time Secrets (from the parts' offers).
@@ -29,4 +33,4 @@ const typeFiles = generatedTypeFiles(parts).map(({ file, content }) => {
   fs.writeFileSync(full, content);
   return full;
 });
-for (const file of [configSchema, crdVersions, deploying, ...typeFiles]) console.log(`wrote ${path.relative(process.cwd(), file)}`);
+for (const file of [configSchema, websiteCrd, crdVersions, deploying, ...typeFiles]) console.log(`wrote ${path.relative(process.cwd(), file)}`);

@@ -21,7 +21,11 @@ function partsLeftOffPlatforms(): string[] {
   return [withRegistry, withVelero].map((p) => stringify(p));
 }
 
-/** Every `image` of every container and init container of `objects` (CronJob and Job templates included). */
+/**
+ * Every `image` of every container and init container of `objects` (CronJob and Job templates included), and every
+ * image a controller is told to run in the pods it creates (an env variable `*_IMAGE` of a container, as the website
+ * controller's WEBSITE_NGINX_IMAGE and WEBSITE_GIT_SYNC_IMAGE).
+ */
 function imagesOf(objects: readonly unknown[]): Set<string> {
   const found = new Set<string>();
   const walk = (node: unknown): void => {
@@ -30,6 +34,7 @@ function imagesOf(objects: readonly unknown[]): Set<string> {
       for (const [key, value] of Object.entries(node)) {
         if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
           for (const c of value) if (typeof c?.image === 'string') found.add(c.image);
+          for (const c of value) for (const e of c?.env ?? []) if (/_IMAGE$/.test(e?.name) && typeof e.value === 'string') found.add(e.value);
         }
         walk(value);
       }

@@ -15,6 +15,12 @@ export interface CheckInput {
   readonly config: PlatformConfig;
   readonly objects: readonly SynthesizedObject[];
   readonly flows: readonly Flow[];
+  /**
+   * Stand-ins for the workloads controllers create at run time (not in dist/): counted by the quota-fit, capacity
+   * and flow checks only — the other checks judge what Platform Kit writes. See ControllerPods.
+   * @default []
+   */
+  readonly standIns?: readonly SynthesizedObject[];
 }
 
 /** What the checks found: every problem (`[section] message`), and the report lines (the capacity table). */
@@ -42,6 +48,8 @@ export function checkFailure(problems: readonly string[], report: readonly strin
 export function evaluateChecks(input: CheckInput): CheckOutcome {
   const { config, objects, flows } = input;
   const keys = configKeysOf(config);
+  // What will run: dist/ plus the pods controllers create from it.
+  const running = input.standIns && input.standIns.length > 0 ? [...objects, ...input.standIns] : objects;
   const sections: Array<[string, () => string[]]> = [
     ['Kubernetes 1.27 schema', () => checkSchema(objects)],
     ['custom resources', () => checkCustomResourcePlacement(objects)],
@@ -55,10 +63,10 @@ export function evaluateChecks(input: CheckInput): CheckOutcome {
     ['container hygiene', () => checkContainerHygiene(objects)],
     ['immutable fields', () => checkImmutableFields(objects)],
     ['StatefulSet services', () => checkStatefulSetServices(objects)],
-    ['quota fit', () => checkQuotaFit(objects, config.cluster.nodes.length, keys)],
-    ['network flows', () => checkFlows(objects, flows, config.cluster.podCidr, { serviceCidr: config.cluster.serviceCidr, keys })],
+    ['quota fit', () => checkQuotaFit(running, config.cluster.nodes.length, keys)],
+    ['network flows', () => checkFlows(running, flows, config.cluster.podCidr, { serviceCidr: config.cluster.serviceCidr, keys })],
   ];
-  const capacity = checkCapacity(objects, config.cluster, keys);
+  const capacity = checkCapacity(running, config.cluster, keys);
   sections.push(['capacity', () => capacity.problems]);
   const problems: string[] = [];
   for (const [name, check] of sections) {

@@ -21,6 +21,23 @@ export interface EntryBackend {
    * DestinationRule, which proves its own subsets). @default false (the Service selects one workload's pods)
    */
   readonly meshSplit?: boolean;
+  /**
+   * The Service is not in dist/: a controller creates it at run time from this custom resource (in the host's
+   * namespace), as the website controller does for a Website. The backend check then requires that object in the
+   * tree instead of the Service (and cannot see which pods the Service will select).
+   * @default - the Service is in dist/
+   */
+  readonly madeBy?: ControllerMadeService;
+}
+
+/** Which object makes a controller create a backend Service, and who the controller is. */
+export interface ControllerMadeService {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** Name of the custom resource (in the host's namespace). */
+  readonly name: string;
+  /** The controller, for messages: `the website controller`. */
+  readonly controller: string;
 }
 
 /** What a construct asks of the entry point: serve `https://host/path` from its Service(s). */
@@ -58,8 +75,8 @@ export interface ExposedHost {
   readonly path: string;
   /** Path prefixes this route serves. */
   readonly paths: readonly string[];
-  /** Service, port and weight of each backend (weights sum to 100). */
-  readonly backends: readonly { readonly service: string; readonly port: number; readonly weight: number; readonly meshSplit?: boolean }[];
+  /** Service, port and weight of each backend (weights sum to 100); `madeBy` when a controller creates the Service. */
+  readonly backends: readonly { readonly service: string; readonly port: number; readonly weight: number; readonly meshSplit?: boolean; readonly madeBy?: ControllerMadeService }[];
   readonly labels: Readonly<Record<string, string>>;
 }
 
@@ -186,7 +203,7 @@ function exposedHost(props: ExposeProps): ExposedHost {
     tlsSecretName: props.tlsSecretName,
     path,
     paths: [...paths],
-    backends: props.backends.map((b, i) => ({ service: b.service, port: b.port, weight: weights[i], ...(b.meshSplit ? { meshSplit: true } : {}) })),
+    backends: props.backends.map((b, i) => ({ service: b.service, port: b.port, weight: weights[i], ...(b.meshSplit ? { meshSplit: true } : {}), ...(b.madeBy ? { madeBy: { ...b.madeBy } } : {}) })),
     labels: { ...(props.labels ?? {}) },
   };
 }

@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart } from 'cdk8s';
+import { ControllerPods } from '../core/controller-pods';
 import { UserError } from '../core/errors';
 import { PlatformChart } from './platform-chart';
 
@@ -43,4 +44,17 @@ export function collectObjects(app: App): SynthesizedObject[] {
     }
   }
   return objects;
+}
+
+/**
+ * The workloads controllers will create from the tree ({@link ControllerPods}), as manifests the checks count; never
+ * written to the output.
+ */
+export function controllerStandIns(app: App): SynthesizedObject[] {
+  return ControllerPods.all(app).map((pods) => ({
+    chart: Chart.of(pods) as PlatformChart,
+    component: pods.node.path.slice(Chart.of(pods).node.path.length + 1).split('/')[0],
+    path: `${pods.node.path} (created at run time by ${pods.madeBy})`,
+    manifest: pods.toManifest(),
+  }));
 }

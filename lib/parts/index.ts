@@ -8,6 +8,7 @@ import { observabilityPart } from '../observability/part';
 import { registryPart } from '../registry/part';
 import { tenancyPart } from '../tenancy/part';
 import { gatewayPart } from '../traffic/part';
+import { websitesPart } from '../websites/part';
 import { ConfigOfParts, PlatformPart } from './platform-part';
 
 /**
@@ -23,6 +24,7 @@ export const PLATFORM_PARTS = [
   registryPart,
   observabilityPart,
   appsPart,
+  websitesPart,
   backupPart,
   hostPart,
   gitopsPart,

@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import { evaluateChecks } from '../checks/run-checks';
 import { PlatformConfig } from '../config/platform-config';
 import { Flow } from '../network/flow';
-import { collectObjects, SynthesizedObject } from '../output/synthesized';
+import { collectObjects, controllerStandIns, SynthesizedObject } from '../output/synthesized';
 
 const reports = new WeakMap<App, string[]>();
 const checked = new WeakMap<App, SynthesizedObject[]>();
@@ -18,7 +18,7 @@ export function attachPlatformChecks(app: App, config: PlatformConfig): void {
   app.node.addValidation({
     validate: () => {
       const objects = collectObjects(app);
-      const outcome = evaluateChecks({ config, objects, flows: Flow.all(app) });
+      const outcome = evaluateChecks({ config, objects, flows: Flow.all(app), standIns: controllerStandIns(app) });
       reports.set(app, outcome.report);
       checked.set(app, objects);
       return outcome.problems;

@@ -22,13 +22,14 @@ function application(spec: Record<string, unknown> = {}, metadata: Record<string
 const catalog = CrdCatalog.load();
 
 describe('CRD schema validation', () => {
-  test('the catalog holds the Argo CD, Gateway API, Istio and Velero CRDs', () => {
+  test('the catalog holds the Argo CD, Gateway API, Istio, Velero and Website CRDs', () => {
     // GIVEN schemas/crds WHEN loaded
     const kinds = catalog.versions.map((v) => `${v.group}/${v.version}/${v.kind}`).sort();
-    // THEN both Argo CD kinds, the served versions of Gateway, HTTPRoute and ReferenceGrant, and the 13 Velero kinds
-    // (folder velero-v1.14.1/) are there, namespaced
+    // THEN both Argo CD kinds, the Website kind (our own, written by npm run schema), the served versions of Gateway,
+    // HTTPRoute and ReferenceGrant, and the 13 Velero kinds (folder velero-v1.14.1/) are there, namespaced
     expect(kinds).toEqual([
       'argoproj.io/v1alpha1/AppProject', 'argoproj.io/v1alpha1/Application',
+      'extensions.example.com/v1/Website',
       'gateway.networking.k8s.io/v1/Gateway', 'gateway.networking.k8s.io/v1/HTTPRoute',
       'gateway.networking.k8s.io/v1beta1/Gateway', 'gateway.networking.k8s.io/v1beta1/HTTPRoute', 'gateway.networking.k8s.io/v1beta1/ReferenceGrant',
       ...['v1', 'v1alpha3', 'v1beta1'].flatMap((v) => [`networking.istio.io/${v}/DestinationRule`, `networking.istio.io/${v}/VirtualService`]),
@@ -42,7 +43,7 @@ describe('CRD schema validation', () => {
     expect([...new Set(catalog.versions.map((v) => v.crd))].filter((c) => !c.endsWith('velero.io')).sort()).toEqual([
       'applications.argoproj.io', 'appprojects.argoproj.io',
       'destinationrules.networking.istio.io', 'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io', 'referencegrants.gateway.networking.k8s.io',
-      'virtualservices.networking.istio.io',
+      'virtualservices.networking.istio.io', 'websites.extensions.example.com',
     ]);
     // AND the README records where each file comes from
     const readme = fs.readFileSync(path.join(CRD_DIR, 'README.md'), 'utf8');

@@ -12,6 +12,7 @@ import type { HostConfig } from '../../lib/host/config.generated';
 import type { MySqlConfig } from '../../lib/mysql/config.generated';
 import type { ObservabilityConfig } from '../../lib/observability/config.generated';
 import type { MeshConfig } from '../../lib/mesh/config.generated';
+import type { WebsitesConfig } from '../../lib/websites/config.generated';
 import type { RegistryConfig } from '../../lib/registry/config.generated';
 import type { TenantsConfig } from '../../lib/tenancy/config.generated';
 import type { GatewayConfig } from '../../lib/traffic/config.generated';
@@ -58,6 +59,7 @@ describe('the generated section types (lib/<part>/config.generated.ts)', () => {
       mysql: true as Same<Section<'mysql'>, MySqlConfig>,
       gateway: true as Same<Section<'gateway'>, GatewayConfig>,
       mesh: true as Same<Section<'mesh'>, MeshConfig>,
+      websites: true as Same<Section<'websites'>, WebsitesConfig>,
       registry: true as Same<Section<'registry'>, RegistryConfig>,
       observability: true as Same<Section<'observability'>, ObservabilityConfig>,
       apps: true as Same<Section<'apps'>, AppsConfig>,

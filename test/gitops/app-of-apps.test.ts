@@ -89,12 +89,13 @@ describe('Argo CD app-of-apps (default platform)', () => {
       { path: 'dist', include: '10-tenancy.*.yaml' },
       { path: 'dist', include: '20-mysql.*.yaml' },
       { path: 'dist', include: '25-gateway.*.yaml' },
+      { path: 'dist', include: '28-websites.*.yaml' },
       { path: 'dist', include: '30-observability.*.yaml' },
       { path: 'dist', include: '40-app-helloworld.*.yaml' },
       { path: 'dist', include: '50-backup.*.yaml' },
     ]);
-    // AND the one CRD-dependent unit besides Argo CD's own reads its folder
-    expect(children(argoObjects()).filter((a) => a.spec.source.directory === undefined).map((a) => a.spec.source.path)).toEqual(['dist/needs-gateway-api']);
+    // AND the CRD-dependent units besides Argo CD's own read their folders
+    expect(children(argoObjects()).filter((a) => a.spec.source.directory === undefined).map((a) => a.spec.source.path).sort()).toEqual(['dist/needs-gateway-api', 'dist/needs-websites']);
     // `recurse: false` is the default and is left out: Argo CD drops it and the root would stay OutOfSync
     for (const s of sources) expect(Object.keys(s.directory)).toEqual(['include']);
   });

@@ -27,6 +27,7 @@ const ALLOWED = [
   /^kubectl apply -f dist\/needs-argocd\/10-bootstrap\.yaml$/, // Argo CD, once it is installed
   /^kubectl apply -f dist\/needs-gateway-api$/, // the Gateway and its routes, once the Gateway API CRDs are installed
   /^kubectl apply -f dist\/needs-velero$/, // Velero's custom resources, once 50-backup installed its CRDs
+  /^kubectl apply -f dist\/needs-websites$/, // the Website objects, once 28-websites installed their CRD
   /^kubectl apply -f dist\/\d{2}-[a-z0-9-]+\.00-cluster-scoped\.yaml$/, // a unit's namespaces first (same form)
 ];
 /** The form of the old layout, named only where the docs explain how to move from it. */

@@ -125,9 +125,10 @@ describe('`kubectl apply -f dist` on the default synth', () => {
   test('one pass in lexical order is the dependency order', () => {
     // THEN Namespaces before their objects, StorageClasses before claims, cluster-scoped first per unit, units in order
     expect(applyOrderProblems(sequence)).toEqual([]);
-    // AND the units come in the numbered order: tenancy, MySQL, the Gateway's namespace, observability, apps, backups
+    // AND the units come in the numbered order: tenancy, MySQL, the Gateway's namespace, the websites (CRD and
+    // controller), observability, apps, backups
     const units = [...new Set(sequence.map(({ file }) => unitOf(file)))];
-    expect(units).toEqual(['10-tenancy', '20-mysql', '25-gateway', '30-observability', '40-app-helloworld', '50-backup']);
+    expect(units).toEqual(['10-tenancy', '20-mysql', '25-gateway', '28-websites', '30-observability', '40-app-helloworld', '50-backup']);
   });
 
   test('every top-level file is `NN-unit.NN-component.yaml`, a unit\'s cluster-scoped file first', () => {
@@ -139,6 +140,6 @@ describe('`kubectl apply -f dist` on the default synth', () => {
       if (own.includes(`${unit}.00-cluster-scoped.yaml`)) expect(own[0]).toBe(`${unit}.00-cluster-scoped.yaml`);
     }
     // AND the only folders are needs-* folders and host/ (node-side files), both skipped by a non-recursive apply
-    expect(fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()).toEqual(['host', 'needs-argocd', 'needs-gateway-api']);
+    expect(fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()).toEqual(['host', 'needs-argocd', 'needs-gateway-api', 'needs-websites']);
   });
 });

@@ -64,8 +64,8 @@ describe('the default platform: Gateway API entry point', () => {
     const catalog = CrdCatalog.fromYamlFiles();
     const gatewayApi = objects.filter((o) => String(o.apiVersion).startsWith('gateway.networking.k8s.io/'));
     expect(gatewayApi.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
-      'Gateway gateway/platform', 'HTTPRoute dwayne/helloworld', 'HTTPRoute gateway/platform-https-redirect', 'HTTPRoute monitoring/grafana',
-      'ReferenceGrant dwayne/platform-gateway-reads-helloworld-tls', 'ReferenceGrant monitoring/platform-gateway-reads-grafana-tls',
+      'Gateway gateway/platform', 'HTTPRoute demo/xxhf-website', 'HTTPRoute dwayne/helloworld', 'HTTPRoute gateway/platform-https-redirect', 'HTTPRoute monitoring/grafana',
+      'ReferenceGrant demo/platform-gateway-reads-xxhf-website-tls', 'ReferenceGrant dwayne/platform-gateway-reads-helloworld-tls', 'ReferenceGrant monitoring/platform-gateway-reads-grafana-tls',
     ]);
     for (const o of gatewayApi) expect({ o: o.metadata.name, problems: catalog.validate(o) }).toEqual({ o: o.metadata.name, problems: [] });
   });
@@ -76,6 +76,7 @@ describe('the default platform: Gateway API entry point', () => {
       ['http', 'HTTP', 80, undefined, undefined],
       ['https-grafana-lab-example', 'HTTPS', 443, 'grafana.lab.example', { group: '', kind: 'Secret', name: 'grafana-tls', namespace: 'monitoring' }],
       ['https-hello-lab-example', 'HTTPS', 443, 'hello.lab.example', { group: '', kind: 'Secret', name: 'helloworld-tls', namespace: 'dwayne' }],
+      ['https-xxhf-lab-example', 'HTTPS', 443, 'xxhf.lab.example', { group: '', kind: 'Secret', name: 'xxhf-website-tls', namespace: 'demo' }],
     ]);
     const redirect = find(objects, 'HTTPRoute', 'platform-https-redirect', 'gateway');
     expect(redirect.spec.rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
