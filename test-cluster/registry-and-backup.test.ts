@@ -82,7 +82,7 @@ describe('Harbor and Velero on a real control plane', () => {
     const folders = crdFolders(DIST);
     expect(folders).toContain('needs-velero');
     for (const folder of folders) {
-      const r = await applyCrdFolder(cluster, DIST, folder, namespaces);
+      const r = await applyCrdFolder(cluster, DIST, folder);
       expect({ folder, missing: r.crdMissingFromSchemasCrds, exitCode: r.exitCode, warningsAndErrors: r.warningsAndErrors })
         .toEqual({ folder, missing: [], exitCode: 0, warningsAndErrors: [] });
       expect(r.applied).toEqual(r.expected);
