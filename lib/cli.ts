@@ -38,6 +38,7 @@ export const HELP = [
   '  npm run test:validators  promtool, amtool, kubeconform and kube-score on dist/ (needs Go; builds them once)',
   '  npm run test:cluster  dist/ on a real kube-apiserver, scheduler and kwok nodes (needs Go; builds them once)',
   '  npm run build   full tsc build of build/ (synth does not need it)',
+  '  npm run website-controller  run the Website controller locally (-- --kubeconfig <file>; controller/website/README.md)',
   '',
   'Exit codes: 0 done (plan: nothing would change), 1 a problem in the config or a failed check, 2 any other error',
   `  (a construct refused a value, or a bug in Platform Kit), ${EXIT_PLAN_CHANGES} (--plan only) the output would change.`,

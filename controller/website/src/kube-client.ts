@@ -13,8 +13,13 @@ import type { Website, WebsiteStatus } from './website';
 /** In-cluster (the pod's ServiceAccount token) by default; the kubeconfig file when one is given. */
 export function loadKubeConfig(kubeconfig?: string): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
-  if (kubeconfig !== undefined) kc.loadFromFile(kubeconfig);
-  else kc.loadFromCluster();
+  if (kubeconfig !== undefined) {
+    kc.loadFromFile(kubeconfig);
+  } else {
+    // client-node would build a client with an invalid URL and fail on every call: say so once, at start.
+    if (!process.env.KUBERNETES_SERVICE_HOST) throw new Error('not running in a pod (KUBERNETES_SERVICE_HOST is not set) and no kubeconfig was given');
+    kc.loadFromCluster();
+  }
   return kc;
 }
 
