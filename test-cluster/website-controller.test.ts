@@ -41,7 +41,7 @@ async function startReplica(name: string): Promise<Replica> {
   const child = spawn(process.execPath, [path.join(CONTROLLER, 'build', 'main.js'), '--kubeconfig', kubeconfig], {
     stdio: ['ignore', fd, fd],
     env: {
-      PATH: process.env.PATH, POD_NAMESPACE: 'website', POD_NAME: name, WEBSITE_NAMESPACES: 'demo', WEBSITE_EXPOSED: 'demo/xxhf',
+      PATH: process.env.PATH, POD_NAMESPACE: 'website', POD_NAME: name, WEBSITE_NAMESPACES: 'demo,shop', WEBSITE_EXPOSED: 'demo/xxhf',
       WEBSITE_NGINX_IMAGE: 'nginxinc/nginx-unprivileged:1.30.4-alpine', WEBSITE_GIT_SYNC_IMAGE: 'registry.k8s.io/git-sync/git-sync:v4.4.2',
       WEBSITE_POD_RESOURCES: JSON.stringify(RESOURCES), METRICS_ADDR: `127.0.0.1:${port}`, LOG_LEVEL: 'debug',
     },
@@ -62,6 +62,15 @@ function metric(replica: Replica, name: string): Promise<number | undefined> {
         const line = body.split('\n').find((l) => l.startsWith(`${name} `));
         resolve(line === undefined ? undefined : Number(line.split(' ')[1]));
       });
+    }).on('error', () => resolve(undefined));
+  });
+}
+
+function status(replica: Replica, urlPath: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    http.get({ host: '127.0.0.1', port: replica.port, path: urlPath }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
     }).on('error', () => resolve(undefined));
   });
 }
@@ -179,6 +188,24 @@ describe('the controller', () => {
     expect(ready(w)).toMatchObject({ status: 'False', reason: 'NamespaceNotManaged' });
     expect((await cluster.kubectl(['get', 'deployment', 'stray-website', '-n', 'elsewhere'])).code).not.toBe(0);
   });
+
+  test('without its Role in a managed namespace: Ready False ApplyFailed, not ready; granted, it recovers by itself', async () => {
+    const a = replicas.find((r) => r.name === 'controller-a')!;
+    // the leader cannot list Deployments in shop, so it is not ready...
+    expect(await status(a, '/readyz')).toBe(503);
+    expect(await status(a, '/healthz')).toBe(200);
+    await cluster.kubectlOk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'extensions.example.com/v1', kind: 'Website', metadata: { name: 'store', namespace: 'shop' }, spec: { gitRepo: 'git@example.com:shop/store.git' } }));
+    const failed = await eventually(() => cluster.getJson(['get', 'website', 'store', '-n', 'shop']), (x) => ready(x)?.reason === 'ApplyFailed', 30_000);
+    expect(ready(failed)).toMatchObject({ status: 'False', reason: 'ApplyFailed', message: expect.stringMatching(/forbidden.*\(HTTP 403\)/) });
+    expect(await eventually(() => metric(a, 'website_reconcile_errors_total'), (v) => (v ?? 0) > 0, 10_000)).toBeGreaterThan(0);
+    // ...until the synth side's Role is there: the backoff retry and the watch restart pick it up
+    const rbac = fs.readFileSync(FIXTURE, 'utf8').split(/^---$/m).map((d) => parse(d)).filter((d) => d && ['Role', 'RoleBinding'].includes(d.kind) && d.metadata.namespace === 'demo');
+    expect(rbac.map((d) => d.kind)).toEqual(['Role', 'RoleBinding']);
+    await cluster.kubectlOk(['apply', '-f', '-'], rbac.map((d) => JSON.stringify({ ...d, metadata: { ...d.metadata, namespace: 'shop' } })).join('\n---\n'));
+    const w = await eventually(() => cluster.getJson(['get', 'website', 'store', '-n', 'shop']), (x) => ready(x)?.status === 'True', 90_000);
+    expect(ready(w)).toMatchObject({ status: 'True', reason: 'Available' });
+    expect(await eventually(() => status(a, '/readyz'), (c) => c === 200, 20_000)).toBe(200);
+  }, 150_000);
 
   test('killing the leader hands over: the passive replica takes the Lease and reconciles', async () => {
     const a = replicas.find((r) => r.name === 'controller-a')!;

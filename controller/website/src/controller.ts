@@ -48,7 +48,9 @@ export class Controller {
   private readonly running: Promise<void>[] = [];
   private resyncTimer: Timer | undefined;
   private stopped = false;
-  private synced = false;
+  private started = false;
+  /** The generation last queued per Website: status-only updates (our own patches) need no reconcile. */
+  private readonly generations = new Map<string, number | undefined>();
 
   constructor(private readonly options: ControllerOptions) {
     this.workers = options.workers ?? 2;
@@ -58,15 +60,48 @@ export class Controller {
 
   /** True once every informer has listed: /readyz of the leader. */
   get hasSynced(): boolean {
-    return this.synced;
+    return this.started && this.sources.every((s) => s.hasSynced());
+  }
+
+  private get sources(): WatchSource<unknown>[] {
+    return [this.options.websites, ...this.options.deployments] as WatchSource<unknown>[];
+  }
+
+  /** Starts `source`; a start that fails is retried after restartDelayMs, like a watch that stops on an error. */
+  private async startSource(source: WatchSource<unknown>): Promise<void> {
+    try {
+      await source.start();
+    } catch (e) {
+      this.restartLater(source, e);
+    }
+  }
+
+  private restartLater(source: WatchSource<unknown>, err: unknown): void {
+    if (this.stopped) return;
+    this.options.log.warn('watch failed; restarting it', { error: err, inMs: this.restartDelayMs });
+    this.options.clock.after(this.restartDelayMs, () => {
+      if (!this.stopped) void this.startSource(source);
+    });
   }
 
   async start(): Promise<void> {
     const { websites, deployments, queue, log } = this.options;
-    const enqueue = (w: Website) => queue.add(keyOf(w.metadata.namespace, w.metadata.name));
+    const enqueue = (w: Website) => {
+      const key = keyOf(w.metadata.namespace, w.metadata.name);
+      this.generations.set(key, w.metadata.generation);
+      queue.add(key);
+    };
     websites.on('add', enqueue);
-    websites.on('update', enqueue);
-    websites.on('delete', (w) => queue.forget(keyOf(w.metadata.namespace, w.metadata.name)));
+    // As controller-runtime's GenerationChangedPredicate: the spec changed, or a deletion began.
+    websites.on('update', (w) => {
+      const key = keyOf(w.metadata.namespace, w.metadata.name);
+      if (!this.generations.has(key) || this.generations.get(key) !== w.metadata.generation || w.metadata.deletionTimestamp !== undefined) enqueue(w);
+    });
+    websites.on('delete', (w) => {
+      const key = keyOf(w.metadata.namespace, w.metadata.name);
+      this.generations.delete(key);
+      queue.forget(key);
+    });
     for (const source of deployments) {
       const requeueOwner = (d: V1Deployment) => {
         const key = ownerKey(d);
@@ -75,18 +110,10 @@ export class Controller {
       // A deleted Deployment is requeued too: its Website gets it back.
       for (const event of ['add', 'update', 'delete'] as const) source.on(event, requeueOwner);
     }
-    for (const source of [websites, ...deployments] as WatchSource<unknown>[]) {
-      source.on('error', (err: unknown) => {
-        if (this.stopped) return;
-        log.warn('watch failed; restarting it', { error: err, inMs: this.restartDelayMs });
-        this.options.clock.after(this.restartDelayMs, () => {
-          if (!this.stopped) source.start().catch((e) => log.error('could not restart the watch', { error: e }));
-        });
-      });
-    }
-    await Promise.all([websites, ...deployments].map((s) => (s as WatchSource<unknown>).start()));
-    this.synced = true;
-    log.info('informers synced', { websites: websites.list().length, namespaces: this.options.config.namespaces.length });
+    for (const source of this.sources) source.on('error', (err: unknown) => this.restartLater(source, err));
+    await Promise.all(this.sources.map((s) => this.startSource(s)));
+    this.started = true;
+    log.info('informers started', { synced: this.hasSynced, websites: websites.list().length, namespaces: this.options.config.namespaces.length });
     for (let i = 0; i < this.workers; i++) this.running.push(this.work());
     this.scheduleResync();
   }
@@ -97,7 +124,7 @@ export class Controller {
     this.resyncTimer?.cancel();
     this.options.queue.shutDown();
     await Promise.all(this.running);
-    await Promise.all([this.options.websites, ...this.options.deployments].map((s) => (s as WatchSource<unknown>).stop()));
+    await Promise.all(this.sources.map((s) => s.stop()));
   }
 
   private scheduleResync(): void {

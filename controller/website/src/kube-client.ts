@@ -117,11 +117,26 @@ export function leaseApi(kc: k8s.KubeConfig, namespace: string, name: string): L
 function informer<T extends k8s.KubernetesObject>(kc: k8s.KubeConfig, path: string, list: () => Promise<k8s.KubernetesListObject<T>>, labelSelector?: string): WatchSource<T> {
   // makeInformer starts nothing until start(); it resumes from the last resourceVersion and relists on 410 Gone.
   const inf = k8s.makeInformer<T>(kc, path, list, labelSelector);
+  let synced = false;
   return {
     on: (event: 'add' | 'update' | 'delete' | 'error', cb: (x: any) => void) => inf.on(event as any, cb),
     list: () => [...inf.list()],
-    start: () => inf.start(),
+    async start() {
+      // A failed list emits `error` (and start() returns): synced only when none was emitted meanwhile.
+      let failed = false;
+      const onError = () => {
+        failed = true;
+      };
+      inf.on('error', onError);
+      try {
+        await inf.start();
+      } finally {
+        inf.off('error', onError);
+      }
+      if (!failed) synced = true;
+    },
     stop: () => inf.stop(),
+    hasSynced: () => synced,
   };
 }
 

@@ -8,6 +8,9 @@ export interface WatchSource<T> {
   on(event: 'error', cb: (err: unknown) => void): void;
   /** The objects listed and watched so far. */
   list(): T[];
+  /** Lists, then watches. Resolves once the list is in the cache, or once it failed (and `error` was emitted). */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** True once a start() has listed successfully. */
+  hasSynced(): boolean;
 }

@@ -14,6 +14,9 @@ class FakeSource<T> implements WatchSource<T> {
   items: T[] = [];
   starts = 0;
   stops = 0;
+  /** The next start()s fail their list (emit error) while this is > 0; a start() that rejects when < 0. */
+  failures = 0;
+  private synced = false;
   on(event: string, cb: (x: any) => void): void {
     this.handlers[event].push(cb);
   }
@@ -22,6 +25,19 @@ class FakeSource<T> implements WatchSource<T> {
   }
   async start(): Promise<void> {
     this.starts++;
+    if (this.failures < 0) {
+      this.failures++;
+      throw new Error('connect ECONNREFUSED');
+    }
+    if (this.failures > 0) {
+      this.failures--;
+      this.emit('error', new Error('list failed: 503'));
+      return;
+    }
+    this.synced = true;
+  }
+  hasSynced(): boolean {
+    return this.synced;
   }
   async stop(): Promise<void> {
     this.stops++;
@@ -113,6 +129,35 @@ describe('Controller', () => {
     expect(websites.starts).toBe(2);
     await controller.stop();
     expect(websites.stops).toBe(1);
+  });
+
+  test('a list that fails at start is retried, and the controller is synced only once it listed', async () => {
+    const { clock, websites, deployments, controller } = setup();
+    deployments.failures = 1;
+    websites.failures = -1;
+    await controller.start();
+    expect(controller.hasSynced).toBe(false);
+    await clock.advance(5_000);
+    expect([websites.starts, deployments.starts]).toEqual([2, 2]);
+    expect(controller.hasSynced).toBe(true);
+    await controller.stop();
+  });
+
+  test('status-only updates of a Website (the controller\'s own patches) are not reconciled again; spec changes are', async () => {
+    const { client, websites, controller, metrics } = setup();
+    client.put(website());
+    await controller.start();
+    websites.emit('add', website());
+    await settle();
+    expect(metrics.reconcileCount('success')).toBe(1);
+    websites.emit('update', client.websites.get('demo/xxhf'));
+    await settle();
+    expect(metrics.reconcileCount('success')).toBe(1);
+    client.put(website({ generation: 2, spec: { branch: 'v2' } }));
+    websites.emit('update', client.websites.get('demo/xxhf'));
+    await settle();
+    expect(metrics.reconcileCount('success')).toBe(2);
+    await controller.stop();
   });
 
   test('stop() drains the workers and stops the informers', async () => {
