@@ -32,7 +32,7 @@ export const HELP = [
   '  npm run secrets the first-time Secrets the config expects (-- --kubectl: the commands that create them)',
   '  npm run versions  every pinned image, its release line and whether its support has ended',
   '  npm test        type-check everything, then run the tests',
-  '  npm run typecheck  only the type-check (tsc --noEmit over lib, tests, bench, scripts)',
+  '  npm run typecheck  only the type-check (tsc --noEmit over lib, tests, bench, scripts, controller)',
   '  npm run bench   time whole synth commands on generated platforms (figures only; never fails on time)',
   '  npm run schema  regenerate platform.schema.json, the CRD schema index and the docs\' Secret table from the code',
   '  npm run test:validators  promtool, amtool, kubeconform and kube-score on dist/ (needs Go; builds them once)',
