@@ -2,7 +2,8 @@
  * Issue 14, point 5: the Website controller (controller/website/) on the real control plane. Two controller
  * processes run on this machine against the lab API server with a real token of the ServiceAccount
  * website/website-controller (TokenRequest), so every call it makes is authorized by the contract's RBAC alone.
- * The CRD and RBAC come from test-cluster/fixtures/website-standin.yaml until the synth side's dist/ replaces it.
+ * The CRD, the namespaces, the RBAC and the controller's environment are dist/'s, applied with `kubectl apply -f dist`
+ * as a user would: the test proves the controller needs nothing the synth side does not grant.
  * Runs alone: `npx jest -c jest.cluster.config.js test-cluster/website-controller.test.ts`.
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
@@ -11,16 +12,28 @@ import * as http from 'http';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { parseConfig } from '../lib/config/load';
+import { APPLY, applyComplaints, manifestsKubectlReads, manifestsOf, onDist } from './support/apply';
 import { canI, eventually } from './support/cluster-state';
-import { buildBinaries, ControlPlane } from './support/control-plane';
-import { labNodes } from './support/lab';
+import { ControlPlane } from './support/control-plane';
 import { freePort } from './support/processes';
+import { startLab } from './support/start-lab';
 
 const ROOT = path.resolve(__dirname, '..');
-const FIXTURE = path.join(__dirname, 'fixtures', 'website-standin.yaml');
+const DIST = path.join(ROOT, 'dist');
+const TOP_LEVEL = manifestsKubectlReads(DIST);
+const CONTROLLER_DEPLOYMENT = TOP_LEVEL.find((m) => m.kind === 'Deployment' && m.metadata.name === 'website-controller');
+/** The Website dist/needs-websites declares (the notes' xxhf, in tenant demo). */
+const WEBSITE = fs.readdirSync(path.join(DIST, 'needs-websites')).flatMap((f) => manifestsOf(path.join(DIST, 'needs-websites', f))).find((m) => m.metadata.name === 'xxhf');
+/** A namespace the controller is told about that has no Role for it: what a mistake in its environment looks like. */
+const UNGRANTED = 'shop';
 const CONTROLLER = path.join(ROOT, 'controller', 'website');
 const SA = { user: 'system:serviceaccount:website:website-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:website', 'system:authenticated'] };
-const RESOURCES = { nginx: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } }, gitSync: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } } };
+
+/** The controller container's environment as dist/ writes it (values only: the downward API ones are set per replica). */
+function distEnvironment(): Record<string, string> {
+  const env = CONTROLLER_DEPLOYMENT.spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>;
+  return Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+}
 
 let cluster: ControlPlane;
 let kubeconfig: string;
@@ -41,9 +54,10 @@ async function startReplica(name: string): Promise<Replica> {
   const child = spawn(process.execPath, [path.join(CONTROLLER, 'build', 'main.js'), '--kubeconfig', kubeconfig], {
     stdio: ['ignore', fd, fd],
     env: {
-      PATH: process.env.PATH, POD_NAMESPACE: 'website', POD_NAME: name, WEBSITE_NAMESPACES: 'demo,shop', WEBSITE_EXPOSED: 'demo/xxhf',
-      WEBSITE_NGINX_IMAGE: 'nginxinc/nginx-unprivileged:1.30.4-alpine', WEBSITE_GIT_SYNC_IMAGE: 'registry.k8s.io/git-sync/git-sync:v4.4.2',
-      WEBSITE_POD_RESOURCES: JSON.stringify(RESOURCES), METRICS_ADDR: `127.0.0.1:${port}`, LOG_LEVEL: 'debug',
+      PATH: process.env.PATH, ...distEnvironment(),
+      POD_NAMESPACE: CONTROLLER_DEPLOYMENT.metadata.namespace, POD_NAME: name,
+      WEBSITE_NAMESPACES: `${distEnvironment().WEBSITE_NAMESPACES},${UNGRANTED}`,
+      METRICS_ADDR: `127.0.0.1:${port}`, LOG_LEVEL: 'debug',
     },
   });
   fs.closeSync(fd);
@@ -84,13 +98,12 @@ beforeAll(async () => {
   // The controller as `npm run website-controller` builds it.
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(CONTROLLER, 'tsconfig.json')], { stdio: 'inherit' });
   const config = parseConfig(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8'));
-  cluster = new ControlPlane(buildBinaries());
-  await cluster.start(config.cluster);
-  const node = labNodes(config.cluster).find((n) => !(n.spec.taints ?? []).length)!;
-  await cluster.kubectlOk(['create', '-f', '-'], JSON.stringify({ ...node, status: undefined }));
-  await cluster.kubectlOk(['patch', 'node', node.metadata.name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: node.status })]);
-  await cluster.kubectlOk(['apply', '--server-side', '--field-manager=lab', '-f', FIXTURE]);
+  cluster = await startLab(config.cluster);
+  // The platform as a user applies it: the Website CRD, the controller's namespace and RBAC come with the top level.
+  const applied = await onDist(cluster, DIST, APPLY);
+  expect({ exitCode: applied.code, complaints: applyComplaints(applied, TOP_LEVEL).complaints }).toEqual({ exitCode: 0, complaints: [] });
   await cluster.kubectlOk(['wait', '--for=condition=Established', 'crd/websites.extensions.example.com', '--timeout=60s']);
+  for (const ns of [UNGRANTED, 'elsewhere']) await cluster.kubectlOk(['create', 'namespace', ns]);
   // A real token of the ServiceAccount: the controller is authorized exactly as in its pod.
   const token = (await cluster.kubectlOk(['create', 'token', 'website-controller', '-n', 'website', '--duration=2h'])).trim();
   const admin = parse(fs.readFileSync(cluster.kubeconfig, 'utf8'));
@@ -143,7 +156,9 @@ describe('the controller', () => {
   });
 
   test('a Website gets its Deployment and Service, owned by it', async () => {
-    await cluster.kubectlOk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'extensions.example.com/v1', kind: 'Website', metadata: { name: 'xxhf', namespace: 'demo' }, spec: { gitRepo: 'https://github.com/example/xxhf.git' } }));
+    // dist/needs-websites, as `kubectl apply -f dist/needs-websites` sends it
+    expect(WEBSITE).toMatchObject({ kind: 'Website', metadata: { namespace: 'demo' } });
+    await cluster.kubectlOk(['apply', '-f', '-'], JSON.stringify(WEBSITE));
     const uid = (await getWebsite()).metadata.uid;
     const owner = { apiVersion: 'extensions.example.com/v1', kind: 'Website', name: 'xxhf', uid, controller: true, blockOwnerDeletion: true };
     const deployment = await eventually(() => cluster.kubectl(['get', 'deployment', 'xxhf-website', '-n', 'demo', '-o', 'json']).then((r) => (r.code === 0 ? JSON.parse(r.stdout) : undefined)), (d) => d !== undefined, 30_000);
@@ -194,15 +209,15 @@ describe('the controller', () => {
     // the leader cannot list Deployments in shop, so it is not ready...
     expect(await status(a, '/readyz')).toBe(503);
     expect(await status(a, '/healthz')).toBe(200);
-    await cluster.kubectlOk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'extensions.example.com/v1', kind: 'Website', metadata: { name: 'store', namespace: 'shop' }, spec: { gitRepo: 'git@example.com:shop/store.git' } }));
-    const failed = await eventually(() => cluster.getJson(['get', 'website', 'store', '-n', 'shop']), (x) => ready(x)?.reason === 'ApplyFailed', 30_000);
+    await cluster.kubectlOk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'extensions.example.com/v1', kind: 'Website', metadata: { name: 'store', namespace: UNGRANTED }, spec: { gitRepo: 'git@example.com:shop/store.git' } }));
+    const failed = await eventually(() => cluster.getJson(['get', 'website', 'store', '-n', UNGRANTED]), (x) => ready(x)?.reason === 'ApplyFailed', 30_000);
     expect(ready(failed)).toMatchObject({ status: 'False', reason: 'ApplyFailed', message: expect.stringMatching(/forbidden.*\(HTTP 403\)/) });
     expect(await eventually(() => metric(a, 'website_reconcile_errors_total'), (v) => (v ?? 0) > 0, 10_000)).toBeGreaterThan(0);
     // ...until the synth side's Role is there: the backoff retry and the watch restart pick it up
-    const rbac = fs.readFileSync(FIXTURE, 'utf8').split(/^---$/m).map((d) => parse(d)).filter((d) => d && ['Role', 'RoleBinding'].includes(d.kind) && d.metadata.namespace === 'demo');
+    const rbac = TOP_LEVEL.filter((d) => ['Role', 'RoleBinding'].includes(d.kind) && d.metadata.namespace === 'demo' && d.metadata.name === 'website-controller');
     expect(rbac.map((d) => d.kind)).toEqual(['Role', 'RoleBinding']);
-    await cluster.kubectlOk(['apply', '-f', '-'], rbac.map((d) => JSON.stringify({ ...d, metadata: { ...d.metadata, namespace: 'shop' } })).join('\n---\n'));
-    const w = await eventually(() => cluster.getJson(['get', 'website', 'store', '-n', 'shop']), (x) => ready(x)?.status === 'True', 90_000);
+    await cluster.kubectlOk(['apply', '-f', '-'], rbac.map((d) => JSON.stringify({ ...d, metadata: { ...d.metadata, namespace: UNGRANTED } })).join('\n---\n'));
+    const w = await eventually(() => cluster.getJson(['get', 'website', 'store', '-n', UNGRANTED]), (x) => ready(x)?.status === 'True', 90_000);
     expect(ready(w)).toMatchObject({ status: 'True', reason: 'Available' });
     expect(await eventually(() => status(a, '/readyz'), (c) => c === 200, 20_000)).toBe(200);
   }, 150_000);
