@@ -54,7 +54,7 @@ export const appSchema: JsonSchema = object(
         image: object(
           {
             repository: str('Image repository of the canary. Default: the app\'s image.repository.'),
-            tag: str('Tag of the canary version, pinned.', { examples: ['1.27.5-alpine'] }),
+            tag: str('Tag of the canary version, pinned.', { examples: ['1.31.3-alpine'] }),
           },
           { required: ['tag'], description: 'Image of the canary.' },
         ),

@@ -1,7 +1,8 @@
 /**
  * The parts the lab's default platform leaves off (registry: Harbor needs more memory than the lab has; Velero: it
- * needs an object store), applied on a real control plane sized to hold them — the lab's nodes plus a big worker, as
- * docs/registry.md tells a user enabling Harbor — with Velero pointed at the lab's object store.
+ * needs an object store; an Istio canary: it needs Istio), applied on a real control plane sized to hold them — the
+ * lab's nodes plus a big worker, as docs/registry.md tells a user enabling Harbor — with Velero pointed at the lab's
+ * object store and helloworld's canary split by Istio as docs/apps.md shows it.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -35,6 +36,9 @@ doc.backup = {
     ],
   },
 };
+// docs/apps.md's Istio example: sidecar mode with the CNI plugin, the Gateway's proxy in the mesh, a 90/10 canary.
+doc.mesh = { istio: { enabled: true, mode: 'sidecar', cni: true, entryInMesh: true } };
+doc.apps[0] = { ...doc.apps[0], canary: { image: { tag: '1.31.3-alpine' }, weight: 10 } };
 const config = parseConfig(stringify(doc));
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-kit-big-'));
@@ -53,14 +57,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
   fs.rmSync(work, { recursive: true, force: true });
-  if (summary.length > 0) process.stdout.write(`\nRegistry and backup on the real control plane (Kubernetes ${cluster?.version ?? '?'} on 127.0.0.1)\n${summary.map((l) => `  ${l}`).join('\n')}\n`);
+  if (summary.length > 0) process.stdout.write(`\nRegistry, backup and an Istio canary on the real control plane (Kubernetes ${cluster?.version ?? '?'} on 127.0.0.1)\n${summary.map((l) => `  ${l}`).join('\n')}\n`);
 }, 60_000);
 
-describe('Harbor and Velero on a real control plane', () => {
-  test('the synthesized tree holds the registry and Velero units', () => {
+describe('Harbor, Velero and an Istio canary on a real control plane', () => {
+  test('the synthesized tree holds the registry, Velero and Istio units', () => {
     const files = fs.readdirSync(DIST);
     expect(files.filter((f) => /^\d\d-registry\./.test(f)).length).toBeGreaterThan(0);
-    expect(files).toContain('needs-velero');
+    expect(files).toEqual(expect.arrayContaining(['needs-velero', 'needs-istio']));
     expect(namespaces).toEqual(expect.arrayContaining(['harbor', 'velero']));
   });
 
@@ -78,9 +82,9 @@ describe('Harbor and Velero on a real control plane', () => {
     summary.push(`${applied.length} objects applied by \`${APPLY.join(' ')}\``);
   });
 
-  test('every needs-* folder applies, needs-velero included (its CRDs came with 50-backup)', async () => {
+  test('every needs-* folder applies: needs-velero against the CRDs that came with 50-backup, needs-istio against Istio\'s', async () => {
     const folders = crdFolders(DIST);
-    expect(folders).toContain('needs-velero');
+    expect(folders).toEqual(expect.arrayContaining(['needs-velero', 'needs-istio']));
     for (const folder of folders) {
       const r = await applyCrdFolder(cluster, DIST, folder);
       expect({ folder, missing: r.crdMissingFromSchemasCrds, exitCode: r.exitCode, warningsAndErrors: r.warningsAndErrors })
@@ -110,6 +114,24 @@ describe('Harbor and Velero on a real control plane', () => {
       expect({ node: n.node, fitsCpu: n.cpu <= n.allocatableCpu + 1e-9, fitsMemory: n.memory <= n.allocatableMemory }).toEqual({ node: n.node, fitsCpu: true, fitsMemory: true });
     }
     summary.push(...ours.map((w) => `${w.ref} ${w.ready}/${w.desired}`));
+  });
+
+  test('the Istio canary\'s subsets each select exactly one version\'s live pods, and its Service selects both', async () => {
+    const dir = path.join(DIST, 'needs-istio');
+    const objects = fs.readdirSync(dir).flatMap((f) => manifestsOf(path.join(dir, f)));
+    const rule = objects.find((m) => m.kind === 'DestinationRule');
+    const route = objects.find((m) => m.kind === 'VirtualService');
+    expect(route.spec.http[0].route.map((r: any) => [r.destination.subset, r.weight])).toEqual([['stable', 90], ['canary', 10]]);
+    const ns = rule.metadata.namespace;
+    const pods = (await cluster.getJson(['get', 'pods', '-n', ns])).items.filter((p: any) => p.status?.phase === 'Running');
+    const owners = (labels: Record<string, string>) => [...new Set(pods
+      .filter((p: any) => Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v))
+      .map((p: any) => p.metadata.labels['app.kubernetes.io/instance']))].sort();
+    const subsets = Object.fromEntries(rule.spec.subsets.map((x: any) => [x.name, owners(x.labels)]));
+    expect(subsets).toEqual({ stable: ['helloworld'], canary: ['helloworld-canary'] });
+    const service = await cluster.getJson(['get', 'service', rule.spec.host.split('.')[0], '-n', ns]);
+    expect(owners(service.spec.selector)).toEqual(['helloworld', 'helloworld-canary']);
+    summary.push(`Istio canary ${ns}/${route.metadata.name}: stable 90 -> ${subsets.stable}, canary 10 -> ${subsets.canary} (live pods)`);
   });
 
   test('Harbor\'s claims bind to exactly their pre-bound NFS volumes', async () => {
