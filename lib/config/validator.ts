@@ -1,0 +1,107 @@
+import { createHash } from 'crypto';
+import * as path from 'path';
+import Ajv, { _, Options, ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
+import { PROJECT_ROOT } from '../core/paths';
+import { FORMATS } from './formats';
+import { JsonSchema } from './schema-helpers';
+
+/**
+ * The schema validator of platform.yaml, in one of two ways that validate, fill defaults and report errors alike:
+ * - prebuilt: Ajv's standalone code for the default parts, generated ahead of time by `npm run schema` into
+ *   {@link PREBUILT_FILE} (compiling the whole schema at run time was the largest part of loading a config, about
+ *   100 ms of every synth);
+ * - compiled at run time, for any other schema (extra parts from extend.ts or `LoadOptions.parts`, or a schema
+ *   edited since the file was generated). Which one is used is decided by the schema itself (its digest), never by
+ *   which parts are listed, so a stale generated file can only be slower, never wrong; a golden test keeps it fresh.
+ */
+
+/**
+ * The options both ways share. useDefaults fills every default the schema documents, so the schema is the one place
+ * a default lives; verbose puts the schema beside each error (schema-errors.ts reads it). The schema is our own and
+ * checked against the meta-schema by a test, so the validator skips that step and Ajv's code optimiser (the
+ * prebuilt code is then the very code a run-time compile makes).
+ */
+const OPTIONS: Options = { allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true, validateSchema: false, code: { optimize: false } };
+
+/** An Ajv with our string formats (lib/config/formats.ts); `code` adds code-generation settings to {@link OPTIONS}'. */
+function ajvWith(code: Options['code'] = {}): Ajv {
+  const ajv = new Ajv({ ...OPTIONS, code: { ...OPTIONS.code, ...code } });
+  for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate: format.validate });
+  return ajv;
+}
+
+/**
+ * What the validator's code depends on: the schema, Ajv's version and the options. The formats are not in it: the
+ * prebuilt code looks them up by name in FORMATS when it runs, as a compiled validator does.
+ */
+export function schemaDigest(schema: JsonSchema): string {
+  const ajvVersion: string = require('ajv/package.json').version;
+  return createHash('sha256').update(JSON.stringify({ ajv: ajvVersion, options: OPTIONS, schema })).digest('hex');
+}
+
+/**
+ * Where the prebuilt validator is kept: plain JavaScript beside the sources, loaded from there by the sources under
+ * ts-jest and by build/ alike. Not TypeScript: tsc's control-flow analysis overflows its stack on the one huge
+ * validation function, even under @ts-nocheck.
+ */
+export const PREBUILT_FILE = path.join(PROJECT_ROOT, 'lib', 'config', 'platform-validator.generated.js');
+
+/** What {@link PREBUILT_FILE} exports. */
+export interface Prebuilt {
+  readonly SCHEMA_DIGEST: string;
+  /** The validator, given the formats it looks up by name (so the generated file needs no import of ours). */
+  readonly makeValidate: (formats: typeof FORMATS) => ValidateFunction;
+}
+
+let prebuilt: { readonly digest: string; validate?: ValidateFunction } | undefined;
+
+/** The prebuilt validator when it was generated from `digest`'s schema (made on first use), else undefined. */
+export function prebuiltValidator(digest: string): ValidateFunction | undefined {
+  if (prebuilt === undefined) {
+    let file: Prebuilt | undefined;
+    try {
+      file = require(PREBUILT_FILE) as Prebuilt;
+    } catch (e) {
+      // Missing (a checkout without it): compile instead. Anything else is a broken file, which must not hide.
+      if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    }
+    prebuilt = { digest: file?.SCHEMA_DIGEST ?? '', validate: undefined };
+    if (file !== undefined) prebuilt.validate = file.makeValidate(FORMATS);
+  }
+  return prebuilt.digest === digest ? prebuilt.validate : undefined;
+}
+
+/** The validator of `schema`: the prebuilt one when it was generated from this very schema, else compiled now. */
+export function validatorOf(schema: JsonSchema): ValidateFunction {
+  return prebuiltValidator(schemaDigest(schema)) ?? compileValidator(schema);
+}
+
+/** The validator of `schema`, compiled at run time (~100 ms for the default platform's schema). */
+export function compileValidator(schema: JsonSchema): ValidateFunction {
+  return ajvWith().compile(schema);
+}
+
+/**
+ * {@link PREBUILT_FILE} for `schema`: Ajv's standalone code (which reads the formats from `FORMATS`) inside a
+ * function that takes them, plus the digest {@link validatorOf} compares.
+ */
+export function renderStandaloneValidator(schema: JsonSchema): string {
+  const ajv = ajvWith({ source: true, esm: true, lines: true, formats: _`FORMATS` });
+  const validate = ajv.compile(schema);
+  // The ES module's exports are replaced by the factory's return; the rest is Ajv's code as it wrote it.
+  const exports = `"use strict";\nexport const validate = ${validate.source?.validateName};\nexport default ${validate.source?.validateName};\n`;
+  const code = standaloneCode(ajv, validate);
+  if (!code.startsWith(exports)) throw new Error(`Ajv's standalone code no longer starts with ${JSON.stringify(exports)}: update renderStandaloneValidator`);
+  return [
+    '// Generated by `npm run schema` (scripts/write-schemas.ts) from the platform schema: do not edit. Ajv\'s standalone',
+    '// validator of the default parts (lib/config/validator.ts); test/config/validator.test.ts keeps it fresh.',
+    '\'use strict\';',
+    `exports.SCHEMA_DIGEST = '${schemaDigest(schema)}';`,
+    'exports.makeValidate = function makeValidate(FORMATS) {',
+    code.slice(exports.length),
+    `return ${validate.source?.validateName};`,
+    '};',
+    '',
+  ].join('\n');
+}
