@@ -1,7 +1,6 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import Ajv, { _, Options, ValidateFunction } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone';
+import type { Options, ValidateFunction } from 'ajv';
 import { PROJECT_ROOT } from '../core/paths';
 import { FORMATS } from './formats';
 import { JsonSchema } from './schema-helpers';
@@ -25,7 +24,9 @@ import { JsonSchema } from './schema-helpers';
 const OPTIONS: Options = { allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true, validateSchema: false, code: { optimize: false } };
 
 /** An Ajv with our string formats (lib/config/formats.ts); `code` adds code-generation settings to {@link OPTIONS}'. */
-function ajvWith(code: Options['code'] = {}): Ajv {
+function ajvWith(code: Options['code'] = {}): import('ajv').default {
+  // Ajv is loaded only to compile: the prebuilt validator needs none of it, and loading it costs a synth ~30 ms.
+  const { default: Ajv } = require('ajv') as typeof import('ajv');
   const ajv = new Ajv({ ...OPTIONS, code: { ...OPTIONS.code, ...code } });
   for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate: format.validate });
   return ajv;
@@ -87,6 +88,8 @@ export function compileValidator(schema: JsonSchema): ValidateFunction {
  * function that takes them, plus the digest {@link validatorOf} compares.
  */
 export function renderStandaloneValidator(schema: JsonSchema): string {
+  const { _ } = require('ajv') as typeof import('ajv');
+  const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone');
   const ajv = ajvWith({ source: true, esm: true, lines: true, formats: _`FORMATS` });
   const validate = ajv.compile(schema);
   // The ES module's exports are replaced by the factory's return; the rest is Ajv's code as it wrote it.
