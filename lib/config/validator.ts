@@ -1,5 +1,8 @@
 import { createHash } from 'crypto';
+import * as fs from 'fs';
+import { createRequire } from 'module';
 import * as path from 'path';
+import * as vm from 'vm';
 import type { Options, ValidateFunction } from 'ajv';
 import { PROJECT_ROOT } from '../core/paths';
 import { FORMATS } from './formats';
@@ -55,22 +58,92 @@ export interface Prebuilt {
   readonly makeValidate: (formats: typeof FORMATS) => ValidateFunction;
 }
 
-let prebuilt: { readonly digest: string; validate?: ValidateFunction } | undefined;
+/** Where V8's compiled code of {@link PREBUILT_FILE} is kept between runs: per machine and Node version, not committed. */
+export const PREBUILT_CODE_CACHE = path.join(PROJECT_ROOT, 'build', 'cache', 'platform-validator.v8');
 
-/** The prebuilt validator when it was generated from `digest`'s schema (made on first use), else undefined. */
-export function prebuiltValidator(digest: string): ValidateFunction | undefined {
-  if (prebuilt === undefined) {
-    let file: Prebuilt | undefined;
+/** The prebuilt validator, loaded; `codeCache` says whether V8's cached code was used, written or neither. */
+export interface LoadedPrebuilt {
+  readonly digest: string;
+  readonly validate: ValidateFunction;
+  readonly codeCache: 'used' | 'written' | 'unwritable' | 'off';
+}
+
+/**
+ * Loads a prebuilt validator file (undefined when there is none). V8 compiles a function when it is first called,
+ * and compiling this one huge function took about as long as everything else in loading a config (~40 ms); so its
+ * compiled code is cached in `cacheFile`, under a key of the file's bytes and the Node version (V8 itself refuses a
+ * cache made with other flags), and written by the first run that finds none or a stale one. A cache that cannot be
+ * written only costs that time again.
+ * `codeCache` is off by default where this code runs in another realm than the main one (jest's sandbox): code run
+ * with the cache lives in the main realm, and its objects would not be the sandbox's `Object`s and `Array`s.
+ */
+export function loadPrebuilt(file: string = PREBUILT_FILE, cacheFile: string = PREBUILT_CODE_CACHE, codeCache: boolean = vm.runInThisContext('Object') === Object): LoadedPrebuilt | undefined {
+  if (!codeCache) {
+    let exported: Prebuilt;
     try {
-      file = require(PREBUILT_FILE) as Prebuilt;
+      exported = require(file) as Prebuilt;
     } catch (e) {
       // Missing (a checkout without it): compile instead. Anything else is a broken file, which must not hide.
-      if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+      if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+      throw e;
     }
-    prebuilt = { digest: file?.SCHEMA_DIGEST ?? '', validate: undefined };
-    if (file !== undefined) prebuilt.validate = file.makeValidate(FORMATS);
+    return { digest: exported.SCHEMA_DIGEST, validate: exported.makeValidate(FORMATS), codeCache: 'off' };
   }
-  return prebuilt.digest === digest ? prebuilt.validate : undefined;
+  let source: string;
+  try {
+    source = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  // The cache file: the key, the digest of the code, the code. V8 does not check the code (a damaged one crashes the
+  // process), so the digest is checked here first.
+  const key = createHash('sha256').update(`${process.version} ${process.arch}\n`).update(source).digest();
+  let cached: Buffer | undefined;
+  try {
+    const stored = fs.readFileSync(cacheFile);
+    const code = stored.subarray(64);
+    if (stored.subarray(0, 32).equals(key) && stored.subarray(32, 64).equals(createHash('sha256').update(code).digest())) cached = code;
+  } catch {
+    // No cache yet: this run writes it.
+  }
+  // The file as CommonJS wraps it, compiled with the cache.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData: cached });
+  const module = { exports: {} as Prebuilt };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
+  const validate = module.exports.makeValidate(FORMATS);
+  if (cached !== undefined && !script.cachedDataRejected) return { digest: module.exports.SCHEMA_DIGEST, validate, codeCache: 'used' };
+  // A first call compiles the whole function (a throwaway object takes the defaults); then its code is cached.
+  validate({});
+  const code = script.createCachedData();
+  const written = writeAtomically(cacheFile, Buffer.concat([key, createHash('sha256').update(code).digest(), code]));
+  return { digest: module.exports.SCHEMA_DIGEST, validate, codeCache: written ? 'written' : 'unwritable' };
+}
+
+/** Writes a file whole or not at all (parallel runs, jest workers, may write it at once); false when it cannot. */
+function writeAtomically(file: string, bytes: Buffer): boolean {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(temporary, bytes);
+    fs.renameSync(temporary, file);
+    return true;
+  } catch {
+    try {
+      fs.rmSync(temporary, { force: true });
+    } catch {
+      // Nothing was created where nothing can be.
+    }
+    return false;
+  }
+}
+
+let prebuilt: LoadedPrebuilt | null | undefined;
+
+/** The prebuilt validator when it was generated from `digest`'s schema (loaded on first use), else undefined. */
+export function prebuiltValidator(digest: string): ValidateFunction | undefined {
+  if (prebuilt === undefined) prebuilt = loadPrebuilt() ?? null;
+  return prebuilt?.digest === digest ? prebuilt.validate : undefined;
 }
 
 /** The validator of `schema`: the prebuilt one when it was generated from this very schema, else compiled now. */

@@ -4,8 +4,8 @@ import { parse } from 'yaml';
 import { ValidateFunction } from 'ajv';
 import { definePart, parseConfig, platformParts } from '../../lib';
 import { platformSchema, platformSchemaOf } from '../../lib/config/platform-config';
-import { compileValidator, PREBUILT_FILE, prebuiltValidator, renderStandaloneValidator, schemaDigest, validatorOf } from '../../lib/config/validator';
-import { MINIMAL_CLUSTER, ROOT } from '../support/helpers';
+import { compileValidator, loadPrebuilt, PREBUILT_FILE, prebuiltValidator, renderStandaloneValidator, schemaDigest, validatorOf } from '../../lib/config/validator';
+import { MINIMAL_CLUSTER, ROOT, tempDir } from '../support/helpers';
 
 /**
  * The prebuilt (standalone) schema validator synth uses for the default parts and the one compiled at run time for
@@ -33,6 +33,50 @@ describe('the prebuilt validator', () => {
     const parts = platformParts(extra);
     expect((parseConfig(MINIMAL_CLUSTER, 'platform.yaml', { parts }) as any).extra).toEqual({ size: 3 });
     expect(() => parseConfig(`${MINIMAL_CLUSTER}extra:\n  size: many\n`, 'platform.yaml', { parts })).toThrow(/extra\.size: "many" is a string, expected a whole number/);
+  });
+});
+
+describe('the prebuilt validator with V8\'s code cache', () => {
+  // jest runs in a sandbox realm, where synth does not use the cache; these force it and compare results as JSON.
+  const dir = tempDir();
+  const file = path.join(dir, 'validator.js');
+  const cache = path.join(dir, 'cache', 'validator.v8');
+  fs.copyFileSync(PREBUILT_FILE, file);
+  const bad = parse(`${MINIMAL_CLUSTER}tenants:\n  - name: Team_A\n    quota: { pods: "10" }\n`);
+  const results = (validate: ValidateFunction) => [run(validate, parse(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8'))), run(validate, bad)];
+  const expected = results(compileValidator(platformSchema));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('the first run writes the cache, the next uses it, and both validate as the compiled validator does', () => {
+    const first = loadPrebuilt(file, cache, true)!;
+    expect([first.codeCache, first.digest]).toEqual(['written', DEFAULT_DIGEST]);
+    expect(results(first.validate)).toEqual(expected);
+    const second = loadPrebuilt(file, cache, true)!;
+    expect(second.codeCache).toBe('used');
+    expect(results(second.validate)).toEqual(expected);
+  });
+
+  test('a cache of other bytes, a damaged one or one that cannot be written is not used, and validation is the same', () => {
+    loadPrebuilt(file, cache, true);
+    // GIVEN the file changed since the cache was written (its key no longer matches) THEN the cache is rewritten
+    fs.appendFileSync(file, '// edited\n');
+    expect(loadPrebuilt(file, cache, true)!.codeCache).toBe('written');
+    // GIVEN a cache whose key matches but whose code is damaged (V8 would crash on it) THEN it is rewritten
+    const stored = fs.readFileSync(cache);
+    fs.writeFileSync(cache, Buffer.concat([stored.subarray(0, 1000), Buffer.alloc(100, 7), stored.subarray(1100)]));
+    const damaged = loadPrebuilt(file, cache, true)!;
+    expect(damaged.codeCache).toBe('written');
+    expect(results(damaged.validate)).toEqual(expected);
+    // GIVEN a cache path that cannot be created (under a file) THEN it still validates
+    const unwritable = loadPrebuilt(file, path.join(file, 'cache.v8'), true)!;
+    expect(unwritable.codeCache).toBe('unwritable');
+    expect(results(unwritable.validate)).toEqual(expected);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cache', 'validator.js']);
+  });
+
+  test('no prebuilt file: none, with or without the cache (the schema is compiled instead)', () => {
+    expect(loadPrebuilt(path.join(dir, 'missing.js'), cache, true)).toBeUndefined();
+    expect(loadPrebuilt(path.join(dir, 'missing.js'), cache, false)).toBeUndefined();
   });
 });
 
