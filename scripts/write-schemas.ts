@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { extraParts } from '../extend';
+import { platformSchemaOf } from '../lib/config/platform-config';
 import { renderConfigSchema } from '../lib/config/render-schema';
 import { generatedTypeFiles } from '../lib/config/schema-types';
+import { PREBUILT_FILE, renderStandaloneValidator } from '../lib/config/validator';
 import { parseConfig } from '../lib/config/load';
 import { platformParts } from '../lib/parts';
 import { buildPlatformWith } from '../lib/pipeline/build-platform';
@@ -19,6 +21,9 @@ fs.writeFileSync(configSchema, renderConfigSchema(platformParts(...extraParts)))
 // - schemas/crds/websites.extensions.example.com.yaml, our own CRD, from its construct (read by the catalog below).
 const websiteCrd = path.join(CRD_DIR, WEBSITE_CRD_FILE);
 fs.writeFileSync(websiteCrd, websiteCrdFile());
+// - lib/config/platform-validator.generated.js, the schema validator synth runs without compiling the schema.
+const validator = PREBUILT_FILE;
+fs.writeFileSync(validator, renderStandaloneValidator(platformSchemaOf(platformParts(...extraParts))));
 const crdVersions = path.join(CRD_DIR, CRD_VERSIONS_FILE);
 fs.writeFileSync(crdVersions, CrdCatalog.fromYamlFiles().render());
 // - docs/deploying.md's table of the default platform's first-time Secrets (from the parts' offers).
@@ -33,4 +38,4 @@ const typeFiles = generatedTypeFiles(parts).map(({ file, content }) => {
   fs.writeFileSync(full, content);
   return full;
 });
-for (const file of [configSchema, websiteCrd, crdVersions, deploying, ...typeFiles]) console.log(`wrote ${path.relative(process.cwd(), file)}`);
+for (const file of [configSchema, websiteCrd, validator, crdVersions, deploying, ...typeFiles]) console.log(`wrote ${path.relative(process.cwd(), file)}`);

@@ -1,32 +1,27 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { parseDocument } from 'yaml';
 import { ProblemList, UserError } from '../core/errors';
 import { PLATFORM_PARTS } from '../parts';
 import { LoadedConfig, managedNamespaceOwners, PlatformPart, sectionOf } from '../parts/platform-part';
 import { checkCluster, completeCluster } from './cluster';
-import { FORMATS } from './formats';
 import { PlatformConfig, platformSchemaOf } from './platform-config';
 import { quantitiesAsStrings } from './quantities';
 import { checkExposedHosts, checkNodePortClients, checkReferencesToDisabledParts } from './references';
 import { errorKeys, explain } from './schema-errors';
 import { leadingFieldPath, LineIndex, parseFieldPath, PathKey, SourceLines } from './source-lines';
+import { validatorOf } from './validator';
 import { describeYamlError, duplicateKeys } from './yaml-syntax';
 
 type Parts = readonly PlatformPart<any, any>[];
-const validators = new WeakMap<Parts, ReturnType<Ajv['compile']>>();
+const validators = new WeakMap<Parts, ValidateFunction>();
 
-/** The schema validator of a list of parts, compiled once per list. */
-function compiled(parts: Parts): ReturnType<Ajv['compile']> {
+/** The schema validator of a list of parts, made once per list (prebuilt for the default parts: validator.ts). */
+function compiled(parts: Parts): ValidateFunction {
   let validator = validators.get(parts);
   if (!validator) {
-    // useDefaults fills every default the schema documents, so the schema is the one place a default lives.
-    // The schema is our own and checked against the meta-schema by a test, so synth skips that step (and Ajv's
-    // code optimiser): compiling is the largest part of loading a config.
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true, validateSchema: false, code: { optimize: false } });
-    for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate: format.validate });
-    validator = ajv.compile(platformSchemaOf(parts));
+    validator = validatorOf(platformSchemaOf(parts));
     validators.set(parts, validator);
   }
   return validator;

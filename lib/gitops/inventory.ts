@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { byteOrder } from '../output/layout';
 import { PlatformChart } from '../output/platform-chart';
+import { manifestOf } from '../output/synthesized';
 
 /** An API group and kind, as an AppProject whitelist names them (`''` is the core group). */
 export interface GroupKind {
@@ -40,7 +41,7 @@ export class UnitInventory {
 
   /** Size in bytes of its largest object as compact JSON: what client-side apply stores in an annotation. */
   largestObjectBytes(): number {
-    return Math.max(0, ...this.objects().map((o) => Buffer.byteLength(JSON.stringify(o.toJson()))));
+    return Math.max(0, ...this.objects().map((o) => Buffer.byteLength(JSON.stringify(manifestOf(o)))));
   }
 
   /** `40-app-helloworld` → `app-helloworld`: the unit's name without its place in the order. */

@@ -73,6 +73,8 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
   private readonly offeredJobs: OfferedScrapeJob[] = [];
   private readonly offeredRuleGroups: AlertRuleGroup[] = [];
   private readonly flowIds = new Set<string>();
+  /** The last rendering of each generated file, with the input it was made from (see {@link rendered}). */
+  private readonly renders = new Map<string, { readonly input: string; readonly text: string }>();
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.prometheus, image: PROMETHEUS_IMAGE, name: Prometheus.NAME, component: 'metrics-store', metricsPorts: [Port.tcp(Prometheus.PORT)] });
@@ -171,7 +173,7 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
 
   /** The generated prometheus.yml, with every node and annotation namespace added so far. */
   get configText(): string {
-    return prometheusConfig({
+    const input = {
       nodeIps: this.nodes.map((n) => n.ip),
       alertmanagerUrl: this.alertmanagerUrl,
       scrapeIntervalSeconds: this.scrapeIntervalSeconds,
@@ -181,12 +183,26 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
       extraAlloyNamespaces: this.extraAlloyNamespaces,
       offeredJobs: this.offeredJobs,
       ...(this.clusterName ? { clusterName: this.clusterName } : {}),
-    });
+    };
+    return this.rendered('config', input, () => prometheusConfig(input));
   }
 
   /** The rule file: the platform's alert rules, then the groups other parts offered ({@link addRuleGroups}). */
   get rulesText(): string {
-    return alertRulesYaml({}, this.offeredRuleGroups);
+    return this.rendered('rules', this.offeredRuleGroups, () => alertRulesYaml({}, this.offeredRuleGroups));
+  }
+
+  /**
+   * `render()`, again only when its input changed: the texts are read by the ConfigMaps and by the StatefulSet's
+   * config hash each time the tree renders (five times in a synth), and rendering them is YAML of a few hundred rules.
+   */
+  private rendered(name: string, input: unknown, render: () => string): string {
+    const key = JSON.stringify(input);
+    const last = this.renders.get(name);
+    if (last?.input === key) return last.text;
+    const text = render();
+    this.renders.set(name, { input: key, text });
+    return text;
   }
 
   /** Adds alert rule groups another part offers; a group name already used is a programming error. */

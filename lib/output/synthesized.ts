@@ -33,15 +33,26 @@ export function validateTree(app: App): string[] {
   return problems;
 }
 
+/** The manifests the running {@link collectObjects} has rendered so far; undefined outside one. */
+let rendered: Map<ApiObject, unknown> | undefined;
+
 /** Every unit chart's objects as plain JSON, in tree order (no validation). */
 export function collectObjects(app: App): SynthesizedObject[] {
   const objects: SynthesizedObject[] = [];
-  for (const chart of PlatformChart.all(app)) {
-    for (const construct of chart.node.findAll()) {
-      if (!(construct instanceof ApiObject) || Chart.of(construct) !== chart) continue;
-      const relative = construct.node.path.slice(chart.node.path.length + 1);
-      objects.push({ chart, component: relative.split('/')[0], path: construct.node.path, manifest: construct.toJson() });
+  const outer = rendered;
+  rendered = new Map();
+  try {
+    for (const chart of PlatformChart.all(app)) {
+      for (const construct of chart.node.findAll()) {
+        if (!(construct instanceof ApiObject) || Chart.of(construct) !== chart) continue;
+        const relative = construct.node.path.slice(chart.node.path.length + 1);
+        const manifest = construct.toJson();
+        rendered.set(construct, manifest);
+        objects.push({ chart, component: relative.split('/')[0], path: construct.node.path, manifest });
+      }
     }
+  } finally {
+    rendered = outer;
   }
   return objects;
 }
@@ -57,4 +68,13 @@ export function controllerStandIns(app: App): SynthesizedObject[] {
     path: `${pods.node.path} (created at run time by ${pods.madeBy})`,
     manifest: pods.toManifest(),
   }));
+}
+
+/**
+ * An object's manifest, as `toJson()` gives it. Inside {@link collectObjects} (Lazy values are produced there) an
+ * object that pass has already rendered is not rendered again: an Argo CD Application sizing the objects of its unit
+ * would otherwise render every object of the platform a second time. Nothing changes the tree while it renders.
+ */
+export function manifestOf(object: ApiObject): unknown {
+  return rendered?.get(object) ?? object.toJson();
 }
