@@ -6,6 +6,8 @@ export const SOON_DAYS = 90;
 
 /** Where one pin stands on a given day. */
 export function supportStatus(pin: PinnedImage, today: Date): string {
+  // Our own image: its support is this repository's, and its base image is pinned in the Dockerfile named.
+  if (pin.builtFrom !== undefined) return `built here (${pin.builtFrom})`;
   if (pin.supportEnds === NEWEST_RELEASE) return 'check: patched only while newest';
   const ends = Date.parse(`${pin.supportEnds}T00:00:00Z`);
   const day = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());

@@ -95,6 +95,7 @@ describe('the versions report (npm run versions)', () => {
     expect(supportStatus(lts, new Date('2027-05-01T23:59:00Z'))).toBe('ends in 61 day(s): plan the upgrade');
     expect(supportStatus(lts, new Date('2027-07-11T08:00:00Z'))).toBe('ENDED 10 day(s) ago: move this pin');
     expect(supportStatus({ ...lts, supportEnds: NEWEST_RELEASE }, new Date('2030-01-01'))).toBe('check: patched only while newest');
+    expect(supportStatus({ ...lts, supportEnds: NEWEST_RELEASE, builtFrom: 'controller/website/Dockerfile' }, new Date('2030-01-01'))).toBe('built here (controller/website/Dockerfile)');
   });
 
   test('prints every row with its status and its source, and says when a line has ended', () => {
