@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { show } from './errors';
 import { surgeOf } from './pod-templates';
 import { isDnsLabel } from './validate';
+import { allOf } from './tree';
 
 /** Annotation of a stand-in manifest: who really creates the workload, and from what. */
 export const STAND_IN_ANNOTATION = 'platform-kit.io/stand-in-for';
@@ -34,9 +35,7 @@ export interface ControllerPodsProps {
  */
 export class ControllerPods extends Construct {
   /** Every ControllerPods under `scope`, in tree order. */
-  static all(scope: Construct): ControllerPods[] {
-    return scope.node.findAll().filter((c): c is ControllerPods => c instanceof ControllerPods);
-  }
+  static all(scope: Construct): ControllerPods[] { return allOf(scope, ControllerPods); }
 
   public readonly namespace: string;
   public readonly name: string;

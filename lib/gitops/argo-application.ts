@@ -16,6 +16,25 @@ export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io/foreg
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 export const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 
+/**
+ * The metadata of one of the platform's Argo CD objects (the Applications and their AppProject): its name, namespace,
+ * labels and sync wave, and `Prune=false` when Argo CD must never delete it.
+ */
+export function argoMetadata(props: { readonly name: string; readonly namespace: string; readonly labels?: Record<string, string>; readonly wave: number }, neverPrune: boolean) {
+  return {
+    name: props.name,
+    namespace: props.namespace,
+    labels: props.labels ?? {},
+    annotations: { [SYNC_WAVE]: String(props.wave), ...(neverPrune ? { [SYNC_OPTIONS]: 'Prune=false' } : {}) },
+  };
+}
+
+/** Throws when the repository URL carries a credential (it would land in dist/ and in Argo CD's objects). */
+export function checkRepoUrl(repoURL: string, where: string): void {
+  const credential = credentialProblem(repoURL, `${where}: repoURL`, REPO_CREDENTIAL_FIX);
+  if (credential !== undefined) throw new Error(credential);
+}
+
 export interface ArgoApplicationProps {
   /** Application name (a DNS label). */
   readonly name: string;
@@ -71,8 +90,7 @@ export class ArgoApplication extends Construct {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > 63) {
       throw new Error(`ArgoApplication ${show(props.name)}: the name must be a DNS label of at most 63 characters; shorten gitops.project or the unit name.`);
     }
-    const credential = credentialProblem(props.repoURL, `ArgoApplication ${props.name}: repoURL`, REPO_CREDENTIAL_FIX);
-    if (credential !== undefined) throw new Error(credential);
+    checkRepoUrl(props.repoURL, `ArgoApplication ${props.name}`);
     this.name = props.name;
     this.wave = props.wave;
     this.path = props.path;
@@ -83,13 +101,7 @@ export class ArgoApplication extends Construct {
 
     this.resource = new Application(this, 'Resource', {
       metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: props.labels ?? {},
-        annotations: {
-          [SYNC_WAVE]: String(props.wave),
-          ...(props.neverPrune ? { [SYNC_OPTIONS]: 'Prune=false' } : {}),
-        },
+        ...argoMetadata(props, props.neverPrune === true),
         ...(this.cascadeDelete ? { finalizers: [RESOURCES_FINALIZER] } : {}),
       },
       spec: {

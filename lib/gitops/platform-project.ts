@@ -1,9 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppProject } from '../../imports/argocd-appproject-argoproj.io';
-import { credentialProblem } from '../core/validate';
-import { IN_CLUSTER, SYNC_OPTIONS, SYNC_WAVE } from './argo-application';
-import { REPO_CREDENTIAL_FIX } from './config';
+import { argoMetadata, checkRepoUrl, IN_CLUSTER } from './argo-application';
 import { GroupKind, unique, uniqueKinds, UnitInventory } from './inventory';
 
 /** The Argo CD kinds the root Application syncs into Argo CD's own namespace. */
@@ -41,19 +39,13 @@ export class PlatformProject extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformProjectProps) {
     super(scope, id);
-    const credential = credentialProblem(props.repoURL, `PlatformProject ${props.name}: repoURL`, REPO_CREDENTIAL_FIX);
-    if (credential !== undefined) throw new Error(credential);
+    checkRepoUrl(props.repoURL, `PlatformProject ${props.name}`);
     this.name = props.name;
     const units = props.units;
 
     this.resource = new AppProject(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: props.labels ?? {},
-        // Never pruned: Applications that name a missing project stop syncing.
-        annotations: { [SYNC_WAVE]: String(props.wave), [SYNC_OPTIONS]: 'Prune=false' },
-      },
+      // Never pruned: Applications that name a missing project stop syncing.
+      metadata: argoMetadata(props, true),
       spec: {
         description: props.description,
         sourceRepos: [props.repoURL],

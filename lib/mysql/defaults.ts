@@ -4,7 +4,7 @@
  * Names come from the reference notes' lab write-up (StatefulSet and Service `mysql`, PVs `mysql-pv`, `mysql-pv1`,
  * `mysql-pv2` on exports `/nfs_mysql*` of the NFS server, 5Gi each, StorageClass `nfs`).
  */
-import { ContainerResources, ImageRef } from '../core/security';
+import { ContainerResources, ImageRef, resources } from '../core/security';
 import { imagePin } from '../versions';
 
 /**
@@ -35,25 +35,13 @@ export const DEFAULT_CREDENTIALS_SECRET = 'mysql-credentials';
  * mysqld: Burstable. The request (256Mi) is what the lab's 2 GiB workers can give three members next to the
  * observability stack; the limit (512Mi) is what the buffer pool is sized from (see `bufferPoolBytes`).
  */
-export const DEFAULT_MYSQLD_RESOURCES: ContainerResources = {
-  requests: { cpu: '200m', memory: '256Mi' },
-  limits: { cpu: '500m', memory: '512Mi' },
-};
+export const DEFAULT_MYSQLD_RESOURCES: ContainerResources = resources('200m', '256Mi', '500m', '512Mi');
 /** mysqld-exporter: a Go process with a handful of connections (MAX_USER_CONNECTIONS 3). */
-export const DEFAULT_EXPORTER_RESOURCES: ContainerResources = {
-  requests: { cpu: '10m', memory: '32Mi' },
-  limits: { cpu: '100m', memory: '64Mi' },
-};
+export const DEFAULT_EXPORTER_RESOURCES: ContainerResources = resources('10m', '32Mi', '100m', '64Mi');
 /** config.sh copies one small file; requests equal limits so it never lowers the pod's numbers. */
-export const CONFIG_INIT_RESOURCES: ContainerResources = {
-  requests: { cpu: '10m', memory: '16Mi' },
-  limits: { cpu: '100m', memory: '32Mi' },
-};
+export const CONFIG_INIT_RESOURCES: ContainerResources = resources('10m', '16Mi', '100m', '32Mi');
 /** mysqldump streams rows (`--single-transaction`, quick mode) through gzip: little memory, some CPU. */
-export const DEFAULT_BACKUP_RESOURCES: ContainerResources = {
-  requests: { cpu: '50m', memory: '64Mi' },
-  limits: { cpu: '500m', memory: '256Mi' },
-};
+export const DEFAULT_BACKUP_RESOURCES: ContainerResources = resources('50m', '64Mi', '500m', '256Mi');
 
 export const DEFAULT_BACKUP = {
   enabled: true,

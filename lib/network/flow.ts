@@ -6,6 +6,7 @@ import { commonLabels } from '../core/labels';
 import { ManagedNamespaces } from './managed-namespaces';
 import { isDnsLabel } from '../core/validate';
 import { describePeer, describePorts, FlowPort, IPeerable, Peer, resolvePeer } from './peer';
+import { allOf } from '../core/tree';
 
 /**
  * Which policy sides a flow writes. `both` writes each side whose namespace Platform Kit manages; `egress` (or
@@ -42,9 +43,7 @@ export interface FlowProps {
  */
 export class Flow extends Construct {
   /** Every Flow under `scope`, in tree order. */
-  static all(scope: Construct): Flow[] {
-    return scope.node.findAll().filter((c): c is Flow => c instanceof Flow);
-  }
+  static all(scope: Construct): Flow[] { return allOf(scope, Flow); }
 
   public readonly name: string;
   public readonly from: Peer;

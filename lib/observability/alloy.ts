@@ -1,4 +1,3 @@
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ComponentProps, ObservabilityComponent } from './component';
 import { SECURITY_EXEMPTION } from '../core/security';
@@ -78,62 +77,49 @@ export class Alloy extends ObservabilityComponent implements IScrapeTarget {
     ], { name: Alloy.NAME, namespace: this.namespace });
     this.configMap('Config', 'alloy-config', { 'config.alloy': this.configText });
 
-    new k8s.KubeDaemonSet(this, 'Resource', {
-      metadata: { name: Alloy.NAME, namespace: this.namespace, labels },
-      spec: {
-        selector: { matchLabels: this.identity.selector },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: {
-            labels,
-            annotations: { [CONFIG_HASH_ANNOTATION]: configHash(this.configText), [SECURITY_EXEMPTION]: ALLOY_ROOT_REASON },
-          },
-          spec: hardenedPodSpec({
-            serviceAccountName: Alloy.NAME,
-            usesApi: true,
-            // Every node, whatever its taints: the control plane's static pods (API server, etcd) log there.
-            tolerations: [{ operator: 'Exists' }],
-            // uid 0 (see ALLOY_ROOT_REASON); no fsGroup: nothing here needs group ownership changes.
-            uid: 0,
-            podSecurity: { replace: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } } },
-            containers: [{
-              name: 'alloy',
-              image: imageRef(this.image),
-              args: [
-                'run',
-                `${CONFIG_DIR}/config.alloy`,
-                `--server.http.listen-addr=0.0.0.0:${ALLOY_HTTP_PORT}`,
-                `--storage.path=${DATA_DIR}`,
-                '--disable-reporting',
-              ],
-              env: [
-                podFieldEnv('NODE_NAME', 'spec.nodeName'),
-                goMemLimit(this.resources),
-              ],
-              ports: [{ name: 'http', containerPort: ALLOY_HTTP_PORT, protocol: 'TCP' }],
-              readinessProbe: httpProbe('/-/ready', 'http'),
-              livenessProbe: httpProbe('/-/healthy', 'http', { initialDelaySeconds: 30, periodSeconds: 20 }),
-              resources: this.resources,
-              securityContext: { runAsNonRoot: false, runAsUser: 0 },
-              volumeMounts: [
-                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-                { name: 'pod-logs', mountPath: this.podLogsPath, readOnly: true },
-                ...(props.auditLogDir !== undefined ? [{ name: 'audit-log', mountPath: props.auditLogDir, readOnly: true }] : []),
-                { name: 'data', mountPath: DATA_DIR },
-              ],
-              tmpSizeLimit: '50Mi',
-            }],
-            volumes: [
-              { name: 'config', configMap: { name: 'alloy-config' } },
-              { name: 'pod-logs', hostPath: { path: this.podLogsPath, type: 'Directory' } },
-              // DirectoryOrCreate: workers have no audit log; an empty directory there costs nothing.
-              ...(props.auditLogDir !== undefined ? [{ name: 'audit-log', hostPath: { path: props.auditLogDir, type: 'DirectoryOrCreate' } }] : []),
-              { name: 'data', hostPath: { path: this.positionsHostPath, type: 'DirectoryOrCreate' } },
-            ],
-          }),
-        },
-      },
-    });
+    this.addDaemonSet(Alloy.NAME, { [CONFIG_HASH_ANNOTATION]: configHash(this.configText), [SECURITY_EXEMPTION]: ALLOY_ROOT_REASON }, hardenedPodSpec({
+      serviceAccountName: Alloy.NAME,
+      usesApi: true,
+      // Every node, whatever its taints: the control plane's static pods (API server, etcd) log there.
+      tolerations: [{ operator: 'Exists' }],
+      // uid 0 (see ALLOY_ROOT_REASON); no fsGroup: nothing here needs group ownership changes.
+      uid: 0,
+      podSecurity: { replace: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } } },
+      containers: [{
+        name: 'alloy',
+        image: imageRef(this.image),
+        args: [
+          'run',
+          `${CONFIG_DIR}/config.alloy`,
+          `--server.http.listen-addr=0.0.0.0:${ALLOY_HTTP_PORT}`,
+          `--storage.path=${DATA_DIR}`,
+          '--disable-reporting',
+        ],
+        env: [
+          podFieldEnv('NODE_NAME', 'spec.nodeName'),
+          goMemLimit(this.resources),
+        ],
+        ports: [{ name: 'http', containerPort: ALLOY_HTTP_PORT, protocol: 'TCP' }],
+        readinessProbe: httpProbe('/-/ready', 'http'),
+        livenessProbe: httpProbe('/-/healthy', 'http', { initialDelaySeconds: 30, periodSeconds: 20 }),
+        resources: this.resources,
+        securityContext: { runAsNonRoot: false, runAsUser: 0 },
+        volumeMounts: [
+          { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+          { name: 'pod-logs', mountPath: this.podLogsPath, readOnly: true },
+          ...(props.auditLogDir !== undefined ? [{ name: 'audit-log', mountPath: props.auditLogDir, readOnly: true }] : []),
+          { name: 'data', mountPath: DATA_DIR },
+        ],
+        tmpSizeLimit: '50Mi',
+      }],
+      volumes: [
+        { name: 'config', configMap: { name: 'alloy-config' } },
+        { name: 'pod-logs', hostPath: { path: this.podLogsPath, type: 'Directory' } },
+        // DirectoryOrCreate: workers have no audit log; an empty directory there costs nothing.
+        ...(props.auditLogDir !== undefined ? [{ name: 'audit-log', hostPath: { path: props.auditLogDir, type: 'DirectoryOrCreate' } }] : []),
+        { name: 'data', hostPath: { path: this.positionsHostPath, type: 'DirectoryOrCreate' } },
+      ],
+    }));
 
     this.flowTo('ToLoki', props.loki, [Port.tcp(Loki.HTTP_PORT)], 'Alloy pushes the pod logs of its node to Loki');
     allowApiServer(this, this, 'alloy', props.apiServer, 'Alloy discovers the pods of its node (labels for the log streams)');

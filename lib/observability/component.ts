@@ -92,6 +92,22 @@ export abstract class ObservabilityComponent extends Construct implements IPeera
     });
   }
 
+  /**
+   * The component's node agent: a DaemonSet named like its ServiceAccount, one pod per node, rolled one node at a
+   * time (a node without its agent loses logs or metrics while the pod restarts). `annotations` go on the pods.
+   */
+  protected addDaemonSet(name: string, annotations: Record<string, string>, pod: k8s.PodSpec): k8s.KubeDaemonSet {
+    const labels = this.identity.labels;
+    return new k8s.KubeDaemonSet(this, 'Resource', {
+      metadata: { name, namespace: this.namespace, labels },
+      spec: {
+        selector: { matchLabels: this.identity.selector },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
+        template: { metadata: { labels, annotations }, spec: pod },
+      },
+    });
+  }
+
   protected configMap(id: string, name: string, data: Record<string, string>): k8s.KubeConfigMap {
     return new k8s.KubeConfigMap(this, id, { metadata: { name, namespace: this.namespace, labels: this.identity.labels }, data });
   }

@@ -1,4 +1,3 @@
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ComponentProps, ObservabilityComponent } from './component';
 import { tcpLivenessProbe } from '../core/probes';
@@ -41,54 +40,42 @@ export class NodeExporter extends ObservabilityComponent {
 
   constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
     super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.nodeAgents, resources: DEFAULT_RESOURCES.nodeExporter, image: NODE_EXPORTER_IMAGE, name: NodeExporter.NAME, component: 'node-metrics' });
-    const labels = this.identity.labels;
-
     this.addServiceAccount(false);
 
-    new k8s.KubeDaemonSet(this, 'Resource', {
-      metadata: { name: NodeExporter.NAME, namespace: this.namespace, labels },
-      spec: {
-        selector: { matchLabels: this.identity.selector },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: { labels, annotations: { [SECURITY_EXEMPTION]: NODE_EXPORTER_HOST_REASON } },
-          spec: hardenedPodSpec({
-            serviceAccountName: NodeExporter.NAME,
-            hostNetwork: true,
-            hostPid: true,
-            tolerations: [{ operator: 'Exists' }],
-            uid: NodeExporter.UID,
-            containers: [{
-              name: 'node-exporter',
-              image: imageRef(this.image),
-              args: [
-                '--path.rootfs=/host/root',
-                '--path.sysfs=/host/sys',
-                `--web.listen-address=$(HOST_IP):${NodeExporter.PORT}`,
-                `--collector.filesystem.mount-points-exclude=${MOUNT_POINTS_EXCLUDE}`,
-                `--collector.filesystem.fs-types-exclude=${FS_TYPES_EXCLUDE}`,
-                `--collector.netdev.device-exclude=${NET_DEVICES_EXCLUDE}`,
-                `--collector.netclass.ignored-devices=${NET_DEVICES_EXCLUDE}`,
-                '--no-collector.wifi',
-              ],
-              env: [podFieldEnv('HOST_IP', 'status.hostIP')],
-              // With hostNetwork the API server sets hostPort = containerPort anyway; saying so keeps diffs quiet.
-              ports: [{ name: 'metrics', containerPort: NodeExporter.PORT, hostPort: NodeExporter.PORT, protocol: 'TCP' }],
-              readinessProbe: httpProbe('/', NodeExporter.PORT),
-              livenessProbe: tcpLivenessProbe(NodeExporter.PORT, { initialDelaySeconds: 10, periodSeconds: 20, timeoutSeconds: 5 }),
-              resources: this.resources,
-              volumeMounts: [
-                { name: 'root', mountPath: '/host/root', readOnly: true, mountPropagation: 'HostToContainer' },
-                { name: 'sys', mountPath: '/host/sys', readOnly: true, mountPropagation: 'HostToContainer' },
-              ],
-            }],
-            volumes: [
-              { name: 'root', hostPath: { path: '/', type: 'Directory' } },
-              { name: 'sys', hostPath: { path: '/sys', type: 'Directory' } },
-            ],
-          }),
-        },
-      },
-    });
+    this.addDaemonSet(NodeExporter.NAME, { [SECURITY_EXEMPTION]: NODE_EXPORTER_HOST_REASON }, hardenedPodSpec({
+      serviceAccountName: NodeExporter.NAME,
+      hostNetwork: true,
+      hostPid: true,
+      tolerations: [{ operator: 'Exists' }],
+      uid: NodeExporter.UID,
+      containers: [{
+        name: 'node-exporter',
+        image: imageRef(this.image),
+        args: [
+          '--path.rootfs=/host/root',
+          '--path.sysfs=/host/sys',
+          `--web.listen-address=$(HOST_IP):${NodeExporter.PORT}`,
+          `--collector.filesystem.mount-points-exclude=${MOUNT_POINTS_EXCLUDE}`,
+          `--collector.filesystem.fs-types-exclude=${FS_TYPES_EXCLUDE}`,
+          `--collector.netdev.device-exclude=${NET_DEVICES_EXCLUDE}`,
+          `--collector.netclass.ignored-devices=${NET_DEVICES_EXCLUDE}`,
+          '--no-collector.wifi',
+        ],
+        env: [podFieldEnv('HOST_IP', 'status.hostIP')],
+        // With hostNetwork the API server sets hostPort = containerPort anyway; saying so keeps diffs quiet.
+        ports: [{ name: 'metrics', containerPort: NodeExporter.PORT, hostPort: NodeExporter.PORT, protocol: 'TCP' }],
+        readinessProbe: httpProbe('/', NodeExporter.PORT),
+        livenessProbe: tcpLivenessProbe(NodeExporter.PORT, { initialDelaySeconds: 10, periodSeconds: 20, timeoutSeconds: 5 }),
+        resources: this.resources,
+        volumeMounts: [
+          { name: 'root', mountPath: '/host/root', readOnly: true, mountPropagation: 'HostToContainer' },
+          { name: 'sys', mountPath: '/host/sys', readOnly: true, mountPropagation: 'HostToContainer' },
+        ],
+      }],
+      volumes: [
+        { name: 'root', hostPath: { path: '/', type: 'Directory' } },
+        { name: 'sys', hostPath: { path: '/sys', type: 'Directory' } },
+      ],
+    }));
   }
 }

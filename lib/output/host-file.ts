@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { show } from '../core/errors';
 import { byteOrder, OutputFile } from './layout';
+import { allOf } from '../core/tree';
 
 /** Folder of dist/ that holds node-side files: never applied (`kubectl apply -f dist` skips folders, Argo CD reads only needs-argocd). */
 export const HOST_FOLDER = 'host';
@@ -24,9 +25,7 @@ const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
  */
 export class HostFile extends Construct {
   /** Every HostFile under `scope`, in path order. */
-  static all(scope: Construct): HostFile[] {
-    return scope.node.findAll().filter((c): c is HostFile => c instanceof HostFile).sort((a, b) => byteOrder(a.path, b.path));
-  }
+  static all(scope: Construct): HostFile[] { return allOf(scope, HostFile).sort((a, b) => byteOrder(a.path, b.path)); }
 
   public readonly path: string;
   public readonly content: string;

@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { allOf } from '../core/tree';
 
 export interface PlatformChartProps {
   /**
@@ -20,9 +21,7 @@ export interface PlatformChartProps {
  * means a new object and possibly lost data, so names are a contract pinned by the golden test.
  */
 export class PlatformChart extends Chart {
-  static all(scope: Construct): PlatformChart[] {
-    return scope.node.findAll().filter((c): c is PlatformChart => c instanceof PlatformChart);
-  }
+  static all(scope: Construct): PlatformChart[] { return allOf(scope, PlatformChart); }
 
   public readonly folder: string;
   public readonly wave: number;

@@ -45,10 +45,15 @@ export function addDataStores(scope: Construct, r: RegistryConfig, nfsServer: st
     ...(r.trivy.enabled ? { trivy: local('TrivyVolume', HARBOR.trivy, props.volumeNodes.trivy, r.storage.trivy) } : {}),
   };
 
+  /** A data store: its Service on its one port (named like the container's) and its one-pod StatefulSet on a local volume. */
+  const dataStore = (id: string, identity: HarborIdentity, port: { name: string; port: number }, size: string, pod: k8s.PodSpec) => {
+    const store = new Construct(scope, id);
+    harborService(store, ns, identity, [{ ...port, targetPort: port.name }]);
+    harborStatefulSet(store, ns, identity, pod, { size, storageClassName: localClass.name });
+  };
+
   // PostgreSQL (Harbor's own image: it creates the `registry` database on first start).
-  const database = new Construct(scope, 'Database');
-  harborService(database, ns, HARBOR.database, [{ name: 'postgres', port: HARBOR_PORTS.database, targetPort: 'postgres' }]);
-  harborStatefulSet(database, ns, HARBOR.database, podSpec(DATA_UID, {
+  dataStore('Database', HARBOR.database, { name: 'postgres', port: HARBOR_PORTS.database }, r.storage.database.size, podSpec(DATA_UID, {
     // PostgreSQL refuses a data directory with group access, which fsGroup would add: the directory is owned by 999 instead.
     // The image's entrypoint initialises pg18 under $PGDATA/pg18 on first start; the socket is in /run/postgresql.
     terminationGracePeriodSeconds: 120,
@@ -60,12 +65,10 @@ export function addDataStores(scope: Construct, r: RegistryConfig, nfsServer: st
       volumeMounts: [mount(DATA, '/var/lib/postgresql/data'), mount('run', '/run/postgresql'), mount('tmp', '/tmp'), mount('shm', '/dev/shm')],
     })],
     volumes: [emptyDir('run', '1Mi'), tmp(), emptyDir('shm', '64Mi', 'Memory')],
-  }, false), { size: r.storage.database.size, storageClassName: localClass.name });
+  }, false));
 
   // Redis (Valkey), with a password (harbor-helm's internal Redis has none).
-  const redis = new Construct(scope, 'Redis');
-  harborService(redis, ns, HARBOR.redis, [{ name: 'redis', port: HARBOR_PORTS.redis, targetPort: 'redis' }]);
-  harborStatefulSet(redis, ns, HARBOR.redis, podSpec(DATA_UID, {
+  dataStore('Redis', HARBOR.redis, { name: 'redis', port: HARBOR_PORTS.redis }, r.storage.redis.size, podSpec(DATA_UID, {
     terminationGracePeriodSeconds: 60,
     containers: [harborContainer({
       name: 'redis', image: HARBOR_IMAGES.redis, resources: res.redis,
@@ -78,7 +81,7 @@ export function addDataStores(scope: Construct, r: RegistryConfig, nfsServer: st
       volumeMounts: [mount(DATA, '/var/lib/redis'), mount('tmp', '/tmp')],
     })],
     volumes: [emptyDir('tmp', '16Mi')],
-  }), { size: r.storage.redis.size, storageClassName: localClass.name });
+  }));
 
   return { blobs: { volume: blobVolume, claim: blobClaim }, localVolumes };
 }

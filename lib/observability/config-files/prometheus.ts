@@ -256,24 +256,35 @@ export function prometheusConfig(opts: PrometheusConfigOptions): string {
   const annotationSd = (role: string) =>
     annotationNamespaces === undefined ? [{ role }] : [{ role, namespaces: { names: annotationNamespaces } }];
 
+  /**
+   * The `prometheus.io/scrape|scheme|path|port` annotation convention, read from pods or from Services: keep what is
+   * annotated, never the platform's own components (they have dedicated jobs above, so they are not scraped twice),
+   * then the scheme, path and port the annotations name. `filters` run between the two.
+   */
+  const annotationRelabels = (object: 'pod' | 'service', filters: readonly Rule[]): Rule[] => {
+    const annotation = (name: string) => `__meta_kubernetes_${object}_annotation_prometheus_io_${name}`;
+    return [
+      { source_labels: [annotation('scrape')], regex: 'true', action: 'keep' },
+      { source_labels: [`__meta_kubernetes_${object}_label_app_kubernetes_io_part_of`], regex: 'platform-kit', action: 'drop' },
+      ...filters,
+      { source_labels: [annotation('scheme')], regex: '(https?)', target_label: '__scheme__' },
+      { source_labels: [annotation('path')], regex: '(.+)', target_label: '__metrics_path__' },
+      {
+        source_labels: ['__address__', annotation('port')],
+        regex: '([^:]+)(?::\\d+)?;(\\d+)',
+        replacement: '$1:$2',
+        target_label: '__address__',
+      },
+    ];
+  };
+
   const kubernetesPods: Job = {
     job_name: 'kubernetes-pods',
     // Arbitrary workloads: tolerate a missing or wrong Content-Type (Prometheus 3 fails such scrapes).
     fallback_scrape_protocol: 'PrometheusText0.0.4',
     kubernetes_sd_configs: annotationSd('pod'),
     relabel_configs: [
-      { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], regex: 'true', action: 'keep' },
-      // Platform components have dedicated jobs above; never scrape them twice.
-      { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_part_of'], regex: 'platform-kit', action: 'drop' },
-      PHASE_NOT_RUNNING,
-      { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scheme'], regex: '(https?)', target_label: '__scheme__' },
-      { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_path'], regex: '(.+)', target_label: '__metrics_path__' },
-      {
-        source_labels: ['__address__', '__meta_kubernetes_pod_annotation_prometheus_io_port'],
-        regex: '([^:]+)(?::\\d+)?;(\\d+)',
-        replacement: '$1:$2',
-        target_label: '__address__',
-      },
+      ...annotationRelabels('pod', [PHASE_NOT_RUNNING]),
       ...POD_TARGET_LABELS,
       { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], target_label: 'app' },
     ],
@@ -284,16 +295,7 @@ export function prometheusConfig(opts: PrometheusConfigOptions): string {
     fallback_scrape_protocol: 'PrometheusText0.0.4',
     kubernetes_sd_configs: annotationSd('endpointslice'),
     relabel_configs: [
-      { source_labels: ['__meta_kubernetes_service_annotation_prometheus_io_scrape'], regex: 'true', action: 'keep' },
-      { source_labels: ['__meta_kubernetes_service_label_app_kubernetes_io_part_of'], regex: 'platform-kit', action: 'drop' },
-      { source_labels: ['__meta_kubernetes_service_annotation_prometheus_io_scheme'], regex: '(https?)', target_label: '__scheme__' },
-      { source_labels: ['__meta_kubernetes_service_annotation_prometheus_io_path'], regex: '(.+)', target_label: '__metrics_path__' },
-      {
-        source_labels: ['__address__', '__meta_kubernetes_service_annotation_prometheus_io_port'],
-        regex: '([^:]+)(?::\\d+)?;(\\d+)',
-        replacement: '$1:$2',
-        target_label: '__address__',
-      },
+      ...annotationRelabels('service', []),
       { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
       { source_labels: ['__meta_kubernetes_service_name'], target_label: 'service' },
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },

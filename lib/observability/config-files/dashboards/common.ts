@@ -90,8 +90,16 @@ export interface TimeseriesOptions {
   readonly drawStyle?: 'line' | 'bars';
 }
 
+/**
+ * What every panel starts with, in the order Grafana writes it: its id and place from the layout (`w`×`h`, or the
+ * panel kind's default size), its type, title, description and datasource.
+ */
+function panelHead(layout: Layout, type: string, o: { readonly title: string; readonly description?: string; readonly w?: number; readonly h?: number }, size: { readonly w: number; readonly h: number }, ds: DatasourceRef): Panel {
+  const { id, gridPos } = layout.place(o.w ?? size.w, o.h ?? size.h);
+  return { id, type, title: o.title, description: o.description ?? '', datasource: { ...ds }, gridPos: { ...gridPos } };
+}
+
 export function timeseries(layout: Layout, o: TimeseriesOptions): Panel {
-  const { id, gridPos } = layout.place(o.w ?? 12, o.h ?? 8);
   const ds = o.datasource ?? PROMETHEUS_DS;
   const defaults: { [key: string]: Json } = {
     unit: o.unit ?? 'short',
@@ -107,12 +115,7 @@ export function timeseries(layout: Layout, o: TimeseriesOptions): Panel {
   if (o.min !== undefined) defaults.min = o.min;
   if (o.max !== undefined) defaults.max = o.max;
   return {
-    id,
-    type: 'timeseries',
-    title: o.title,
-    description: o.description ?? '',
-    datasource: { ...ds },
-    gridPos: { ...gridPos },
+    ...panelHead(layout, 'timeseries', o, { w: 12, h: 8 }, ds),
     fieldConfig: { defaults, overrides: [] },
     options: {
       legend: { displayMode: 'list', placement: 'bottom', showLegend: true, calcs: [] },
@@ -136,19 +139,13 @@ export interface StatOptions {
 }
 
 export function stat(layout: Layout, o: StatOptions): Panel {
-  const { id, gridPos } = layout.place(o.w ?? 6, o.h ?? 4);
   const steps = (o.thresholds ?? [['green', null]]).map(([color, value]) => ({ color, value }));
   const mappings: Json[] = (o.mappings ?? []).map(([value, text, color]) => ({
     type: 'value',
     options: { [value]: { text, color, index: 0 } },
   }));
   return {
-    id,
-    type: 'stat',
-    title: o.title,
-    description: o.description ?? '',
-    datasource: { ...PROMETHEUS_DS },
-    gridPos: { ...gridPos },
+    ...panelHead(layout, 'stat', o, { w: 6, h: 4 }, PROMETHEUS_DS),
     fieldConfig: {
       defaults: {
         unit: o.unit ?? 'short',
@@ -177,14 +174,8 @@ export interface LogsOptions {
 }
 
 export function logs(layout: Layout, o: LogsOptions): Panel {
-  const { id, gridPos } = layout.place(o.w ?? 24, o.h ?? 14);
   return {
-    id,
-    type: 'logs',
-    title: o.title,
-    description: '',
-    datasource: { ...LOKI_DS },
-    gridPos: { ...gridPos },
+    ...panelHead(layout, 'logs', o, { w: 24, h: 14 }, LOKI_DS),
     options: {
       showTime: true,
       showLabels: false,
