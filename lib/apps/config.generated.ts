@@ -2,6 +2,8 @@
 // (lib/apps/config.ts). Do not edit: change the schema and run `npm run schema`; a test fails when this file differs
 // from what the schema gives. The types describe the section as loaded: a property with a default is always present.
 
+import type { ContainerResources } from '../config/common.generated';
+
 /** Web apps, each in a tenant namespace and in its own dist/ folder. */
 export type AppsConfig = readonly AppConfig[];
 
@@ -89,42 +91,9 @@ export interface AppConfig {
   };
   /**
    * Requests and limits of the app container. Equal requests and limits give QoS Guaranteed; lower requests give Burstable (the default).
-   * @default {}
+   * @default { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } }
    */
-  readonly resources: {
-    /**
-     * Requests (what the scheduler reserves and the quota counts).
-     * @default {}
-     */
-    readonly requests: {
-      /**
-       * CPU (Kubernetes quantity)
-       * @default '50m'
-       */
-      readonly cpu: string;
-      /**
-       * Memory (Kubernetes quantity)
-       * @default '64Mi'
-       */
-      readonly memory: string;
-    };
-    /**
-     * Limits (memory above the limit is OOM-killed; CPU above it is throttled).
-     * @default {}
-     */
-    readonly limits: {
-      /**
-       * CPU (Kubernetes quantity)
-       * @default '250m'
-       */
-      readonly cpu: string;
-      /**
-       * Memory (Kubernetes quantity)
-       * @default '128Mi'
-       */
-      readonly memory: string;
-    };
-  };
+  readonly resources: ContainerResources;
   /**
    * HTTP path of the startup and readiness probes (liveness only checks that the port accepts connections).
    * @default '/'
