@@ -10,10 +10,7 @@ export type AppsConfig = readonly AppConfig[];
 export interface AppConfig {
   /** Name of the app: its Deployment, Service, Ingress and files in dist/ (40-app-<name>.*.yaml). */
   readonly name: string;
-  /**
-   * Tenant namespace the app runs in (must be listed under tenants:). Default: dwayne.
-   * @default 'dwayne'
-   */
+  /** Tenant namespace the app runs in: one of tenants[].name. */
   readonly tenant: string;
   /** Container image, pinned to a tag. */
   readonly image: {
