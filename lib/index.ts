@@ -26,7 +26,9 @@ export type { CliIo } from './cli';
 export { PLATFORM_PARTS, platformParts } from './parts';
 export { definePart } from './parts/platform-part';
 export { renderSchemaTypes } from './config/schema-types';
-export type { ConfigTypeSpec } from './config/schema-types';
+export type { ConfigTypeSpec, SharedConfigType } from './config/schema-types';
+// The shapes several sections share; a generated file outside lib/ imports them from here.
+export type { ContainerResources, CpuMemory } from './config/common.generated';
 export type {
   BackupVolume, ConfigCheckContext, ConnectContext, FirstTimeSecret, GatheredOffers, LoadedConfig, OfferedAlertRule,
   OfferedAlertRuleGroup, OfferedDashboard, PartContext, PartOffers, PlatformPart, ScrapeTarget, SecretGeneration, SecretKey,

@@ -31,7 +31,8 @@ const parts = platformParts(...extraParts);
 const deploying = path.join(PROJECT_ROOT, 'docs', 'deploying.md');
 const defaults = buildPlatformWith(parseConfig(fs.readFileSync(path.join(PROJECT_ROOT, 'platform.yaml'), 'utf8'), 'platform.yaml', { parts }), { parts });
 fs.writeFileSync(deploying, withSecretsTable(fs.readFileSync(deploying, 'utf8'), defaults.offers.firstTimeSecrets));
-// - the TypeScript types of each section (lib/<part>/config.generated.ts, lib/config/cluster.generated.ts), derived
+// - the TypeScript types of each section (lib/<part>/config.generated.ts, lib/config/cluster.generated.ts, the shapes
+//   they share in lib/config/common.generated.ts), derived
 //   from the same schemas, so a section's type cannot drift from what the loader validates and fills in.
 const typeFiles = generatedTypeFiles(parts).map(({ file, content }) => {
   const full = path.join(PROJECT_ROOT, file);

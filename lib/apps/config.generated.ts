@@ -2,16 +2,15 @@
 // (lib/apps/config.ts). Do not edit: change the schema and run `npm run schema`; a test fails when this file differs
 // from what the schema gives. The types describe the section as loaded: a property with a default is always present.
 
+import type { ContainerResources } from '../config/common.generated';
+
 /** Web apps, each in a tenant namespace and in its own dist/ folder. */
 export type AppsConfig = readonly AppConfig[];
 
 export interface AppConfig {
   /** Name of the app: its Deployment, Service, Ingress and files in dist/ (40-app-<name>.*.yaml). */
   readonly name: string;
-  /**
-   * Tenant namespace the app runs in (must be listed under tenants:). Default: dwayne.
-   * @default 'dwayne'
-   */
+  /** Tenant namespace the app runs in: one of tenants[].name. */
   readonly tenant: string;
   /** Container image, pinned to a tag. */
   readonly image: {
@@ -89,42 +88,9 @@ export interface AppConfig {
   };
   /**
    * Requests and limits of the app container. Equal requests and limits give QoS Guaranteed; lower requests give Burstable (the default).
-   * @default {}
+   * @default { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } }
    */
-  readonly resources: {
-    /**
-     * Requests (what the scheduler reserves and the quota counts).
-     * @default {}
-     */
-    readonly requests: {
-      /**
-       * CPU (Kubernetes quantity)
-       * @default '50m'
-       */
-      readonly cpu: string;
-      /**
-       * Memory (Kubernetes quantity)
-       * @default '64Mi'
-       */
-      readonly memory: string;
-    };
-    /**
-     * Limits (memory above the limit is OOM-killed; CPU above it is throttled).
-     * @default {}
-     */
-    readonly limits: {
-      /**
-       * CPU (Kubernetes quantity)
-       * @default '250m'
-       */
-      readonly cpu: string;
-      /**
-       * Memory (Kubernetes quantity)
-       * @default '128Mi'
-       */
-      readonly memory: string;
-    };
-  };
+  readonly resources: ContainerResources;
   /**
    * HTTP path of the startup and readiness probes (liveness only checks that the port accepts connections).
    * @default '/'

@@ -9,8 +9,6 @@ import type { AppConfig, AppsConfig } from './config.generated';
 // The section's types are generated from appsSchema (`npm run schema`).
 export type { AppConfig, AppsConfig } from './config.generated';
 
-/** The default tenant of an app: the notes deploy helloworld there. */
-export const DEFAULT_APP_TENANT = 'dwayne';
 
 const r = DEFAULT_WEB_APP_RESOURCES;
 
@@ -21,7 +19,8 @@ const port = (description: string, defaultValue: number): JsonSchema => int(desc
 export const appSchema: JsonSchema = object(
   {
     name: str('Name of the app: its Deployment, Service, Ingress and files in dist/ (40-app-<name>.*.yaml).', { format: 'dns-label' }),
-    tenant: str(`Tenant namespace the app runs in (must be listed under tenants:). Default: ${DEFAULT_APP_TENANT}.`, { format: 'dns-label', default: DEFAULT_APP_TENANT }),
+    // Required: a library default would carry one lab's tenant name (platform.yaml names it).
+    tenant: str('Tenant namespace the app runs in: one of tenants[].name.', { format: 'dns-label' }),
     image: imageSchema('Container image, pinned to a tag.'),
     replicas: int(`Pods when not autoscaled. Default: ${DEFAULT_REPLICAS}. Not allowed together with autoscaling (use autoscaling.minReplicas).`, { minimum: 1 }),
     autoscaling: object(
@@ -87,7 +86,7 @@ export const appSchema: JsonSchema = object(
     ),
     waitImage: imageSchema('Image of the wait init container (sh, nslookup, grep, sleep).', DEFAULT_WAIT_IMAGE),
   },
-  { required: ['name', 'image'] },
+  { required: ['name', 'tenant', 'image'] },
 );
 
 export const appsSchema: JsonSchema = array(appSchema, 'Web apps, each in a tenant namespace and in its own dist/ folder.', { default: [] });
@@ -127,7 +126,8 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
     if (a.mysql && mysql !== undefined && !mysql.enabled) {
       problems.add(`${at}.mysql: true, but mysql.enabled is false; enable the mysql section or set mysql: false here.`);
     }
-    if (a.mysql && mysql?.enabled && mysql.clients !== undefined && !mysql.clients.includes(a.tenant)) {
+    // (Without a tenant the schema has reported the missing field; "tenant nothing" would only repeat it.)
+    if (a.mysql && mysql?.enabled && mysql.clients !== undefined && a.tenant !== undefined && !mysql.clients.includes(a.tenant)) {
       problems.add(`${at}.mysql: tenant ${show(a.tenant)} is not in mysql.clients, the MySQL client allow-list; add it there or set mysql: false.`);
     }
     if (a.replicas !== undefined && a.autoscaling !== undefined) {

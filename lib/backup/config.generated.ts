@@ -3,6 +3,8 @@
 // differs from what the schema gives. The types describe the section as loaded: a property with a default is always
 // present.
 
+import type { ContainerResources } from '../config/common.generated';
+
 /** Backups: etcd snapshots, Velero, and a synth-time check that every volume is covered (docs/backup.md). */
 export interface BackupConfig {
   /**
@@ -110,46 +112,13 @@ export interface EtcdSnapshotConfig {
   };
   /**
    * Each container of the snapshot job.
-   * @default {}
+   * @default { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } }
    */
   readonly resources: BackupContainerResources;
 }
 
 /** Used at `backup.etcd.resources`, `backup.velero.resources.server`, `backup.velero.resources.nodeAgent`. */
-export interface BackupContainerResources {
-  /**
-   * Requests (what the scheduler reserves and the quota counts).
-   * @default {}
-   */
-  readonly requests: {
-    /**
-     * CPU (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly cpu: string;
-    /**
-     * Memory (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly memory: string;
-  };
-  /**
-   * Limits (memory above the limit is OOM-killed; CPU above it is throttled).
-   * @default {}
-   */
-  readonly limits: {
-    /**
-     * CPU (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly cpu: string;
-    /**
-     * Memory (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly memory: string;
-  };
-}
+export type BackupContainerResources = ContainerResources;
 
 /** Velero for cluster resources and file-system backups of volumes; deployed only when objectStore is given. */
 export interface VeleroConfig {
@@ -209,12 +178,12 @@ export interface VeleroConfig {
   readonly resources: {
     /**
      * Velero server (with the plugin init container's copy step sized apart).
-     * @default {}
+     * @default { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } }
      */
     readonly server: BackupContainerResources;
     /**
      * node-agent, on every worker.
-     * @default {}
+     * @default { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '1Gi' } }
      */
     readonly nodeAgent: BackupContainerResources;
   };

@@ -3,6 +3,8 @@
 // file differs from what the schema gives. The types describe the section as loaded: a property with a default is
 // always present.
 
+import type { CpuMemory } from './common.generated';
+
 /** The cluster Platform Kit deploys to. */
 export interface ClusterSection {
   /**
@@ -34,20 +36,9 @@ export interface ClusterSection {
   readonly apiServerPort: number;
   /**
    * Capacity the capacity check treats as taken on every node (OS, kubelet, runtime, Calico, kube-proxy, CoreDNS).
-   * @default {}
+   * @default { cpu: '350m', memory: '640Mi' }
    */
-  readonly reservedPerNode: {
-    /**
-     * CPU each node keeps for the system.
-     * @default '350m'
-     */
-    readonly cpu: string;
-    /**
-     * Memory each node keeps for the system.
-     * @default '640Mi'
-     */
-    readonly memory: string;
-  };
+  readonly reservedPerNode: CpuMemory;
   /** The NFS server that backs static PersistentVolumes. */
   readonly nfs: {
     /** Address of the NFS server. */

@@ -2,6 +2,8 @@
 // (lib/mysql/config.ts). Do not edit: change the schema and run `npm run schema`; a test fails when this file differs
 // from what the schema gives. The types describe the section as loaded: a property with a default is always present.
 
+import type { ContainerResources } from '../config/common.generated';
+
 /** MySQL 8.4: a replicated StatefulSet (GTID, clone-provisioned replicas) on one static NFS volume per member, with backups and metrics. */
 export interface MySqlConfig {
   /**
@@ -80,12 +82,12 @@ export interface MySqlConfig {
   readonly resources: {
     /**
      * mysqld (and the bootstrap init container, which runs temporary servers). innodb_buffer_pool_size = limits.memory - 320Mi, in 32Mi steps.
-     * @default {}
+     * @default { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } }
      */
     readonly mysqld: FullResources;
     /**
      * mysqld-exporter sidecar.
-     * @default {}
+     * @default { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }
      */
     readonly exporter: FullResources;
   };
@@ -107,40 +109,7 @@ export interface MySqlConfig {
 }
 
 /** Used at `mysql.resources.mysqld`, `mysql.resources.exporter`, `mysql.backup.resources`. */
-export interface FullResources {
-  /**
-   * Requests (what the scheduler reserves and the quota counts).
-   * @default {}
-   */
-  readonly requests: {
-    /**
-     * CPU (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly cpu: string;
-    /**
-     * Memory (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly memory: string;
-  };
-  /**
-   * Limits (memory above the limit is OOM-killed; CPU above it is throttled).
-   * @default {}
-   */
-  readonly limits: {
-    /**
-     * CPU (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly cpu: string;
-    /**
-     * Memory (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly memory: string;
-  };
-}
+export type FullResources = ContainerResources;
 
 /** Consistent logical dumps (mysqldump --single-transaction) of a replica, onto their own NFS export. */
 export interface MySqlBackupConfig {
@@ -176,7 +145,7 @@ export interface MySqlBackupConfig {
   readonly size: string;
   /**
    * The backup container.
-   * @default {}
+   * @default { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } }
    */
   readonly resources: FullResources;
 }

@@ -3,6 +3,8 @@
 // this file differs from what the schema gives. The types describe the section as loaded: a property with a default
 // is always present.
 
+import type { ContainerResources } from '../config/common.generated';
+
 /** Observability: Loki + Grafana Alloy for logs, Prometheus + Alertmanager + exporters for metrics, Grafana. */
 export interface ObservabilityConfig {
   /**
@@ -84,7 +86,7 @@ export interface ObservabilityConfig {
     readonly maxEntriesLimitPerQuery: number;
     /**
      * Requests and limits of the Loki container; the namespace quota is derived from them.
-     * @default {}
+     * @default { requests: { cpu: '100m', memory: '160Mi' }, limits: { cpu: '1', memory: '512Mi' } }
      */
     readonly resources: ResourcesConfig;
   };
@@ -100,12 +102,12 @@ export interface ObservabilityConfig {
     readonly collectEvents: boolean;
     /**
      * Requests and limits of the Alloy (per node) container; the namespace quota is derived from them.
-     * @default {}
+     * @default { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } }
      */
     readonly resources: ResourcesConfig;
     /**
      * Requests and limits of the Alloy events collector container; the namespace quota is derived from them.
-     * @default {}
+     * @default { requests: { cpu: '10m', memory: '48Mi' }, limits: { cpu: '200m', memory: '128Mi' } }
      */
     readonly eventsResources: ResourcesConfig;
   };
@@ -138,7 +140,7 @@ export interface ObservabilityConfig {
     readonly tenantMetricsPorts: readonly number[];
     /**
      * Requests and limits of the Prometheus container; the namespace quota is derived from them.
-     * @default {}
+     * @default { requests: { cpu: '150m', memory: '300Mi' }, limits: { cpu: '1', memory: '1Gi' } }
      */
     readonly resources: ResourcesConfig;
   };
@@ -160,7 +162,7 @@ export interface ObservabilityConfig {
     readonly webhookPort?: number;
     /**
      * Requests and limits of the Alertmanager container; the namespace quota is derived from them.
-     * @default {}
+     * @default { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }
      */
     readonly resources: ResourcesConfig;
   };
@@ -186,7 +188,7 @@ export interface ObservabilityConfig {
     readonly adminSecretName: string;
     /**
      * Requests and limits of the Grafana container; the namespace quota is derived from them.
-     * @default {}
+     * @default { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '384Mi' } }
      */
     readonly resources: ResourcesConfig;
   };
@@ -197,7 +199,7 @@ export interface ObservabilityConfig {
   readonly nodeExporter: {
     /**
      * Requests and limits of the node-exporter (per node) container; the namespace quota is derived from them.
-     * @default {}
+     * @default { requests: { cpu: '10m', memory: '24Mi' }, limits: { cpu: '200m', memory: '64Mi' } }
      */
     readonly resources: ResourcesConfig;
   };
@@ -208,7 +210,7 @@ export interface ObservabilityConfig {
   readonly kubeStateMetrics: {
     /**
      * Requests and limits of the kube-state-metrics container; the namespace quota is derived from them.
-     * @default {}
+     * @default { requests: { cpu: '10m', memory: '48Mi' }, limits: { cpu: '100m', memory: '128Mi' } }
      */
     readonly resources: ResourcesConfig;
   };
@@ -227,37 +229,4 @@ export interface LocalVolumeConfig {
 }
 
 /** Used at `observability.loki.resources`, `observability.alloy.resources`, `observability.alloy.eventsResources`, `observability.prometheus.resources`, `observability.alertmanager.resources`, `observability.grafana.resources`, `observability.nodeExporter.resources`, `observability.kubeStateMetrics.resources`. */
-export interface ResourcesConfig {
-  /**
-   * Requests (what the scheduler reserves and the quota counts).
-   * @default {}
-   */
-  readonly requests: {
-    /**
-     * CPU (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly cpu: string;
-    /**
-     * Memory (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly memory: string;
-  };
-  /**
-   * Limits (memory above the limit is OOM-killed; CPU above it is throttled).
-   * @default {}
-   */
-  readonly limits: {
-    /**
-     * CPU (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly cpu: string;
-    /**
-     * Memory (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly memory: string;
-  };
-}
+export type ResourcesConfig = ContainerResources;

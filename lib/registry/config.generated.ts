@@ -3,6 +3,8 @@
 // file differs from what the schema gives. The types describe the section as loaded: a property with a default is
 // always present.
 
+import type { ContainerResources } from '../config/common.generated';
+
 /** Harbor: the cluster's image registry (core, portal, registry, jobservice, Trivy, PostgreSQL, Redis, exporter). */
 export interface RegistryConfig {
   /**
@@ -145,52 +147,52 @@ export interface RegistryConfig {
   readonly resources: {
     /**
      * The core container.
-     * @default {}
+     * @default { requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '1', memory: '512Mi' } }
      */
     readonly core: HarborContainerResources;
     /**
      * The portal container.
-     * @default {}
+     * @default { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } }
      */
     readonly portal: HarborContainerResources;
     /**
      * The registry container.
-     * @default {}
+     * @default { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '1', memory: '512Mi' } }
      */
     readonly registry: HarborContainerResources;
     /**
      * The registryctl container.
-     * @default {}
+     * @default { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } }
      */
     readonly registryctl: HarborContainerResources;
     /**
      * The jobservice container.
-     * @default {}
+     * @default { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '500m', memory: '384Mi' } }
      */
     readonly jobservice: HarborContainerResources;
     /**
      * The trivy container.
-     * @default {}
+     * @default { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } }
      */
     readonly trivy: HarborContainerResources;
     /**
      * The database container.
-     * @default {}
+     * @default { requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '1', memory: '768Mi' } }
      */
     readonly database: HarborContainerResources;
     /**
      * The redis container.
-     * @default {}
+     * @default { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '200m', memory: '256Mi' } }
      */
     readonly redis: HarborContainerResources;
     /**
      * The exporter container.
-     * @default {}
+     * @default { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } }
      */
     readonly exporter: HarborContainerResources;
     /**
      * The jobs container.
-     * @default {}
+     * @default { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } }
      */
     readonly jobs: HarborContainerResources;
   };
@@ -220,37 +222,4 @@ export interface RegistryLocalVolume {
 }
 
 /** Used at `registry.resources.core`, `registry.resources.portal`, `registry.resources.registry`, `registry.resources.registryctl`, `registry.resources.jobservice`, `registry.resources.trivy`, `registry.resources.database`, `registry.resources.redis`, `registry.resources.exporter`, `registry.resources.jobs`. */
-export interface HarborContainerResources {
-  /**
-   * Requests (what the scheduler reserves and the quota counts).
-   * @default {}
-   */
-  readonly requests: {
-    /**
-     * CPU (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly cpu: string;
-    /**
-     * Memory (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly memory: string;
-  };
-  /**
-   * Limits (memory above the limit is OOM-killed; CPU above it is throttled).
-   * @default {}
-   */
-  readonly limits: {
-    /**
-     * CPU (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly cpu: string;
-    /**
-     * Memory (Kubernetes quantity)
-     * @default - differs by use (platform.schema.json has each)
-     */
-    readonly memory: string;
-  };
-}
+export type HarborContainerResources = ContainerResources;

@@ -3,6 +3,8 @@
 // file differs from what the schema gives. The types describe the section as loaded: a property with a default is
 // always present.
 
+import type { CpuMemory } from '../config/common.generated';
+
 /** Tenant namespaces, each with the tenancy baseline. */
 export type TenantsConfig = readonly TenantConfig[];
 
@@ -88,68 +90,24 @@ export interface TenantConfig {
   readonly limits: {
     /**
      * Request given to containers that set none.
-     * @default {}
+     * @default { cpu: '50m', memory: '64Mi' }
      */
-    readonly defaultRequest: {
-      /**
-       * CPU (Kubernetes quantity)
-       * @default '50m'
-       */
-      readonly cpu: string;
-      /**
-       * Memory (Kubernetes quantity)
-       * @default '64Mi'
-       */
-      readonly memory: string;
-    };
+    readonly defaultRequest: CpuMemory;
     /**
      * Limit given to containers that set none.
-     * @default {}
+     * @default { cpu: '250m', memory: '256Mi' }
      */
-    readonly default: {
-      /**
-       * CPU (Kubernetes quantity)
-       * @default '250m'
-       */
-      readonly cpu: string;
-      /**
-       * Memory (Kubernetes quantity)
-       * @default '256Mi'
-       */
-      readonly memory: string;
-    };
+    readonly default: CpuMemory;
     /**
      * Smallest request a container may have.
-     * @default {}
+     * @default { cpu: '5m', memory: '8Mi' }
      */
-    readonly min: {
-      /**
-       * CPU (Kubernetes quantity)
-       * @default '5m'
-       */
-      readonly cpu: string;
-      /**
-       * Memory (Kubernetes quantity)
-       * @default '8Mi'
-       */
-      readonly memory: string;
-    };
+    readonly min: CpuMemory;
     /**
      * Largest limit a container may have.
-     * @default {}
+     * @default { cpu: '1', memory: '1Gi' }
      */
-    readonly max: {
-      /**
-       * CPU (Kubernetes quantity)
-       * @default '1'
-       */
-      readonly cpu: string;
-      /**
-       * Memory (Kubernetes quantity)
-       * @default '1Gi'
-       */
-      readonly memory: string;
-    };
+    readonly max: CpuMemory;
     /**
      * Largest PersistentVolumeClaim.
      * @default '10Gi'

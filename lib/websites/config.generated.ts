@@ -3,6 +3,8 @@
 // file differs from what the schema gives. The types describe the section as loaded: a property with a default is
 // always present.
 
+import type { ContainerResources } from '../config/common.generated';
+
 /** Websites (docs/websites.md): the Website custom resource and its controller, which serves a git repository with nginx and git-sync. */
 export interface WebsitesConfig {
   /**
@@ -43,42 +45,9 @@ export interface WebsitesConfig {
     readonly replicas: number;
     /**
      * Requests and limits of the controller container.
-     * @default {}
+     * @default { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '192Mi' } }
      */
-    readonly resources: {
-      /**
-       * Requests (what the scheduler reserves and the quota counts).
-       * @default {}
-       */
-      readonly requests: {
-        /**
-         * CPU (Kubernetes quantity)
-         * @default '20m'
-         */
-        readonly cpu: string;
-        /**
-         * Memory (Kubernetes quantity)
-         * @default '64Mi'
-         */
-        readonly memory: string;
-      };
-      /**
-       * Limits (memory above the limit is OOM-killed; CPU above it is throttled).
-       * @default {}
-       */
-      readonly limits: {
-        /**
-         * CPU (Kubernetes quantity)
-         * @default '200m'
-         */
-        readonly cpu: string;
-        /**
-         * Memory (Kubernetes quantity)
-         * @default '192Mi'
-         */
-        readonly memory: string;
-      };
-    };
+    readonly resources: ContainerResources;
     /**
      * LOG_LEVEL of the controller.
      * @default 'info'
@@ -92,80 +61,14 @@ export interface WebsitesConfig {
   readonly podResources: {
     /**
      * Requests and limits of the nginx container of every website pod.
-     * @default {}
+     * @default { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } }
      */
-    readonly nginx: {
-      /**
-       * Requests (what the scheduler reserves and the quota counts).
-       * @default {}
-       */
-      readonly requests: {
-        /**
-         * CPU (Kubernetes quantity)
-         * @default '10m'
-         */
-        readonly cpu: string;
-        /**
-         * Memory (Kubernetes quantity)
-         * @default '16Mi'
-         */
-        readonly memory: string;
-      };
-      /**
-       * Limits (memory above the limit is OOM-killed; CPU above it is throttled).
-       * @default {}
-       */
-      readonly limits: {
-        /**
-         * CPU (Kubernetes quantity)
-         * @default '100m'
-         */
-        readonly cpu: string;
-        /**
-         * Memory (Kubernetes quantity)
-         * @default '64Mi'
-         */
-        readonly memory: string;
-      };
-    };
+    readonly nginx: ContainerResources;
     /**
      * Requests and limits of the git-sync container of every website pod.
-     * @default {}
+     * @default { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } }
      */
-    readonly gitSync: {
-      /**
-       * Requests (what the scheduler reserves and the quota counts).
-       * @default {}
-       */
-      readonly requests: {
-        /**
-         * CPU (Kubernetes quantity)
-         * @default '10m'
-         */
-        readonly cpu: string;
-        /**
-         * Memory (Kubernetes quantity)
-         * @default '32Mi'
-         */
-        readonly memory: string;
-      };
-      /**
-       * Limits (memory above the limit is OOM-killed; CPU above it is throttled).
-       * @default {}
-       */
-      readonly limits: {
-        /**
-         * CPU (Kubernetes quantity)
-         * @default '200m'
-         */
-        readonly cpu: string;
-        /**
-         * Memory (Kubernetes quantity)
-         * @default '128Mi'
-         */
-        readonly memory: string;
-      };
-    };
+    readonly gitSync: ContainerResources;
   };
   /**
    * Where git-sync may connect, on TCP 443 and 22 (HTTPS and SSH): NetworkPolicy matches addresses, not names, so list the git host's addresses (e.g. dig +short gitee.com). Required once sites exist.

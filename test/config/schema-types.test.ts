@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { extraParts } from '../../extend';
-import { generatedTypeFiles, renderSchemaTypes } from '../../lib/config/schema-types';
-import { array, bool, int, map, object, str } from '../../lib/config/schema-helpers';
+import Ajv from 'ajv';
+import { generatedTypeFiles, literal, renderSchemaTypes, renderSharedTypes, SHARED_CONFIG_TYPES } from '../../lib/config/schema-types';
+import { array, bool, cpuMemory, int, map, object, resourcesSchema, str } from '../../lib/config/schema-helpers';
+import type { ContainerResources, CpuMemory } from '../../lib';
 import { PLATFORM_PARTS, platformParts } from '../../lib/parts';
 import type { SectionOf } from '../../lib/parts/platform-part';
 import type { AppsConfig } from '../../lib/apps/config.generated';
@@ -80,6 +82,106 @@ describe('the generated section types (lib/<part>/config.generated.ts)', () => {
 
   test('generation is deterministic (two runs give the same bytes)', () => {
     expect(generatedTypeFiles(platformParts(...extraParts))).toEqual(files);
+  });
+
+  test('the shared shapes are written once, in lib/config/common.generated.ts, and no section file repeats them', () => {
+    // GIVEN the generated files WHEN the shared file is looked up THEN it holds each shared type once
+    const common = files.find((f) => f.file === 'lib/config/common.generated.ts');
+    expect(common?.content).toBe(renderSharedTypes());
+    expect(common?.content.match(/^export interface (\w+)/gm)).toEqual(['export interface ContainerResources', 'export interface CpuMemory']);
+    // AND no section writes a requests/limits or cpu/memory object inline: each references the shared type instead
+    const sections = files.filter((f) => f !== common);
+    const code = (source: string) => source.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^(\/\*\*|\*|\/\/)/.test(l)).join('\n');
+    // (an object of exactly cpu and memory: the inner shape of every inline resources object too)
+    const inline = /\{\nreadonly cpu\??: string;\nreadonly memory\??: string;\n\}/;
+    expect(inline.test(code(renderSchemaTypes('s', object({ r: resourcesSchema('R.', { requests: { cpu: '1', memory: '1' }, limits: { cpu: '1', memory: '1' } }) }), { file: 'x.ts', name: 'X' }, [])))).toBe(true);
+    expect(sections.filter((f) => inline.test(code(f.content))).map((f) => f.file)).toEqual([]);
+    const importing = sections.filter((f) => /^import type \{ [\w, ]+ \} from '(\.\.\/config|\.)\/common\.generated';$/m.test(f.content)).map((f) => f.file);
+    expect(importing).toEqual(expect.arrayContaining(['lib/apps/config.generated.ts', 'lib/backup/config.generated.ts', 'lib/mysql/config.generated.ts',
+      'lib/observability/config.generated.ts', 'lib/registry/config.generated.ts', 'lib/websites/config.generated.ts', 'lib/tenancy/config.generated.ts']));
+  });
+
+  test('a section\'s own name for a shared shape stays, as an alias (the names parts import are stable)', () => {
+    const mysql = files.find((f) => f.file === 'lib/mysql/config.generated.ts')!.content;
+    expect(mysql).toContain('export type FullResources = ContainerResources;');
+    const observability = files.find((f) => f.file === 'lib/observability/config.generated.ts')!.content;
+    expect(observability).toContain('export type ResourcesConfig = ContainerResources;');
+  });
+});
+
+describe('shared types (lib/config/common.generated.ts)', () => {
+  const spec = { file: 'lib/x/config.generated.ts', name: 'Section' };
+  const resources = (cpuLimit?: string) => resourcesSchema('The app container.', { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: cpuLimit, memory: '128Mi' } });
+
+  test('a node with the shape of resourcesSchema is the imported ContainerResources, its per-use docs on the property', () => {
+    // GIVEN a section with resources (their own defaults) WHEN generated
+    const out = renderSchemaTypes('s', object({ resources: resources('250m') }), spec);
+    // THEN the type is imported and referenced, and the property says the use's description and whole loaded default
+    expect(out).toContain("import type { ContainerResources } from '../config/common.generated';\n\n");
+    expect(out).toContain([
+      '  /**',
+      '   * The app container.',
+      "   * @default { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } }",
+      '   */',
+      '  readonly resources: ContainerResources;',
+    ].join('\n'));
+    expect(out).not.toContain('readonly requests');
+  });
+
+  test('the documented default is the value the loader fills in (Ajv useDefaults goes into the inserted default)', () => {
+    // GIVEN the schema WHEN Ajv fills an empty section THEN its value is the @default the generated doc shows
+    const schema = object({ resources: resources('250m'), reserved: cpuMemory('Reserved.', { cpu: '1', memory: '1Gi' }) });
+    const filled: Record<string, unknown> = {};
+    expect(new Ajv({ useDefaults: true, formats: { quantity: true } }).validate(schema, filled)).toBe(true);
+    const out = renderSchemaTypes('s', schema, spec);
+    expect(out).toContain(`@default ${literal(filled.resources)}\n`);
+    expect(out).toContain(`@default ${literal(filled.reserved)}\n`);
+    expect(out).toContain('  readonly reserved: CpuMemory;');
+  });
+
+  test('the shape is compared with presence: a limits.cpu without default (optional in the type) is not ContainerResources', () => {
+    const out = renderSchemaTypes('s', object({ resources: resources(undefined) }), spec);
+    expect(out).toContain('  readonly resources: {\n');
+    expect(out).toContain('      readonly cpu?: string;');
+    // its requests still have the CpuMemory shape (both fields present)
+    expect(out).toContain('    readonly requests: CpuMemory;');
+    expect(out).toContain("import type { CpuMemory } from '../config/common.generated';");
+  });
+
+  test('descriptions and defaults do not count, other keywords do (a cpu/memory pair without format "quantity" stays inline)', () => {
+    const plain = object({ cpu: str('CPU.', { default: '1' }), memory: str('Memory.', { default: '1Gi' }) }, { default: {} });
+    const out = renderSchemaTypes('s', object({ a: plain, b: cpuMemory('Other words.', { cpu: '9', memory: '9Gi' }) }), spec);
+    expect(out).toContain('  readonly a: {\n');
+    expect(out).toContain('  readonly b: CpuMemory;');
+  });
+
+  test('a section name given to a shared shape is an alias of the shared type', () => {
+    const out = body(renderSchemaTypes('s', object({ a: resources('1'), b: resources('2') }), { ...spec, names: { a: 'Res', b: 'Res' } }));
+    expect(out).toContain('/** The app container. Used at `s.a`, `s.b`. */\nexport type Res = ContainerResources;');
+    expect(out.match(/readonly (a|b): Res;/g)).toEqual(['readonly a: Res;', 'readonly b: Res;']);
+  });
+
+  test('a file outside lib/ imports the shared types from the package entry point (which exports them), or from commonTypesFrom', () => {
+    const schema = object({ resources: resources('1') });
+    expect(renderSchemaTypes('s', schema, { file: 'parts/x.generated.ts', name: 'X' })).toContain("import type { ContainerResources } from 'platform-kit';");
+    expect(renderSchemaTypes('s', schema, { file: 'lib/config/x.generated.ts', name: 'X' })).toContain("from './common.generated';");
+    expect(renderSchemaTypes('s', schema, { file: 'x.ts', name: 'X', commonTypesFrom: '../kit' })).toContain("from '../kit';");
+    // the entry point's types are the shared ones (the type-check refuses a mismatch)
+    const r: ContainerResources = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } as CpuMemory };
+    expect(r.limits.memory).toBe('1Gi');
+  });
+
+  test('a section without a shared shape imports nothing; the shared file has no import and no defaults', () => {
+    expect(renderSchemaTypes('s', object({ a: str('A.') }), spec)).not.toContain('import');
+    const common = renderSharedTypes();
+    expect(common).not.toMatch(/^import/m);
+    expect(common).not.toContain('@default');
+    expect(SHARED_CONFIG_TYPES.types.map((t) => t.name)).toEqual(['ContainerResources', 'CpuMemory']);
+  });
+
+  test('two shared types of one shape are refused (which one a node is would be a guess)', () => {
+    const twice = [{ name: 'A', schema: cpuMemory('A.', { cpu: '1', memory: '1' }) }, { name: 'B', schema: cpuMemory('B.', { cpu: '2', memory: '2' }) }];
+    expect(() => renderSharedTypes(twice)).toThrow(/the shared types A and B have the same shape; keep one/);
   });
 });
 
