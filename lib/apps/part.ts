@@ -1,3 +1,4 @@
+import { sectionTypeIn } from '../config/schema-types';
 import { Construct } from 'constructs';
 import { cidrCovers } from '../checks/network/cidr';
 import { Peer, Peers } from '../network/peer';
@@ -29,7 +30,7 @@ function describeApp(a: AppConfig): string {
 export const appsPart = definePart({
   key: 'apps',
   schema: appsSchema,
-  configType: { file: 'lib/apps/config.generated.ts', name: 'AppsConfig', names: { '[]': 'AppConfig' }, schemaSource: 'lib/apps/config.ts' },
+  configType: sectionTypeIn('apps', 'AppsConfig', { '[]': 'AppConfig' }),
   checkConfig: (apps: AppsConfig, { whole, problems }) =>
     checkAppsConfig({ apps, entry: entryPointOf(whole).kind, tenants: tenantsOf(whole), mysql: whole[mysqlPart.key] as { enabled: boolean; clients?: readonly string[] } | undefined, mesh: meshOf(whole) }, problems),
   build: ({ scope, config: apps, platform, outputOf }): WebApp[] => {

@@ -1,3 +1,4 @@
+import { sectionTypeIn } from '../config/schema-types';
 import { show } from '../core/errors';
 import { Construct } from 'constructs';
 import { ClusterConfig } from '../config/cluster';
@@ -74,13 +75,10 @@ export function veleroCredentialsSecret(b: BackupConfig): FirstTimeSecret {
 export const backupPart = definePart({
   key: 'backup',
   schema: backupSchema,
-  configType: {
-    file: 'lib/backup/config.generated.ts', name: 'BackupConfig', schemaSource: 'lib/backup/config.ts',
-    names: {
+  configType: sectionTypeIn('backup', 'BackupConfig', {
       'etcd': 'EtcdSnapshotConfig', 'velero': 'VeleroConfig', 'velero.objectStore': 'ObjectStoreConfig', 'velero.schedules[]': 'VeleroScheduleConfig', 'notBackedUp[]': 'NotBackedUp',
       'etcd.resources': 'BackupContainerResources', 'velero.resources.server': 'BackupContainerResources', 'velero.resources.nodeAgent': 'BackupContainerResources',
-    },
-  },
+    }),
   enabled: (b: BackupConfig) => b.enabled,
   namespaces: (b) => backupNamespaces(b),
   checkConfig: (b, { whole, problems }) => checkBackupConfig(b, whole.cluster, problems),

@@ -44,6 +44,14 @@ export interface ConfigTypeSpec {
   readonly commonTypesFrom?: string;
 }
 
+/**
+ * The type spec of a part in `lib/<folder>/`: its generated file `lib/<folder>/config.generated.ts`, its schema in
+ * `lib/<folder>/config.ts` (or `schemaSource`), and the names of its nested types.
+ */
+export function sectionTypeIn(folder: string, name: string, names?: Readonly<Record<string, string>>, schemaSource = `lib/${folder}/config.ts`): ConfigTypeSpec {
+  return { file: `lib/${folder}/config.generated.ts`, name, ...(names ? { names } : {}), schemaSource };
+}
+
 /** A type written once for every section whose schema has its shape. */
 export interface SharedConfigType {
   readonly name: string;

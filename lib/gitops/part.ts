@@ -1,3 +1,4 @@
+import { sectionTypeIn } from '../config/schema-types';
 import { Construct } from 'constructs';
 import { ClusterConfig } from '../config/cluster';
 import { commonLabels } from '../core/labels';
@@ -32,7 +33,7 @@ export const GITOPS_UNIT = { folder: 'needs-argocd', wave: 0, description: 'Argo
 export const gitopsPart = definePart({
   key: 'gitops',
   schema: gitopsSchema,
-  configType: { file: 'lib/gitops/config.generated.ts', name: 'GitOpsConfig', schemaSource: 'lib/gitops/config.ts' },
+  configType: sectionTypeIn('gitops', 'GitOpsConfig'),
   enabled: (g: GitOpsConfig) => g.enabled,
   checkConfig: (g, { whole, problems }) => checkGitOpsConfig({ gitops: g, tenants: tenantsOf(whole) }, problems),
   notices: (g) => gitopsWarnings({ gitops: g }),

@@ -1,3 +1,4 @@
+import { sectionTypeIn } from '../config/schema-types';
 import { Construct } from 'constructs';
 import { bool, int, JsonSchema, object, str } from '../config/schema-helpers';
 import { ProblemList, show } from '../core/errors';
@@ -49,7 +50,7 @@ export const hostSchema: JsonSchema = object(
 export const hostPart = definePart({
   key: 'host',
   schema: hostSchema,
-  configType: { file: 'lib/host/config.generated.ts', name: 'HostConfig', schemaSource: 'lib/host/part.ts' },
+  configType: sectionTypeIn('host', 'HostConfig', undefined, 'lib/host/part.ts'),
   checkConfig: (h: HostConfig, { whole, problems }) => checkHost(h, whole, problems),
   build: ({ scope, config: h, platform }) => {
     const files = new Construct(scope as Construct, 'HostFiles');

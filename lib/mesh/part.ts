@@ -1,3 +1,4 @@
+import { sectionTypeIn } from '../config/schema-types';
 import { definePart, LoadedConfig, sectionOf } from '../parts/platform-part';
 import { checkMeshConfig, MeshConfig, meshSchema } from './config';
 import { IstioMesh } from './istio';
@@ -35,7 +36,7 @@ export function istioMeshOf(m: MeshConfig | undefined): IstioMesh | undefined {
 export const meshPart = definePart({
   key: 'mesh',
   schema: meshSchema,
-  configType: { file: 'lib/mesh/config.generated.ts', name: 'MeshConfig', schemaSource: 'lib/mesh/config.ts' },
+  configType: sectionTypeIn('mesh', 'MeshConfig'),
   enabled: (m: MeshConfig) => m.istio.enabled,
   checkConfig: (m, { problems }) => checkMeshConfig(m, problems),
   notices: (m) => (!m.istio.enabled ? [] : [

@@ -1,3 +1,4 @@
+import { sectionTypeIn } from '../config/schema-types';
 import { Construct } from 'constructs';
 import { Secret } from 'cdk8s-plus-27';
 import { Peers, Port } from '../network/peer';
@@ -38,7 +39,7 @@ export function mysqlCredentialsSecret(m: MySqlConfig): FirstTimeSecret {
 export const mysqlPart = definePart({
   key: 'mysql',
   schema: mysqlSchema,
-  configType: { file: 'lib/mysql/config.generated.ts', name: 'MySqlConfig', names: { 'backup': 'MySqlBackupConfig', 'resources.mysqld': 'FullResources', 'resources.exporter': 'FullResources', 'backup.resources': 'FullResources' }, schemaSource: 'lib/mysql/config.ts' },
+  configType: sectionTypeIn('mysql', 'MySqlConfig', { 'backup': 'MySqlBackupConfig', 'resources.mysqld': 'FullResources', 'resources.exporter': 'FullResources', 'backup.resources': 'FullResources' }),
   enabled: (m: MySqlConfig) => m.enabled,
   namespaces: (m) => mysqlNamespaces({ mysql: m }),
   checkConfig: (m, { whole, problems }) => checkMySqlConfig({ mysql: m, tenants: tenantsOf(whole) }, problems),

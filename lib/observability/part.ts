@@ -1,3 +1,4 @@
+import { sectionTypeIn } from '../config/schema-types';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterConfig } from '../config/cluster';
@@ -53,13 +54,10 @@ export interface ObservabilityInput {
 export const observabilityPart = definePart({
   key: 'observability',
   schema: observabilitySchema,
-  configType: {
-    file: 'lib/observability/config.generated.ts', name: 'ObservabilityConfig', schemaSource: 'lib/observability/config.ts',
-    names: {
+  configType: sectionTypeIn('observability', 'ObservabilityConfig', {
       'storage.prometheus': 'LocalVolumeConfig', 'storage.loki': 'LocalVolumeConfig',
       ...Object.fromEntries(['loki.resources', 'alloy.resources', 'alloy.eventsResources', 'prometheus.resources', 'alertmanager.resources', 'grafana.resources', 'nodeExporter.resources', 'kubeStateMetrics.resources'].map((p) => [p, 'ResourcesConfig'])),
-    },
-  },
+    }),
   enabled: (obs: ObservabilityConfig) => obs.enabled,
   namespaces: (obs) => observabilityNamespaces({ observability: obs }),
   checkConfig: (obs, { whole, problems }) => checkObservabilityConfig({ observability: obs, cluster: whole.cluster }, problems),

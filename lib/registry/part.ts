@@ -1,3 +1,4 @@
+import { sectionTypeIn } from '../config/schema-types';
 import { Construct } from 'constructs';
 import { Port } from '../network/peer';
 import { PlatformChart } from '../output/platform-chart';
@@ -91,13 +92,10 @@ export function harborSecrets(r: RegistryConfig): FirstTimeSecret[] {
 export const registryPart = definePart({
   key: 'registry',
   schema: registrySchema,
-  configType: {
-    file: 'lib/registry/config.generated.ts', name: 'RegistryConfig', schemaSource: 'lib/registry/config.ts',
-    names: {
+  configType: sectionTypeIn('registry', 'RegistryConfig', {
       'proxyCache[]': 'ProxyCacheConfig', 'storage.database': 'RegistryLocalVolume', 'storage.redis': 'RegistryLocalVolume', 'storage.trivy': 'RegistryLocalVolume',
       ...Object.fromEntries(Object.keys(DEFAULT_HARBOR_RESOURCES).map((k) => [`resources.${k}`, 'HarborContainerResources'])),
-    },
-  },
+    }),
   enabled: (r: RegistryConfig) => r.enabled,
   namespaces: (r) => registryNamespaces(r),
   checkConfig: (r, { whole, problems }) => checkRegistryConfig(r, whole.cluster, problems),

@@ -1,3 +1,4 @@
+import { sectionTypeIn } from '../config/schema-types';
 import { Construct } from 'constructs';
 import { clusterHas } from '../config/cluster';
 import { Peers } from '../network/peer';
@@ -25,7 +26,7 @@ export type Tenants = ReadonlyMap<string, TenantNamespace>;
 export const tenancyPart = definePart({
   key: 'tenants',
   schema: tenantsSchema,
-  configType: { file: 'lib/tenancy/config.generated.ts', name: 'TenantsConfig', names: { '[]': 'TenantConfig' }, schemaSource: 'lib/tenancy/config.ts' },
+  configType: sectionTypeIn('tenancy', 'TenantsConfig', { '[]': 'TenantConfig' }),
   namespaces: (tenants: readonly TenantConfig[]) => tenants.map((t) => t.name),
   checkConfig: (tenants, { whole, problems, namespaceOwners }) => {
     const reserved = new Map(RESERVED_NAMESPACES.map((n) => [n, 'a Kubernetes system namespace']));

@@ -1,3 +1,4 @@
+import { sectionTypeIn } from '../config/schema-types';
 import { Construct } from 'constructs';
 import { duplicateHosts, EntryPoint, GatewayEntry, IngressEntry } from '../network/entry-point';
 import { Peers } from '../network/peer';
@@ -45,7 +46,7 @@ export interface GatewayOutput {
 export const gatewayPart = definePart({
   key: 'gateway',
   schema: gatewaySchema,
-  configType: { file: 'lib/traffic/config.generated.ts', name: 'GatewayConfig', schemaSource: 'lib/traffic/config.ts' },
+  configType: sectionTypeIn('traffic', 'GatewayConfig'),
   namespaces: (g: GatewayConfig) => (g.enabled ? [g.namespace] : []),
   checkConfig: (g, { whole, problems, namespaceOwners }) => checkGatewayConfig(g, tenantsOf(whole).map((t) => t.name), namespaceOwners, problems),
   notices: (g) => (!g.enabled ? [] : [

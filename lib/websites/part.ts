@@ -1,3 +1,4 @@
+import { sectionTypeIn } from '../config/schema-types';
 import { Construct } from 'constructs';
 import { imageName } from '../core/security';
 import { ExposedHost, tlsSecretOffer } from '../network/entry-point';
@@ -48,7 +49,7 @@ export function siteTlsSecret(s: SiteConfig): string {
 export const websitesPart = definePart({
   key: 'websites',
   schema: websitesSchema,
-  configType: { file: 'lib/websites/config.generated.ts', name: 'WebsitesConfig', names: { 'sites[]': 'SiteConfig' }, schemaSource: 'lib/websites/config.ts' },
+  configType: sectionTypeIn('websites', 'WebsitesConfig', { 'sites[]': 'SiteConfig' }),
   enabled: (w: WebsitesConfig) => w.enabled,
   namespaces: (w) => [w.namespace],
   checkConfig: (w, { whole, problems }) => {
