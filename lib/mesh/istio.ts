@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { matchesLabelSelector } from '../checks/network/selector';
 import { show } from '../core/errors';
 import { commonLabels } from '../core/labels';
-import { isDnsLabel } from '../core/validate';
+import { DNS_LABEL, isDnsLabel, requireValid } from '../core/validate';
 import { Flow } from '../network/flow';
 import { Peer, Peers, PodsPeer, Port } from '../network/peer';
 import { DEFAULT_ISTIO, ISTIO_MODES, IstioMode, MESH_POD_SECURITY_FIX, meshPodSecurityProblem } from './config';
@@ -128,13 +128,11 @@ export class IstioCanary extends Construct {
 
   constructor(scope: Construct, id: string, props: IstioCanaryProps) {
     super(scope, id);
-    this.name = props.name;
-    this.namespace = props.namespace;
-    this.service = props.service ?? props.name;
     const at = `IstioCanary ${props.namespace}/${props.name}`;
-    for (const [field, value] of [['name', this.name], ['namespace', this.namespace], ['service', this.service]] as const) {
-      if (!isDnsLabel(value)) throw new Error(`${at}: ${field} ${show(value)} is not a DNS label.`);
-    }
+    // The VirtualService, DestinationRule and the host are built from these names: each must be a DNS label.
+    this.name = requireValid(DNS_LABEL, props.name, `${at}: name`);
+    this.namespace = requireValid(DNS_LABEL, props.namespace, `${at}: namespace`);
+    this.service = requireValid(DNS_LABEL, props.service ?? props.name, `${at}: service`);
     if (!Number.isInteger(props.weight) || props.weight < 0 || props.weight > 100) {
       throw new Error(`${at}: weight ${show(props.weight)} must be a whole percentage from 0 to 100 (e.g. 10); the stable subset gets the rest, so the two weights sum to 100.`);
     }

@@ -36,6 +36,7 @@ describe('IstioCanary', () => {
     ['a weight above 100', { weight: 101 }, /weight 101 must be a whole percentage from 0 to 100 .* the two weights sum to 100/],
     ['a weight that is not whole', { weight: 12.5 }, /weight 12\.5 must be a whole percentage/],
     ['an empty subset selector', { canary: { selector: {} } }, /the canary subset selects every pod of the Service/],
+    ['a service that is not a DNS label', { service: 'Web.App' }, /^IstioCanary team-a\/web: service: "Web\.App" is not a DNS label: use at most 63 lowercase letters/],
   ])('%s is refused', (_name, overrides, message) => {
     expect(() => new IstioCanary(tree(), 'Split', props(overrides))).toThrow(message);
   });

@@ -21,8 +21,12 @@ export function problemOf(rule: Rule, value: unknown, field: string): string | u
   return typeof value === 'string' && rule.validate(value) ? undefined : `${field}: ${show(value)} ${rule.explain}`;
 }
 
-/** For construct props: throws the same message the config loader reports. */
-export function requireValid(rule: Rule, value: unknown, field: string): void {
+/**
+ * For construct props: throws the same message the config loader reports, else returns the value, so a construct
+ * resolves and checks a prop in one step (`this.name = requireValid(DNS_LABEL, props.name, `${at}: name`)`).
+ */
+export function requireValid(rule: Rule, value: unknown, field: string): string {
   const problem = problemOf(rule, value, field);
   if (problem !== undefined) throw new Error(problem);
+  return value as string;
 }
