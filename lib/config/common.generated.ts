@@ -18,3 +18,19 @@ export interface CpuMemory {
   /** Memory (Kubernetes quantity) */
   readonly memory: string;
 }
+
+/** A dump of a database onto its own NFS export by a CronJob (nfsDumpSchema in lib/config/schema-helpers.ts). Each use gives every field a default, documented on the property that uses the type. */
+export interface NfsDumpSettings {
+  /** Take the dumps. */
+  readonly enabled: boolean;
+  /** Cron schedule, in timeZone. */
+  readonly schedule: string;
+  /** Time zone of the schedule (IANA name). */
+  readonly timeZone: string;
+  /** Days of dumps kept; 0 keeps every dump. */
+  readonly retentionDays: number;
+  /** NFS export holding the dumps (an export of its own). */
+  readonly exportPath: string;
+  /** Capacity of the dumps' PersistentVolume. */
+  readonly size: string;
+}

@@ -2,6 +2,8 @@
  * Small builders for platform.schema.json. Every object is closed (`additionalProperties: false`) because typos in
  * keys are the most common mistake in a hand-edited YAML file; every optional key carries its default.
  */
+import type { NfsDumpSettings } from './common.generated';
+
 export type JsonSchema = Record<string, unknown>;
 
 export function object(properties: Record<string, JsonSchema>, opts: { required?: string[]; description?: string; default?: unknown } = {}): JsonSchema {
@@ -79,6 +81,34 @@ export function resourcesSchema(description: string, defaults: { requests: { cpu
       limits: cpuMemory('Limits (memory above the limit is OOM-killed; CPU above it is throttled).', defaults.limits),
     },
     { description, default: {} },
+  );
+}
+
+/**
+ * A dump of a database onto its own NFS export by a CronJob (MySQL's mysqldump, Harbor's pg_dump): whether, when (cron
+ * schedule in an IANA time zone), how many days are kept, the export and the size of its PersistentVolume. One owner
+ * for the keys and their types, so the generated types share NfsDumpSettings (lib/config/common.generated.ts); each use
+ * says in its own words what is dumped, and may check the schedule in the schema (`scheduleFormat`) or in its checks.
+ * `extra` adds the use's own keys after these (e.g. the dump container's resources). The defaults have the generated
+ * shape (type-only import: the shape is generated from this function).
+ */
+export function nfsDumpSchema(
+  description: string,
+  defaults: NfsDumpSettings,
+  docs: { readonly enabled: string; readonly schedule: string; readonly retentionDays: string; readonly exportPath: string; readonly size: string },
+  opts: { readonly scheduleFormat?: 'cron'; readonly scheduleExamples?: string[]; readonly timeZoneExamples?: string[]; readonly extra?: Record<string, JsonSchema> } = {},
+): JsonSchema {
+  return object(
+    {
+      enabled: bool(docs.enabled, defaults.enabled),
+      schedule: str(docs.schedule, { format: opts.scheduleFormat, default: defaults.schedule, examples: opts.scheduleExamples }),
+      timeZone: str('Time zone of the schedule (IANA name).', { default: defaults.timeZone, examples: opts.timeZoneExamples }),
+      retentionDays: int(docs.retentionDays, { minimum: 0, default: defaults.retentionDays }),
+      exportPath: str(docs.exportPath, { format: 'absolute-path', default: defaults.exportPath }),
+      size: str(docs.size, { format: 'quantity', default: defaults.size }),
+      ...opts.extra,
+    },
+    { default: {}, description },
   );
 }
 

@@ -1,7 +1,7 @@
 import type { PlatformPart } from '../parts/platform-part';
 import * as path from 'path';
 import { CLUSTER_CONFIG_TYPE, clusterSchema } from './cluster';
-import { cpuMemory, JsonSchema, resourcesSchema } from './schema-helpers';
+import { cpuMemory, JsonSchema, nfsDumpSchema, resourcesSchema } from './schema-helpers';
 
 /**
  * The TypeScript types of a platform.yaml section, derived from its JSON schema so the schema is the one source of
@@ -57,6 +57,11 @@ export interface SharedConfigType {
   readonly name: string;
   /** A schema of the shape, from the helper that builds it; its description is the type's doc, its defaults do not count. */
   readonly schema: JsonSchema;
+  /**
+   * A section's named object type that has every property of this one and more extends it (`interface X extends
+   * Shared { … }`). Opt-in: a node's cpu and memory are not a CpuMemory to document, a dump's settings are.
+   */
+  readonly extendable?: boolean;
 }
 
 /** Placeholder quantities: only that each field has a default counts for the shape (it makes the field present). */
@@ -69,6 +74,21 @@ export const SHARED_CONFIG_TYPES: { readonly file: string; readonly types: reado
   types: [
     { name: 'ContainerResources', schema: resourcesSchema(`Requests and limits of one container (resourcesSchema in lib/config/schema-helpers.ts). ${NO_DEFAULTS}`, { requests: ANY_QUANTITY, limits: ANY_QUANTITY }) },
     { name: 'CpuMemory', schema: cpuMemory(`A CPU and a memory quantity (cpuMemory in lib/config/schema-helpers.ts). ${NO_DEFAULTS}`, ANY_QUANTITY) },
+    {
+      name: 'NfsDumpSettings',
+      schema: nfsDumpSchema(
+        `A dump of a database onto its own NFS export by a CronJob (nfsDumpSchema in lib/config/schema-helpers.ts). ${NO_DEFAULTS}`,
+        { enabled: true, schedule: '', timeZone: '', retentionDays: 0, exportPath: '', size: '' },
+        {
+          enabled: 'Take the dumps.',
+          schedule: 'Cron schedule, in timeZone.',
+          retentionDays: 'Days of dumps kept; 0 keeps every dump.',
+          exportPath: 'NFS export holding the dumps (an export of its own).',
+          size: 'Capacity of the dumps\' PersistentVolume.',
+        },
+      ),
+      extendable: true,
+    },
   ],
 };
 
@@ -80,9 +100,6 @@ const ANNOTATIONS = new Set([
 ]);
 /** Keywords that shape the type, which the generator reads. */
 const SHAPES = new Set(['type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'oneOf', 'anyOf']);
-
-/** Keywords that only feed the docs: a shape is compared without them (a default only counts as making a field present). */
-const DOCS_ONLY = new Set(['description', 'default', 'examples', 'title', '$comment']);
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const INDENT = '  ';
@@ -100,6 +117,8 @@ interface Declaration {
   /** The body with a placeholder for each property's doc, so uses of one name compare by structure alone. */
   readonly body: string;
   readonly isInterface: boolean;
+  /** The shared type the interface extends (it has all of that type's properties, and more). */
+  readonly base?: string;
   /** Per use: the type's own description and the docs of its placeholders. */
   readonly uses: Array<{ readonly description?: string; readonly docs: readonly Doc[] }>;
 }
@@ -142,14 +161,21 @@ function commonTypesModule(file: string): string {
   return relative.startsWith('.') ? relative : `./${relative}`;
 }
 
-/** A schema node as the type sees it: without the doc-only keywords, each property with whether it is present. */
-function shapeOf(node: JsonSchema): unknown {
+/** Keywords that only feed the docs: a shape is compared without them (a default only counts as making a field present). */
+const DOCS_ONLY = new Set(['description', 'default', 'examples', 'title', '$comment']);
+
+/**
+ * A schema node as the type sees it: without the `ignored` keywords (by default the doc-only ones: a shared type is
+ * one validation rule too), each property with whether it is present. Extending a type compares without every
+ * annotation (ANNOTATIONS): a schedule checked as `format: cron` here and by a check there is a string in both.
+ */
+function shapeOf(node: JsonSchema, ignored: ReadonlySet<string> = DOCS_ONLY): unknown {
   const required = new Set((node.required ?? []) as string[]);
-  return Object.keys(node).sort().filter((k) => !DOCS_ONLY.has(k) && k !== 'required').map((k) => {
+  return Object.keys(node).sort().filter((k) => !ignored.has(k) && k !== 'required').map((k) => {
     const v = node[k];
-    if (k === 'properties') return [k, Object.entries(v as Record<string, JsonSchema>).map(([p, child]) => [p, required.has(p) || child.default !== undefined, shapeOf(child)])];
-    if ((k === 'items' || k === 'additionalProperties') && typeof v === 'object' && v !== null && !Array.isArray(v)) return [k, shapeOf(v as JsonSchema)];
-    if ((k === 'oneOf' || k === 'anyOf') && Array.isArray(v)) return [k, v.map((x) => shapeOf(x as JsonSchema))];
+    if (k === 'properties') return [k, Object.entries(v as Record<string, JsonSchema>).map(([p, child]) => [p, required.has(p) || child.default !== undefined, shapeOf(child, ignored)])];
+    if ((k === 'items' || k === 'additionalProperties') && typeof v === 'object' && v !== null && !Array.isArray(v)) return [k, shapeOf(v as JsonSchema, ignored)];
+    if ((k === 'oneOf' || k === 'anyOf') && Array.isArray(v)) return [k, v.map((x) => shapeOf(x as JsonSchema, ignored))];
     return [k, v];
   });
 }
@@ -191,6 +217,21 @@ function declarationsOf(
     if (name !== undefined && opts.self === undefined) imports.add(name);
     return name;
   };
+  /** The shared type a named object extends: one whose every property it has (same shape, same presence), and more. */
+  const baseOf = (node: JsonSchema): string | undefined => {
+    if (opts.self !== undefined || !isPlainObject(node)) return undefined;
+    const own = (node.properties ?? {}) as Record<string, JsonSchema>;
+    const present = (n: JsonSchema, prop: string) => ((n.required ?? []) as string[]).includes(prop) || (n.properties as Record<string, JsonSchema>)[prop].default !== undefined;
+    const base = shared.find((t) => {
+      if (t.extendable !== true) return false;
+      const theirs = Object.keys((t.schema.properties ?? {}) as object);
+      return isPlainObject(t.schema) && theirs.length < Object.keys(own).length && theirs.every((prop) => own[prop] !== undefined
+        && JSON.stringify(shapeOf(own[prop], ANNOTATIONS)) === JSON.stringify(shapeOf((t.schema.properties as Record<string, JsonSchema>)[prop], ANNOTATIONS))
+        && present(node, prop) === present(t.schema, prop));
+    });
+    if (base !== undefined) imports.add(base.name);
+    return base?.name;
+  };
   const names = new Map(Object.entries(spec.names ?? {}));
   names.set('', spec.name);
   const declarations = new Map<string, Declaration>();
@@ -211,14 +252,16 @@ function declarationsOf(
     if (!order.includes(name)) order.push(name);
     const outer = docs;
     docs = [];
-    const body = common ?? (isInterface ? objectBody(node, path, 0) : inlineType(node, path, 0));
+    const base = isInterface ? baseOf(node) : undefined;
+    const inherited = base === undefined ? undefined : new Set(Object.keys((shared.find((t) => t.name === base)!.schema.properties ?? {}) as object));
+    const body = common ?? (isInterface ? objectBody(node, path, 0, inherited) : inlineType(node, path, 0));
     const use = { description: typeof node.description === 'string' ? node.description : undefined, docs };
     docs = outer;
     const existing = declarations.get(name);
     if (existing === undefined) {
-      declarations.set(name, { name, paths: [path], body, isInterface, uses: [use] });
+      declarations.set(name, { name, paths: [path], body, isInterface, ...(base !== undefined ? { base } : {}), uses: [use] });
     } else {
-      if (existing.body !== body || existing.isInterface !== isInterface) {
+      if (existing.body !== body || existing.isInterface !== isInterface || existing.base !== base) {
         throw new Error(`${key}: the type name ${name} is given to "${existing.paths[0] || '(the section)'}" and "${path}", whose schemas give different types; give them different names.`);
       }
       existing.paths.push(path);
@@ -281,12 +324,12 @@ function declarationsOf(
     return objectBody(node, path, depth);
   }
 
-  /** `{ … }` with one line (and its doc) per property, indented for `depth`. */
-  function objectBody(node: JsonSchema, path: string, depth: number): string {
-    const properties = (node.properties ?? {}) as Record<string, JsonSchema>;
+  /** `{ … }` with one line (and its doc) per property but the `inherited` ones, indented for `depth`. */
+  function objectBody(node: JsonSchema, path: string, depth: number, inherited?: ReadonlySet<string>): string {
+    const properties = Object.fromEntries(Object.entries((node.properties ?? {}) as Record<string, JsonSchema>).filter(([prop]) => !inherited?.has(prop)));
     const required = new Set((node.required ?? []) as string[]);
     for (const r of required) {
-      if (!(r in properties)) throw new Error(`${key}: ${path || '(the section)'} requires "${r}", which is not among its properties.`);
+      if (!(r in properties) && !inherited?.has(r)) throw new Error(`${key}: ${path || '(the section)'} requires "${r}", which is not among its properties.`);
     }
     if (Object.keys(properties).length === 0) return '{}';
     const pad = INDENT.repeat(depth + 1);
@@ -295,7 +338,9 @@ function declarationsOf(
       const present = required.has(prop) || child.default !== undefined;
       const name = IDENTIFIER.test(prop) ? prop : literal(prop);
       // A property of a shared type documents its whole loaded value: the shared type cannot say each use's defaults.
-      const shown = !opts.withDefaults ? undefined : sharedOf(child, childPath) !== undefined ? loadedDefault(child) : child.default;
+      // So does one whose named type extends a shared type (the inherited fields have their defaults only here).
+      const inheritsDocs = sharedOf(child, childPath) !== undefined || (names.has(childPath) && baseOf(child) !== undefined);
+      const shown = !opts.withDefaults ? undefined : inheritsDocs ? loadedDefault(child) : child.default;
       docs.push({ description: typeof child.description === 'string' ? child.description : undefined, default: shown, pad });
       return `\u0000${docs.length - 1}\u0000${pad}readonly ${name}${present ? '' : '?'}: ${typeOf(child, childPath, depth + 1)};\n`;
     });
@@ -320,7 +365,7 @@ function declarationsOf(
     });
     const description = same(d.uses.map((u) => u.description));
     const doc = docComment(d.uses.length > 1 ? `${description ?? ''}${description ? ' ' : ''}Used at ${d.paths.map((p) => `\`${key}${p.startsWith('[') ? '' : '.'}${p}\``).join(', ')}.` : description, undefined, '', false);
-    return d.isInterface ? `${doc}export interface ${name} ${body}\n` : `${doc}export type ${name} = ${body};\n`;
+    return d.isInterface ? `${doc}export interface ${name} ${d.base !== undefined ? `extends ${d.base} ` : ''}${body}\n` : `${doc}export type ${name} = ${body};\n`;
   });
   return { blocks, imports: [...imports].sort() };
 }

@@ -2,7 +2,7 @@
 // (lib/mysql/config.ts). Do not edit: change the schema and run `npm run schema`; a test fails when this file differs
 // from what the schema gives. The types describe the section as loaded: a property with a default is always present.
 
-import type { ContainerResources } from '../config/common.generated';
+import type { ContainerResources, NfsDumpSettings } from '../config/common.generated';
 
 /** MySQL 8.4: a replicated StatefulSet (GTID, clone-provisioned replicas) on one static NFS volume per member, with backups and metrics. */
 export interface MySqlConfig {
@@ -103,7 +103,7 @@ export interface MySqlConfig {
   readonly clients: readonly string[];
   /**
    * Consistent logical dumps (mysqldump --single-transaction) of a replica, onto their own NFS export.
-   * @default {}
+   * @default { enabled: true, schedule: '30 2 * * *', timeZone: 'Etc/UTC', retentionDays: 7, exportPath: '/nfs_mysql_backup', size: '10Gi', resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } } }
    */
   readonly backup: MySqlBackupConfig;
 }
@@ -112,37 +112,7 @@ export interface MySqlConfig {
 export type FullResources = ContainerResources;
 
 /** Consistent logical dumps (mysqldump --single-transaction) of a replica, onto their own NFS export. */
-export interface MySqlBackupConfig {
-  /**
-   * Take logical backups with a CronJob.
-   * @default true
-   */
-  readonly enabled: boolean;
-  /**
-   * Cron schedule (5 fields, or @daily etc.).
-   * @default '30 2 * * *'
-   */
-  readonly schedule: string;
-  /**
-   * Time zone of the schedule (IANA name).
-   * @default 'Etc/UTC'
-   */
-  readonly timeZone: string;
-  /**
-   * Days of dumps kept; 0 keeps every dump.
-   * @default 7
-   */
-  readonly retentionDays: number;
-  /**
-   * NFS export holding the dumps, owned by uid 999; not one of exportPaths.
-   * @default '/nfs_mysql_backup'
-   */
-  readonly exportPath: string;
-  /**
-   * Capacity of the backup PersistentVolume (and its claim).
-   * @default '10Gi'
-   */
-  readonly size: string;
+export interface MySqlBackupConfig extends NfsDumpSettings {
   /**
    * The backup container.
    * @default { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } }

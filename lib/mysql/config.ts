@@ -1,4 +1,4 @@
-import { array, bool, imageSchema, int, JsonSchema, object, resourcesSchema, str } from '../config/schema-helpers';
+import { array, bool, imageSchema, int, JsonSchema, nfsDumpSchema, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
 import { formatBytes, isQuantity, parseQuantity } from '../core/quantity';
 import { DEFAULT_NFS_MOUNT_OPTIONS } from '../storage/nfs-volume';
@@ -48,17 +48,20 @@ export const mysqlSchema: JsonSchema = object(
       'Tenant namespaces whose pods may connect to port 3306 (both sides of the flow are written); everything else is denied.',
       { default: [], uniqueItems: true },
     ),
-    backup: object(
+    backup: nfsDumpSchema(
+      'Consistent logical dumps (mysqldump --single-transaction) of a replica, onto their own NFS export.',
+      b,
       {
-        enabled: bool('Take logical backups with a CronJob.', b.enabled),
-        schedule: str('Cron schedule (5 fields, or @daily etc.).', { format: 'cron', default: b.schedule, examples: ['30 2 * * *'] }),
-        timeZone: str('Time zone of the schedule (IANA name).', { default: b.timeZone, examples: ['Asia/Shanghai'] }),
-        retentionDays: int('Days of dumps kept; 0 keeps every dump.', { minimum: 0, default: b.retentionDays }),
-        exportPath: str('NFS export holding the dumps, owned by uid 999; not one of exportPaths.', { format: 'absolute-path', default: b.exportPath }),
-        size: str('Capacity of the backup PersistentVolume (and its claim).', { format: 'quantity', default: b.size }),
-        resources: resourcesSchema('The backup container.', DEFAULT_BACKUP_RESOURCES),
+        enabled: 'Take logical backups with a CronJob.',
+        schedule: 'Cron schedule (5 fields, or @daily etc.).',
+        retentionDays: 'Days of dumps kept; 0 keeps every dump.',
+        exportPath: 'NFS export holding the dumps, owned by uid 999; not one of exportPaths.',
+        size: 'Capacity of the backup PersistentVolume (and its claim).',
       },
-      { default: {}, description: 'Consistent logical dumps (mysqldump --single-transaction) of a replica, onto their own NFS export.' },
+      {
+        scheduleFormat: 'cron', scheduleExamples: ['30 2 * * *'], timeZoneExamples: ['Asia/Shanghai'],
+        extra: { resources: resourcesSchema('The backup container.', DEFAULT_BACKUP_RESOURCES) },
+      },
     ),
   },
   { default: {}, description: 'MySQL 8.4: a replicated StatefulSet (GTID, clone-provisioned replicas) on one static NFS volume per member, with backups and metrics.' },

@@ -3,7 +3,7 @@
 // file differs from what the schema gives. The types describe the section as loaded: a property with a default is
 // always present.
 
-import type { ContainerResources } from '../config/common.generated';
+import type { ContainerResources, NfsDumpSettings } from '../config/common.generated';
 
 /** Harbor: the cluster's image registry (core, portal, registry, jobservice, Trivy, PostgreSQL, Redis, exporter). */
 export interface RegistryConfig {
@@ -106,40 +106,9 @@ export interface RegistryConfig {
   };
   /**
    * Nightly pg_dump of the Harbor database (the blobs are on NFS; back up that export with the server).
-   * @default {}
+   * @default { enabled: true, schedule: '15 3 * * *', timeZone: 'Etc/UTC', retentionDays: 7, exportPath: '/nfs_harbor_backup', size: '10Gi' }
    */
-  readonly backup: {
-    /**
-     * Dump the Harbor database nightly (pg_dump) onto NFS.
-     * @default true
-     */
-    readonly enabled: boolean;
-    /**
-     * Cron schedule.
-     * @default '15 3 * * *'
-     */
-    readonly schedule: string;
-    /**
-     * Time zone of the schedule (IANA name).
-     * @default 'Etc/UTC'
-     */
-    readonly timeZone: string;
-    /**
-     * Days of dumps kept; 0 keeps all.
-     * @default 7
-     */
-    readonly retentionDays: number;
-    /**
-     * NFS export holding the dumps, owned by uid 999.
-     * @default '/nfs_harbor_backup'
-     */
-    readonly exportPath: string;
-    /**
-     * Capacity of the backup PersistentVolume.
-     * @default '10Gi'
-     */
-    readonly size: string;
-  };
+  readonly backup: NfsDumpSettings;
   /**
    * Requests and limits per container.
    * @default {}

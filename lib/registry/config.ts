@@ -1,5 +1,5 @@
 import { ClusterConfig } from '../config/cluster';
-import { array, bool, int, JsonSchema, object, resourcesSchema, str } from '../config/schema-helpers';
+import { array, bool, int, JsonSchema, nfsDumpSchema, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
 import { CRON_SCHEDULE, problemOf } from '../core/validate';
@@ -66,17 +66,14 @@ export const registrySchema: JsonSchema = object(
       },
       { default: {}, description: 'Where Harbor keeps its data.' },
     ),
-    backup: object(
-      {
-        enabled: bool('Dump the Harbor database nightly (pg_dump) onto NFS.', d.backup.enabled),
-        schedule: str('Cron schedule.', { default: d.backup.schedule }),
-        timeZone: str('Time zone of the schedule (IANA name).', { default: d.backup.timeZone }),
-        retentionDays: int('Days of dumps kept; 0 keeps all.', { minimum: 0, default: d.backup.retentionDays }),
-        exportPath: str('NFS export holding the dumps, owned by uid 999.', { format: 'absolute-path', default: d.backup.exportPath }),
-        size: str('Capacity of the backup PersistentVolume.', { format: 'quantity', default: d.backup.size }),
-      },
-      { default: {}, description: 'Nightly pg_dump of the Harbor database (the blobs are on NFS; back up that export with the server).' },
-    ),
+    backup: nfsDumpSchema('Nightly pg_dump of the Harbor database (the blobs are on NFS; back up that export with the server).', d.backup, {
+      enabled: 'Dump the Harbor database nightly (pg_dump) onto NFS.',
+      // The schedule is checked in checkRegistryConfig (CRON_SCHEDULE), which names the field and the fix.
+      schedule: 'Cron schedule.',
+      retentionDays: 'Days of dumps kept; 0 keeps all.',
+      exportPath: 'NFS export holding the dumps, owned by uid 999.',
+      size: 'Capacity of the backup PersistentVolume.',
+    }),
     resources: object(
       Object.fromEntries(Object.entries(DEFAULT_HARBOR_RESOURCES).map(([k, v]) => [k, resourcesSchema(`The ${k} container.`, v)])),
       { default: {}, description: 'Requests and limits per container.' },

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { extraParts } from '../../extend';
 import Ajv from 'ajv';
 import { generatedTypeFiles, literal, renderSchemaTypes, renderSharedTypes, SHARED_CONFIG_TYPES } from '../../lib/config/schema-types';
-import { array, bool, cpuMemory, int, map, object, resourcesSchema, str } from '../../lib/config/schema-helpers';
+import { array, bool, cpuMemory, int, map, nfsDumpSchema, object, resourcesSchema, str } from '../../lib/config/schema-helpers';
 import type { ContainerResources, CpuMemory } from '../../lib';
 import { PLATFORM_PARTS, platformParts } from '../../lib/parts';
 import type { SectionOf } from '../../lib/parts/platform-part';
@@ -88,7 +88,7 @@ describe('the generated section types (lib/<part>/config.generated.ts)', () => {
     // GIVEN the generated files WHEN the shared file is looked up THEN it holds each shared type once
     const common = files.find((f) => f.file === 'lib/config/common.generated.ts');
     expect(common?.content).toBe(renderSharedTypes());
-    expect(common?.content.match(/^export interface (\w+)/gm)).toEqual(['export interface ContainerResources', 'export interface CpuMemory']);
+    expect(common?.content.match(/^export interface (\w+)/gm)).toEqual(['export interface ContainerResources', 'export interface CpuMemory', 'export interface NfsDumpSettings']);
     // AND no section writes a requests/limits or cpu/memory object inline: each references the shared type instead
     const sections = files.filter((f) => f !== common);
     const code = (source: string) => source.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^(\/\*\*|\*|\/\/)/.test(l)).join('\n');
@@ -155,6 +155,28 @@ describe('shared types (lib/config/common.generated.ts)', () => {
     expect(out).toContain('  readonly b: CpuMemory;');
   });
 
+  test('a named object with every field of an extendable shared type and more extends it; annotations such as format do not count there', () => {
+    // GIVEN two dumps: one exactly the shared shape, one with a cron-checked schedule and a resources field
+    const defaults = { enabled: true, schedule: '0 1 * * *', timeZone: 'Etc/UTC', retentionDays: 3, exportPath: '/d', size: '1Gi' };
+    const docs = { enabled: 'E.', schedule: 'S.', retentionDays: 'R.', exportPath: 'P.', size: 'Z.' };
+    const schema = object({
+      plain: nfsDumpSchema('Plain.', defaults, docs),
+      more: nfsDumpSchema('More.', defaults, docs, { scheduleFormat: 'cron', extra: { resources: resources('1') } }),
+    });
+    // WHEN the types are rendered with a name for the larger one
+    const out = renderSchemaTypes('s', schema, { ...spec, names: { more: 'MoreDump' } });
+    // THEN the first is the shared type, the second extends it and declares only its own field, with the whole default documented
+    expect(out).toContain("import type { ContainerResources, NfsDumpSettings } from '../config/common.generated';");
+    expect(out).toContain('  readonly plain: NfsDumpSettings;');
+    expect(out).toContain("   * @default { enabled: true, schedule: '0 1 * * *', timeZone: 'Etc/UTC', retentionDays: 3, exportPath: '/d', size: '1Gi', resources:");
+    expect(body(out)).toContain('export interface MoreDump extends NfsDumpSettings {\n  /**\n   * The app container.');
+    expect(out).not.toContain('readonly retentionDays');
+    // AND a shared type that is not extendable is not extended (a node's cpu and memory stay its own fields)
+    const node = renderSchemaTypes('s', object({ n: object({ cpu: str('C.', { format: 'quantity', default: '1' }), memory: str('M.', { format: 'quantity', default: '1Gi' }), name: str('N.', { default: 'x' }) }, { default: {} }) }), { ...spec, names: { n: 'Node' } });
+    expect(node).toContain('export interface Node {\n');
+    expect(node).toContain('  readonly cpu: string;');
+  });
+
   test('a section name given to a shared shape is an alias of the shared type', () => {
     const out = body(renderSchemaTypes('s', object({ a: resources('1'), b: resources('2') }), { ...spec, names: { a: 'Res', b: 'Res' } }));
     expect(out).toContain('/** The app container. Used at `s.a`, `s.b`. */\nexport type Res = ContainerResources;');
@@ -176,7 +198,7 @@ describe('shared types (lib/config/common.generated.ts)', () => {
     const common = renderSharedTypes();
     expect(common).not.toMatch(/^import/m);
     expect(common).not.toContain('@default');
-    expect(SHARED_CONFIG_TYPES.types.map((t) => t.name)).toEqual(['ContainerResources', 'CpuMemory']);
+    expect(SHARED_CONFIG_TYPES.types.map((t) => t.name)).toEqual(['ContainerResources', 'CpuMemory', 'NfsDumpSettings']);
   });
 
   test('two shared types of one shape are refused (which one a node is would be a guess)', () => {
