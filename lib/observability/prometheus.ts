@@ -11,7 +11,7 @@ import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
 import { Alertmanager } from './alertmanager';
 import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, flowName, goMemLimit, governingService, httpProbe, IScrapeTarget, NodeAddress, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
-import { AlertRuleGroup, alertRules, alertRulesYaml, imageRef, OfferedScrapeJob, PlatformNamespaces, PROMETHEUS_IMAGE, prometheusConfig } from './config-files';
+import { AlertRuleGroup, alertRules, alertRulesYaml, imageRef, OfferedScrapeJob, PlatformNamespaces, PROMETHEUS_IMAGE, prometheusConfig, PrometheusConfigOptions } from './config-files';
 import { DEFAULT_PROMETHEUS, DEFAULT_RESOURCES, DEFAULT_STORAGE, OBSERVABILITY_NAMESPACES } from './defaults';
 
 /** The kubelet's authenticated HTTPS port (metrics and cAdvisor). */
@@ -19,7 +19,11 @@ export const KUBELET_PORT = 10250;
 
 const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
 
-export interface PrometheusProps extends ComponentProps {
+/**
+ * The construct's props; the ones it passes on to prometheus.yml unchanged (interval, extra Alloy namespaces, `cluster`
+ * label) are the config file's own options, documented once there (@default 30, none, none).
+ */
+export interface PrometheusProps extends ComponentProps, Pick<PrometheusConfigOptions, 'scrapeIntervalSeconds' | 'extraAlloyNamespaces' | 'clusterName'> {
   /** Where alerts go; the flow to it (alerts and its own metrics, one port) is declared here. */
   readonly alertmanager: Alertmanager;
   /** The API server: service discovery and the `apiserver` scrape job. */
@@ -28,18 +32,12 @@ export interface PrometheusProps extends ComponentProps {
   readonly retention?: string;
   /** Most disk the blocks may use (Kubernetes quantity), below `storageSize`. @default - 80% of storageSize */
   readonly retentionSize?: string;
-  /** Scrape and rule evaluation interval, seconds. @default 30 */
-  readonly scrapeIntervalSeconds?: number;
   /** Size the volume claim asks for. @default '10Gi' */
   readonly storageSize?: string;
   /** StorageClass of the claim: a local volume, never NFS (the Prometheus TSDB does not support it). @default 'local-storage' */
   readonly storageClassName?: string;
   /** Namespaces of the observability components (for their scrape jobs). @default - the observability defaults */
   readonly componentNamespaces?: Partial<PlatformNamespaces>;
-  /** Also discover Alloy pods in these namespaces (the events collector). @default [] */
-  readonly extraAlloyNamespaces?: readonly string[];
-  /** `cluster` external label. @default - none */
-  readonly clusterName?: string;
 }
 
 /**
