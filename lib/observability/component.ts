@@ -1,9 +1,11 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { claimTemplate } from '../core/claim-template';
 import { CONFIG_HASH_ANNOTATION } from '../core/config-hash';
 import { ContainerResources, ImageRef } from '../core/security';
 import { Flow } from '../network/flow';
 import { FlowPort, IPeerable, Peer, Peers } from '../network/peer';
+import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
 import { ComponentIdentity, flowName, serviceAccount } from './common';
 
 /** What every observability component lets its user change besides its own settings. */
@@ -110,5 +112,34 @@ export abstract class ObservabilityComponent extends Construct implements IPeera
 
   protected configMap(id: string, name: string, data: Record<string, string>): k8s.KubeConfigMap {
     return new k8s.KubeConfigMap(this, id, { metadata: { name, namespace: this.namespace, labels: this.identity.labels }, data });
+  }
+}
+
+/**
+ * A component whose data is a one-pod StatefulSet's volume claim on a local volume (Loki, Prometheus): the one place
+ * where the claim's template name, size and StorageClass are resolved. The claim of pod 0 is `storage-<name>-0`, the
+ * name the observability part gives the local PersistentVolume's claimRef and backup.notBackedUp names.
+ */
+export abstract class StoreComponent extends ObservabilityComponent {
+  /** Name of the StatefulSet's volumeClaimTemplate. */
+  static readonly CLAIM_TEMPLATE = 'storage';
+
+  public readonly storageSize: string;
+  public readonly storageClassName: string;
+
+  protected constructor(
+    scope: Construct, id: string,
+    props: ComponentProps & { readonly storageSize?: string; readonly storageClassName?: string },
+    defaults: ComponentDefaults & { readonly storageSize: string },
+  ) {
+    super(scope, id, props, defaults);
+    this.storageSize = props.storageSize ?? defaults.storageSize;
+    // A local volume, never NFS: neither TSDB supports it.
+    this.storageClassName = props.storageClassName ?? LOCAL_STORAGE_CLASS;
+  }
+
+  /** The StatefulSet's volumeClaimTemplate (stable labels: a template cannot change once created). */
+  protected claimTemplate(): ReturnType<typeof claimTemplate> {
+    return claimTemplate({ name: StoreComponent.CLAIM_TEMPLATE, labels: this.identity.stableLabels, storageClassName: this.storageClassName, size: this.storageSize });
   }
 }

@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
-import { ComponentProps, ObservabilityComponent } from './component';
+import { ComponentProps, StoreComponent } from './component';
 import { tcpLivenessProbe } from '../core/probes';
-import { claimTemplate, StoredFormStatefulSet } from '../core/claim-template';
+import { StoredFormStatefulSet } from '../core/claim-template';
 import { hardenedPodSpec } from '../core/hardened-pod';
 import { Port } from '../network/peer';
-import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
 import { clusterService, goMemLimit, governingService, httpProbe, IScrapeTarget, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
 import { imageRef, LOKI_IMAGE, lokiConfig } from './config-files';
@@ -32,15 +31,13 @@ export interface LokiProps extends ComponentProps {
  * retention by the compactor, no caches beyond a small in-process results cache. It talks to nothing; Alloy pushes
  * to it and Grafana and Prometheus read from it, through flows those clients declare.
  */
-export class Loki extends ObservabilityComponent implements IScrapeTarget {
+export class Loki extends StoreComponent implements IScrapeTarget {
   /** HTTP port: push, query, readiness and metrics. */
   static readonly HTTP_PORT = 3100;
   static readonly GRPC_PORT = 9095;
   /** uid/gid of the `loki` user of the image; the volume directory must be owned by it. */
   static readonly UID = 10001;
   static readonly NAME = 'loki';
-  /** Name of the StatefulSet's volumeClaimTemplate: the claim of pod 0 is `storage-loki-0`. */
-  static readonly CLAIM_TEMPLATE = 'storage';
   static readonly DATA_DIR = '/var/loki';
 
   public readonly retentionDays: number;
@@ -48,22 +45,18 @@ export class Loki extends ObservabilityComponent implements IScrapeTarget {
   public readonly ingestionBurstSizeMb: number;
   public readonly maxQuerySeries: number;
   public readonly maxEntriesLimitPerQuery: number;
-  public readonly storageSize: string;
-  public readonly storageClassName: string;
   /** Base URL inside the cluster, e.g. `http://loki.logging.svc:3100`. */
   public readonly url: string;
   /** The generated Loki configuration file. */
   public readonly configText: string;
 
   constructor(scope: Construct, id: string, props: LokiProps = {}) {
-    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.logging, resources: DEFAULT_RESOURCES.loki, image: LOKI_IMAGE, name: Loki.NAME, component: 'log-store', metricsPorts: [Port.tcp(Loki.HTTP_PORT)] });
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.logging, resources: DEFAULT_RESOURCES.loki, image: LOKI_IMAGE, storageSize: DEFAULT_STORAGE.loki.size, name: Loki.NAME, component: 'log-store', metricsPorts: [Port.tcp(Loki.HTTP_PORT)] });
     this.retentionDays = props.retentionDays ?? DEFAULT_LOKI.retentionDays;
     this.ingestionRateMb = props.ingestionRateMb ?? DEFAULT_LOKI.ingestionRateMb;
     this.ingestionBurstSizeMb = props.ingestionBurstSizeMb ?? DEFAULT_LOKI.ingestionBurstSizeMb;
     this.maxQuerySeries = props.maxQuerySeries ?? DEFAULT_LOKI.maxQuerySeries;
     this.maxEntriesLimitPerQuery = props.maxEntriesLimitPerQuery ?? DEFAULT_LOKI.maxEntriesLimitPerQuery;
-    this.storageSize = props.storageSize ?? DEFAULT_STORAGE.loki.size;
-    this.storageClassName = props.storageClassName ?? LOCAL_STORAGE_CLASS;
     this.url = serviceUrl(Loki.NAME, this.namespace, Loki.HTTP_PORT);
     const labels = this.identity.labels;
 
@@ -119,7 +112,7 @@ export class Loki extends ObservabilityComponent implements IScrapeTarget {
             volumes: [{ name: 'config', configMap: { name: 'loki-config' } }],
           }),
         },
-        volumeClaimTemplates: [claimTemplate({ name: Loki.CLAIM_TEMPLATE, labels: this.identity.stableLabels, storageClassName: this.storageClassName, size: this.storageSize })],
+        volumeClaimTemplates: [this.claimTemplate()],
       },
     });
   }

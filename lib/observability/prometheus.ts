@@ -1,13 +1,12 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ComponentProps, ObservabilityComponent } from './component';
+import { ComponentProps, StoreComponent } from './component';
 import { show } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
 import { hardenedPodSpec } from '../core/hardened-pod';
-import { claimTemplate, StoredFormStatefulSet } from '../core/claim-template';
+import { StoredFormStatefulSet } from '../core/claim-template';
 import { Flow } from '../network/flow';
 import { FlowPort, IPeerable, Peer, Peers, PodsPeer, Port } from '../network/peer';
-import { LOCAL_STORAGE_CLASS } from '../storage/local-volume';
 import { Alertmanager } from './alertmanager';
 import { allowApiServer, ApiServerEndpoints, clusterReader, clusterService, flowName, goMemLimit, governingService, httpProbe, IScrapeTarget, NodeAddress, serviceUrl } from './common';
 import { CONFIG_HASH_ANNOTATION, configHash } from '../core/config-hash';
@@ -46,20 +45,17 @@ export interface PrometheusProps extends ComponentProps, Pick<PrometheusConfigOp
  * here — `scrape()` for component pods, `scrapeNodes()` for kubelets and node-exporter on the node addresses,
  * `scrapeAnnotatedPods()` for a namespace's `prometheus.io/scrape` pods — so the config and the policies agree.
  */
-export class Prometheus extends ObservabilityComponent implements IScrapeTarget {
+export class Prometheus extends StoreComponent implements IScrapeTarget {
   static readonly NAME = 'prometheus';
   static readonly PORT = 9090;
   /** uid/gid of `nobody`, as the image runs; the volume directory must be owned by it. */
   static readonly UID = 65534;
-  static readonly CLAIM_TEMPLATE = 'storage';
   static readonly DATA_DIR = '/prometheus';
   static readonly RULES_DIR = '/etc/prometheus/rules';
 
   public readonly retention: string;
   public readonly retentionSize: string;
   public readonly scrapeIntervalSeconds: number;
-  public readonly storageSize: string;
-  public readonly storageClassName: string;
   public readonly url: string;
 
   private readonly alertmanagerUrl: string;
@@ -75,10 +71,8 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
   private readonly renders = new Map<string, { readonly input: string; readonly text: string }>();
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
-    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.prometheus, image: PROMETHEUS_IMAGE, name: Prometheus.NAME, component: 'metrics-store', metricsPorts: [Port.tcp(Prometheus.PORT)] });
+    super(scope, id, props, { namespace: OBSERVABILITY_NAMESPACES.monitoring, resources: DEFAULT_RESOURCES.prometheus, image: PROMETHEUS_IMAGE, storageSize: DEFAULT_STORAGE.prometheus.size, name: Prometheus.NAME, component: 'metrics-store', metricsPorts: [Port.tcp(Prometheus.PORT)] });
     this.retention = props.retention ?? DEFAULT_PROMETHEUS.retention;
-    this.storageSize = props.storageSize ?? DEFAULT_STORAGE.prometheus.size;
-    this.storageClassName = props.storageClassName ?? LOCAL_STORAGE_CLASS;
     this.scrapeIntervalSeconds = props.scrapeIntervalSeconds ?? DEFAULT_PROMETHEUS.scrapeIntervalSeconds;
     this.componentNamespaces = props.componentNamespaces ?? {};
     this.extraAlloyNamespaces = props.extraAlloyNamespaces ?? [];
@@ -160,7 +154,7 @@ export class Prometheus extends ObservabilityComponent implements IScrapeTarget 
             ],
           }),
         },
-        volumeClaimTemplates: [claimTemplate({ name: Prometheus.CLAIM_TEMPLATE, labels: this.identity.stableLabels, storageClassName: this.storageClassName, size: this.storageSize })],
+        volumeClaimTemplates: [this.claimTemplate()],
       },
     });
 
