@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
+import { stringify } from 'yaml';
 import { parseConfig } from '../../lib/config/load';
 import { UserError } from '../../lib/core/errors';
 import { PlatformConfig } from '../../lib/config/platform-config';
@@ -25,6 +26,21 @@ export function synthDefault(): SynthResult {
 /** Every manifest of a synth result. */
 export function manifestsOf(result: SynthResult): any[] {
   return result.files.flatMap((f) => f.objects.map((o) => o.manifest));
+}
+
+/** The manifests a parsed platform.yaml (plain data, e.g. the default one edited by a test) synthesizes to. */
+export function synthData(data: unknown): any[] {
+  return manifestsOf(synthesize(parseConfig(stringify(data))));
+}
+
+/** The error text of a synth (config load included) that must fail; a synth that succeeds fails the test. */
+export function synthFailure(data: unknown): string {
+  try {
+    synthesize(parseConfig(stringify(data)));
+  } catch (e) {
+    return String((e as Error).message);
+  }
+  throw new Error('expected the synth to fail');
 }
 
 /** Finds one object by kind, name and (optionally) namespace; fails the test clearly when absent. */

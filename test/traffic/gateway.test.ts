@@ -1,13 +1,13 @@
 import { IMAGES } from '../../lib/versions';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { CrdCatalog } from '../../lib/checks/custom-resource-schema';
 import { Endpoint, matchesLabelSelector } from '../../lib/checks/network/evaluator';
 import { parseConfig } from '../../lib/config/load';
 import { synthesize } from '../../lib/pipeline/synthesize';
 import { listenerName } from '../../lib/traffic/gateway';
-import { find, manifestsOf, MINIMAL_CLUSTER, ROOT, synthDefault } from '../support/helpers';
+import { find, manifestsOf, MINIMAL_CLUSTER, ROOT, synthData, synthDefault, synthFailure } from '../support/helpers';
 import { evaluatorOf, podOf } from '../support/flows';
 
 /** The default platform.yaml as data, to change one thing at a time. */
@@ -15,25 +15,11 @@ function defaultData(): any {
   return parse(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8'));
 }
 
-function synthData(data: any): any[] {
-  return manifestsOf(synthesize(parseConfig(stringify(data))));
-}
-
 /** The default platform with a 10% canary of helloworld on the next nginx patch release. */
 function withCanary(canary: any = { image: { tag: '1.27.5-alpine' }, weight: 10 }): any {
   const data = defaultData();
   data.apps[0].canary = canary;
   return data;
-}
-
-/** Error text of a synth (config load included) that must fail. */
-function failure(data: any): string {
-  try {
-    synthesize(parseConfig(stringify(data)));
-  } catch (e) {
-    return String((e as Error).message);
-  }
-  throw new Error('expected the synth to fail');
 }
 
 const PROXY: Endpoint = { pod: { namespace: 'nginx-gateway', name: 'ngf', labels: { 'app.kubernetes.io/name': 'nginx-gateway-fabric' } } };
@@ -158,21 +144,21 @@ describe('choosing the entry point', () => {
     data.gateway.enabled = enabled;
     data.apps[0].ingress.host = 'grafana.lab.example';
     // The loader sees it first (with the platform.yaml keys of both owners); the synth check stays as a second guard.
-    expect(failure(data)).toMatch(/apps\[0\]\.ingress\.host: "grafana\.lab\.example" is already the host of observability\.grafana\.host; each exposed service needs its own host name/);
+    expect(synthFailure(data)).toMatch(/apps\[0\]\.ingress\.host: "grafana\.lab\.example" is already the host of observability\.grafana\.host; each exposed service needs its own host name/);
   });
 
   test('the proxy namespace must be the implementation\'s own, not one Platform Kit default-denies', () => {
     const data = defaultData();
     data.gateway.proxy.namespace = 'dwayne';
-    expect(failure(data)).toMatch(/gateway\.proxy\.namespace: "dwayne" is managed by a tenant/);
+    expect(synthFailure(data)).toMatch(/gateway\.proxy\.namespace: "dwayne" is managed by a tenant/);
     data.gateway.proxy.namespace = 'monitoring';
-    expect(failure(data)).toMatch(/gateway\.proxy\.namespace: "monitoring" is managed by the observability section/);
+    expect(synthFailure(data)).toMatch(/gateway\.proxy\.namespace: "monitoring" is managed by the observability section/);
   });
 
   test('an empty proxy podSelector is refused (it would admit every pod of the namespace)', () => {
     const data = defaultData();
     data.gateway.proxy.podSelector = {};
-    expect(failure(data)).toMatch(/gateway\.proxy\.podSelector: \{\} would admit every pod/);
+    expect(synthFailure(data)).toMatch(/gateway\.proxy\.podSelector: \{\} would admit every pod/);
   });
 });
 
@@ -226,7 +212,7 @@ describe('canary releases', () => {
     data.tenants[0].quota = { pods: 5 };
     expect(() => synthData({ ...data, apps: [{ ...data.apps[0], canary: undefined }] })).not.toThrow();
     // WHEN the canary is added THEN the quota check refuses it
-    expect(failure(data)).toMatch(/namespace dwayne: pods needs \d+ but ResourceQuota tenant-quota allows 5/);
+    expect(synthFailure(data)).toMatch(/namespace dwayne: pods needs \d+ but ResourceQuota tenant-quota allows 5/);
   });
 
   test.each([
@@ -237,7 +223,7 @@ describe('canary releases', () => {
   ])('a canary with %s is refused with the reason', (_name, change, message) => {
     const data = withCanary();
     change(data);
-    expect(failure(data)).toMatch(message);
+    expect(synthFailure(data)).toMatch(message);
   });
 });
 
@@ -252,7 +238,7 @@ describe('Ingress-only settings on the Gateway API entry', () => {
   test('ingress.annotations are refused rather than silently dropped', () => {
     const data = defaultData();
     data.apps[0].ingress.annotations = { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' };
-    expect(failure(data)).toMatch(/apps\[0\]\.ingress\.annotations: .*nginx\.ingress\.kubernetes\.io\/proxy-body-size.* configure an Ingress controller/);
+    expect(synthFailure(data)).toMatch(/apps\[0\]\.ingress\.annotations: .*nginx\.ingress\.kubernetes\.io\/proxy-body-size.* configure an Ingress controller/);
     // AND on the Ingress path they are kept
     data.gateway.enabled = false;
     expect(find(synthData(data), 'Ingress', 'helloworld', 'dwayne').metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' });

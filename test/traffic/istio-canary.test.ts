@@ -5,7 +5,7 @@ import { CrdCatalog } from '../../lib/checks/custom-resource-schema';
 import { Endpoint, matchesLabelSelector, NetworkPolicyEvaluator } from '../../lib/checks/network/evaluator';
 import { parseConfig } from '../../lib/config/load';
 import { synthesize } from '../../lib/pipeline/synthesize';
-import { find, manifestsOf, ROOT } from '../support/helpers';
+import { find, ROOT, synthData, synthFailure } from '../support/helpers';
 import { podOf } from '../support/flows';
 
 /** The default platform with a 10% canary of helloworld, split by Istio in `istio` (merged over mesh.istio). */
@@ -14,19 +14,6 @@ function withIstioCanary(istio: Record<string, unknown> = { cni: true, entryInMe
   data.apps[0].canary = { image: { tag: '1.27.5-alpine' }, weight: 10, ...canary };
   data.mesh = { istio: { enabled: true, ...istio } };
   return data;
-}
-
-function synthData(data: any): any[] {
-  return manifestsOf(synthesize(parseConfig(stringify(data))));
-}
-
-function failure(data: any): string {
-  try {
-    synthesize(parseConfig(stringify(data)));
-  } catch (e) {
-    return String((e as Error).message);
-  }
-  throw new Error('expected the synth to fail');
 }
 
 /** The evaluator over the synthesized policies, with the namespaces of the Gateway's proxy and of istiod. */
@@ -95,7 +82,7 @@ describe('Istio canary, sidecar mode with the CNI plugin: a 90/10 split', () => 
     data.tenants[0].quota = { pods: 5 };
     expect(() => synthData({ ...data, apps: [{ ...data.apps[0], canary: undefined }] })).not.toThrow();
     // WHEN the canary (1 pod + 1 surge) is added THEN the quota check refuses it
-    expect(failure(data)).toMatch(/namespace dwayne: pods needs 7 but ResourceQuota tenant-quota allows 5/);
+    expect(synthFailure(data)).toMatch(/namespace dwayne: pods needs 7 but ResourceQuota tenant-quota allows 5/);
   });
 
   test('output is deterministic', () => {
@@ -182,6 +169,6 @@ describe('refusals', () => {
     ['a weight above 100', withIstioCanary(undefined, { weight: 101 }), /canary\/weight|canary\.weight/],
     ['an unknown split', withIstioCanary(undefined, { split: 'linkerd' }), /canary\/split|canary\.split/],
   ])('%s is refused with the reason and the fix', (_name, data, message) => {
-    expect(failure(data)).toMatch(message);
+    expect(synthFailure(data)).toMatch(message);
   });
 });
