@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../core/errors';
 import { OutputFile } from './layout';
+import { exchangeDirectories } from './exchange';
 import { acquireLock, isProcessAlive } from './lock';
 import { MARKER_NAME, markerFile } from './marker';
 import { checkOwnership, OwnershipContext } from './ownership';
@@ -10,20 +11,29 @@ import { checkOwnership, OwnershipContext } from './ownership';
 /**
  * Why the swap looks like this. dist/ is committed to git and read by `kubectl apply -R` and Argo CD, so it must be a
  * real directory (a symlink would be committed as a symlink). POSIX rename(2) replaces a directory only when the
- * destination is empty, and Node has no renameat2(RENAME_EXCHANGE); so no portable program can swap two non-empty
- * directories in one step. Instead every run, under a lock:
+ * destination is empty; Linux's renameat2(RENAME_EXCHANGE) swaps two non-empty directories in one step, and Node
+ * reaches it through a helper (see exchange.ts). So every run, under a lock:
  *   1. writes the whole new tree into `.synth-<name>.new-<pid>-<random>` beside the output (ordinary permissions);
- *   2. renames it to `.synth-<name>.ready` — from here on the new tree is complete and will be used;
- *   3. renames the output to `.synth-<name>.old`, and at once `.ready` to the output;
- *   4. deletes `.old` (a failure there is a warning: the new tree is already in place).
- * A kill leaves the old tree (before 3) or the new one (after 3) at the path; the only other state is the gap between
- * the two renames of step 3, where the path is missing and the complete new tree waits in `.ready`. The next synth
- * starts by recovering: `.ready` without an output is moved into place and every other leftover is deleted (--plan
- * and --check write nothing, so they read the tree from `.ready`: see currentOutputDir).
+ *   2. exchanges it with the output in one step (or, with no output yet, renames it into place);
+ *   3. deletes the staging directory, which now holds the previous tree (a failure there is a warning).
+ * A kill leaves the old tree (before 2) or the new one (from 2 on) at the path, never anything else, and the next
+ * synth deletes the leftover staging directory.
+ *
+ * Where the exchange is unsupported (not Linux, a filesystem without it, no perl or python3), step 2 becomes:
+ * rename the staging tree to `.synth-<name>.ready` (complete from here on), move the output to `.synth-<name>.old`,
+ * and at once `.ready` to the output. The only other state a kill can then leave is the gap between those two renames,
+ * where the path is missing and the complete new tree waits in `.ready`; the next synth starts by moving it into place
+ * (--plan and --check write nothing, so they read the tree from `.ready`: see currentOutputDir).
  */
 export interface WriteOptions extends OwnershipContext {
   /** How long to wait for a concurrent synth into the same directory. @default 60_000 */
   readonly lockTimeoutMs?: number;
+  /**
+   * How the new tree replaces the old: 'exchange' swaps them in one step where the system can and falls back to two
+   * renames elsewhere; 'rename' always uses the two renames (tests use it to prove the fallback's recovery).
+   * @default 'exchange'
+   */
+  readonly swap?: 'exchange' | 'rename';
 }
 
 export interface WriteResult {
@@ -41,9 +51,11 @@ export function workPaths(target: string) {
     ready: path.join(parent, `${base}.ready`),
     old: path.join(parent, `${base}.old`),
     newPrefix: `${base}.new-`,
+    trashPrefix: `${base}.trash-`,
     /** Entries of `parent` that belong to this writer (including what earlier versions left: `.synth-<name>-XXXXXX`). */
     isLeftover: (name: string) =>
-      name === `${base}.ready` || name === `${base}.old` || name.startsWith(`${base}.new-`) || name.startsWith(`${base}.lock.stale-`) ||
+      name === `${base}.ready` || name === `${base}.old` || name.startsWith(`${base}.new-`) || name.startsWith(`${base}.trash-`) ||
+      name.startsWith(`${base}.lock.stale-`) ||
       new RegExp(`^${escapeRegExp(base)}-[A-Za-z0-9]{6}(\\.previous)?$`).test(name),
   };
 }
@@ -63,6 +75,7 @@ export function writeOutput(outDir: string, files: readonly OutputFile[], option
     recoverLeftovers(target, warnings);
     checkOwnership(target, options); // again under the lock: the tree may have been recovered or changed meanwhile
     const staging = path.join(work.parent, `${work.newPrefix}${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
+    let previous: string | undefined;
     try {
       fs.mkdirSync(staging);
       for (const file of withMarker(files)) {
@@ -70,17 +83,18 @@ export function writeOutput(outDir: string, files: readonly OutputFile[], option
         fs.mkdirSync(path.dirname(dest), { recursive: true });
         fs.writeFileSync(dest, file.content);
       }
-      fs.renameSync(staging, work.ready);
-      swapIn(target, work);
+      previous = swapIn(target, staging, work, options.swap ?? 'exchange');
     } catch (e) {
       removeQuietly(staging);
       removeQuietly(work.ready);
       throw writeFailed(target, e);
     }
-    try {
-      fs.rmSync(work.old, { recursive: true, force: true });
-    } catch (e) {
-      warnings.push(`the new output is in place, but the previous tree ${work.old} could not be deleted (${describe(e)}); the next synth deletes it, or delete it yourself.`);
+    if (previous) {
+      try {
+        fs.rmSync(previous, { recursive: true, force: true });
+      } catch (e) {
+        warnings.push(`the new output is in place, but the previous tree ${previous} could not be deleted (${describe(e)}); the next synth deletes it, or delete it yourself.`);
+      }
     }
   } finally {
     release();
@@ -88,22 +102,35 @@ export function writeOutput(outDir: string, files: readonly OutputFile[], option
   return { warnings };
 }
 
-/** Step 3: the output moves aside and the complete new tree takes its place; on an error the old tree goes back. */
-function swapIn(target: string, work: ReturnType<typeof workPaths>): void {
-  const hadOutput = fs.existsSync(target);
-  if (hadOutput) fs.renameSync(target, work.old);
+/**
+ * Step 2: the complete staging tree takes the output's place. Returns where the previous tree now is (to be deleted),
+ * or undefined when there was none. On an error nothing has moved (the fallback puts the old tree back).
+ */
+function swapIn(target: string, staging: string, work: ReturnType<typeof workPaths>, swap: 'exchange' | 'rename'): string | undefined {
+  if (!fs.existsSync(target)) {
+    fs.renameSync(staging, target); // missing → new tree: one rename
+    return undefined;
+  }
+  if (swap === 'exchange' && exchangeDirectories(staging, target) === 'exchanged') return staging;
+  fs.renameSync(staging, work.ready);
+  fs.renameSync(target, work.old);
   try {
     fs.renameSync(work.ready, target);
   } catch (e) {
-    if (hadOutput) fs.renameSync(work.old, target);
+    fs.renameSync(work.old, target);
     throw e;
   }
+  return work.old;
 }
 
 /**
  * Finishes or undoes what a killed run left beside `target`: a complete `.ready` tree with no output is moved into
  * place (the run was killed between the two renames), an `.old` tree with no output goes back, the rest is deleted.
  * Call it holding the lock. Problems deleting are warnings; the next run tries again.
+ *
+ * Each leftover is first renamed to a `.trash-` name and only then deleted: a run killed during its exchange may leave
+ * the helper process running for a moment, about to exchange its staging tree with the output. Once the staging tree
+ * is renamed away, that exchange fails (ENOENT) instead of swapping a half-deleted tree into the output.
  */
 export function recoverLeftovers(target: string, warnings: string[] = []): void {
   const work = workPaths(target);
@@ -120,10 +147,16 @@ export function recoverLeftovers(target: string, warnings: string[] = []): void 
   for (const name of names.filter(work.isLeftover)) {
     const pid = name.startsWith(work.newPrefix) ? Number(name.slice(work.newPrefix.length).split('-')[0]) : undefined;
     if (pid !== undefined && pid !== process.pid && isProcessAlive(pid)) continue; // a live synth's staging tree
+    let doomed = path.join(work.parent, name);
     try {
-      fs.rmSync(path.join(work.parent, name), { recursive: true, force: true });
+      if (!name.startsWith(work.trashPrefix)) {
+        const trash = path.join(work.parent, `${work.trashPrefix}${crypto.randomBytes(4).toString('hex')}`);
+        fs.renameSync(doomed, trash);
+        doomed = trash;
+      }
+      fs.rmSync(doomed, { recursive: true, force: true });
     } catch (e) {
-      warnings.push(`could not delete ${path.join(work.parent, name)}, left by an interrupted synth (${describe(e)}); delete it yourself.`);
+      warnings.push(`could not delete ${doomed}, left by an interrupted synth (${describe(e)}); delete it yourself.`);
     }
   }
 }

@@ -4,7 +4,7 @@ import * as ts from 'typescript';
 import { ROOT, tempDir } from '../support/helpers';
 
 /** The sources writeOutput needs at run time (type-only imports are dropped by the transpiler). */
-const SOURCES = ['lib/output/write.ts', 'lib/output/lock.ts', 'lib/output/marker.ts', 'lib/output/ownership.ts', 'lib/core/errors.ts'];
+const SOURCES = ['lib/output/write.ts', 'lib/output/exchange.ts', 'lib/output/lock.ts', 'lib/output/marker.ts', 'lib/output/ownership.ts', 'lib/core/errors.ts'];
 
 let compiled: string | undefined;
 
@@ -28,19 +28,19 @@ export function compiledWriter(): string {
 }
 
 /**
- * A child program: `node <script> <out> <tag> [loop]` writes a 200-file tree tagged `tag` into `out` (forever,
- * alternating tags `tag`/`tag-b`, when `loop` is given), after printing `ready`.
+ * A child program: `node <script> <out> <tag> [loop] [swap]` writes a 200-file tree tagged `tag` into `out` (forever,
+ * alternating tags `tag`/`tag-b`, when `loop` is 'loop'), after printing `ready`; `swap` is WriteOptions.swap.
  */
 export function writerScript(): string {
   const dir = compiledWriter();
   const script = path.join(dir, 'child.js');
   fs.writeFileSync(script, `
 const { writeOutput } = require('./lib/output/write.js');
-const [out, tag, loop] = process.argv.slice(2);
+const [out, tag, loop, swap] = process.argv.slice(2);
 ${treeSource}
 process.stdout.write('ready\\n');
 let i = 0;
-do { writeOutput(out, tree(i++ % 2 === 0 ? tag : tag + '-b')); } while (loop);
+do { writeOutput(out, tree(i++ % 2 === 0 ? tag : tag + '-b'), { swap: swap || undefined }); } while (loop === 'loop');
 `);
   return script;
 }

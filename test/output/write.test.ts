@@ -117,35 +117,88 @@ describe('writeOutput in child processes', () => {
     expect(fs.readdirSync(dir)).toEqual(['dist']);
   });
 
-  test('SIGKILL at random points of the write phase leaves the old or a new tree, and the next run cleans up', async () => {
+  /** Waits until no process of group `pgid` is left (a killed synth's helper finishes its one call in milliseconds). */
+  async function groupGone(pgid: number): Promise<void> {
+    for (let i = 0; i < 500; i++) {
+      try {
+        process.kill(-pgid, 0);
+      } catch {
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`process group ${pgid} still runs 5 s after its leader was killed`);
+  }
+
+  /** Kills a child that rewrites `out` in a loop (swap mode `swap`) after a random delay, `rounds` times; returns what each kill left. */
+  async function killRounds(swap: 'exchange' | 'rename', rounds: number) {
     const dir = tempDir();
     const out = path.join(dir, 'dist');
     const script = writerScript();
     const known = new Map([[hashOf(tree('old')), 'old'], [hashOf(tree('new')), 'new'], [hashOf(tree('new-b')), 'new-b']]);
-    const seen: string[] = [];
-    for (let i = 0; i < 12; i++) {
+    const left: Array<{ atPath: boolean; state: string | undefined; cleanAfterNextRun: boolean }> = [];
+    for (let i = 0; i < rounds; i++) {
       // GIVEN the old tree at the path
       writeOutput(out, tree('old'));
       // WHEN a child rewrites it in a loop and is killed after a random delay
-      const child = spawn(process.execPath, [script, out, 'new', 'loop'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      // (in its own process group, so we can tell when an exchange helper it started has finished too)
+      const child = spawn(process.execPath, [script, out, 'new', 'loop', swap], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
       await new Promise((r) => setTimeout(r, Math.random() * 120));
       const exited = new Promise((r) => child.on('exit', r));
       child.kill('SIGKILL');
       await exited;
-      // THEN the path holds one complete known tree, or (only between the two renames) nothing, with the new tree ready beside it
+      await groupGone(child.pid!);
       const readable = currentOutputDir(out);
-      expect(readable).toBeDefined();
-      const state = known.get(treeHash(readable!));
-      expect({ readable, state }).toEqual({ readable, state: expect.stringMatching(/^(old|new|new-b)$/) });
-      if (readable !== out) expect(fs.existsSync(out)).toBe(false);
-      seen.push(state!);
-      // AND the next run recovers and leaves nothing beside the output
-      writeOutput(out, tree('next'));
-      expect(treeHash(out)).toBe(hashOf(tree('next')));
-      expect(fs.readdirSync(dir)).toEqual(['dist']);
+      const state = readable === undefined ? undefined : known.get(treeHash(readable));
+      // AND the next run recovers
+      writeOutput(out, tree('next'), { swap });
+      const cleanAfterNextRun = treeHash(out) === hashOf(tree('next')) && fs.readdirSync(dir).join() === 'dist';
+      left.push({ atPath: readable === out, state, cleanAfterNextRun });
     }
-    expect(seen).toHaveLength(12);
+    return left;
+  }
+
+  test('SIGKILL at random points of the write phase leaves the old or a new tree at the path, and the next run cleans up', async () => {
+    const left = await killRounds('exchange', 12);
+    expect(left).toHaveLength(12);
+    for (const round of left) expect(round).toEqual({ atPath: true, state: expect.stringMatching(/^(old|new|new-b)$/), cleanAfterNextRun: true });
+  });
+
+  test('where the exchange is unsupported (two renames), a kill leaves a complete tree at the path or ready beside it', async () => {
+    const left = await killRounds('rename', 12);
+    expect(left).toHaveLength(12);
+    for (const round of left) expect(round).toEqual({ atPath: expect.any(Boolean), state: expect.stringMatching(/^(old|new|new-b)$/), cleanAfterNextRun: true });
+  });
+
+  /** Counts, for `ms`, how often the path is missing while a child rewrites it in a loop. */
+  async function missingWhileRewriting(swap: 'exchange' | 'rename', ms: number) {
+    const out = path.join(tempDir(), 'dist');
+    writeOutput(out, tree('old'));
+    const child = spawn(process.execPath, [writerScript(), out, 'new', 'loop', swap], { stdio: ['ignore', 'pipe', 'ignore'] });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    let polls = 0;
+    let missing = 0;
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      polls++;
+      if (!fs.existsSync(out)) missing++;
+    }
+    const exited = new Promise((r) => child.on('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    return { polls, missing };
+  }
+
+  test('a reader polling the path while synth rewrites it never finds it missing', async () => {
+    const seen = await missingWhileRewriting('exchange', 2_000);
+    expect(seen.polls).toBeGreaterThan(10_000);
+    expect(seen.missing).toBe(0);
+  });
+
+  test('(control) the same poller does find the gap of the two-rename fallback, so the test above can fail', async () => {
+    const seen = await missingWhileRewriting('rename', 2_000);
+    expect(seen.missing).toBeGreaterThan(0);
   });
 
   test('the compiled writer refuses a foreign directory in a child process too (sanity of the child harness)', () => {
