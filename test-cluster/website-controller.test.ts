@@ -197,6 +197,22 @@ describe('the controller', () => {
     expect((await cluster.getJson(['get', 'deployment', 'xxhf-website', '-n', 'demo'])).metadata.resourceVersion).toBe(deploymentBefore);
   });
 
+  test('a deleted Service or Deployment is back within seconds: both are watched, not left to the 5-minute resync', async () => {
+    const uidOf = async (kind: string) => (await cluster.kubectl(['get', kind, 'xxhf-website', '-n', 'demo', '-o', 'jsonpath={.metadata.uid}'])).stdout.trim();
+    for (const kind of ['service', 'deployment']) {
+      const before = await uidOf(kind);
+      expect(before).not.toBe('');
+      const deleted = Date.now();
+      await cluster.kubectlOk(['delete', kind, 'xxhf-website', '-n', 'demo', '--wait=true']);
+      const after = await eventually(() => uidOf(kind), (uid) => uid !== '' && uid !== before, 30_000);
+      expect({ kind, recreated: after !== '' && after !== before }).toEqual({ kind, recreated: true });
+      expect(Date.now() - deleted).toBeLessThan(30_000);
+    }
+    // and the site is whole again (the later tests start from a Ready Website)
+    const w = await eventually(getWebsite, (x) => ready(x)?.status === 'True' && x.status.readyReplicas === 1, 90_000);
+    expect(ready(w)).toMatchObject({ status: 'True' });
+  }, 150_000);
+
   test('a Website in a namespace without websites is NamespaceNotManaged and gets nothing', async () => {
     await cluster.kubectlOk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'extensions.example.com/v1', kind: 'Website', metadata: { name: 'stray', namespace: 'elsewhere' }, spec: { gitRepo: 'https://github.com/example/stray.git' } }));
     const w = await eventually(() => cluster.getJson(['get', 'website', 'stray', '-n', 'elsewhere']), (x) => ready(x) !== undefined, 30_000);

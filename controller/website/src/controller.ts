@@ -3,7 +3,7 @@
  * come back with backoff, and every resync period all known Websites are queued again (a missed event is repaired
  * within one period).
  */
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { V1Deployment, V1ObjectMeta, V1Service } from '@kubernetes/client-node';
 import type { WebsiteClient } from './client';
 import type { Clock, Timer } from './clock';
 import type { ControllerConfig } from './config';
@@ -26,6 +26,11 @@ export interface ControllerOptions {
   readonly websites: WatchSource<Website>;
   /** The Deployments of each managed namespace (the Role is per namespace, so is the watch). */
   readonly deployments: readonly WatchSource<V1Deployment>[];
+  /**
+   * The Services of each managed namespace, so that a deleted or edited Service is put back at once rather than at the
+   * next resync. @default [] (only the resync repairs them)
+   */
+  readonly services?: readonly WatchSource<V1Service>[];
   /** Concurrent reconciles (different keys only). @default 2 */
   readonly workers?: number;
   /** How often every Website is queued again. @default 5 minutes */
@@ -34,10 +39,10 @@ export interface ControllerOptions {
   readonly restartDelayMs?: number;
 }
 
-/** The Website that controls `deployment`, from its controller ownerReference. */
-export function ownerKey(deployment: V1Deployment): string | undefined {
-  const owner = (deployment.metadata?.ownerReferences ?? []).find((o) => o.controller === true && o.kind === KIND && o.apiVersion === API_VERSION);
-  const namespace = deployment.metadata?.namespace;
+/** The Website that controls `child` (its Deployment or Service), from its controller ownerReference. */
+export function ownerKey(child: { metadata?: V1ObjectMeta }): string | undefined {
+  const owner = (child.metadata?.ownerReferences ?? []).find((o) => o.controller === true && o.kind === KIND && o.apiVersion === API_VERSION);
+  const namespace = child.metadata?.namespace;
   return owner !== undefined && namespace !== undefined ? keyOf(namespace, owner.name) : undefined;
 }
 
@@ -64,7 +69,12 @@ export class Controller {
   }
 
   private get sources(): WatchSource<unknown>[] {
-    return [this.options.websites, ...this.options.deployments] as WatchSource<unknown>[];
+    return [this.options.websites, ...this.owned] as WatchSource<unknown>[];
+  }
+
+  /** The informers of what Websites own: an event there requeues the owner. */
+  private get owned(): WatchSource<V1Deployment | V1Service>[] {
+    return [...this.options.deployments, ...(this.options.services ?? [])] as WatchSource<V1Deployment | V1Service>[];
   }
 
   /** Starts `source`; a start that fails is retried after restartDelayMs, like a watch that stops on an error. */
@@ -85,7 +95,7 @@ export class Controller {
   }
 
   async start(): Promise<void> {
-    const { websites, deployments, queue, log } = this.options;
+    const { websites, queue, log } = this.options;
     const enqueue = (w: Website) => {
       const key = keyOf(w.metadata.namespace, w.metadata.name);
       this.generations.set(key, w.metadata.generation);
@@ -102,14 +112,12 @@ export class Controller {
       this.generations.delete(key);
       queue.forget(key);
     });
-    for (const source of deployments) {
-      const requeueOwner = (d: V1Deployment) => {
-        const key = ownerKey(d);
-        if (key !== undefined) queue.add(key);
-      };
-      // A deleted Deployment is requeued too: its Website gets it back.
-      for (const event of ['add', 'update', 'delete'] as const) source.on(event, requeueOwner);
-    }
+    const requeueOwner = (child: V1Deployment | V1Service) => {
+      const key = ownerKey(child);
+      if (key !== undefined) queue.add(key);
+    };
+    // A deleted child requeues its owner too: the Website gets it back.
+    for (const source of this.owned) for (const event of ['add', 'update', 'delete'] as const) source.on(event, requeueOwner);
     for (const source of this.sources) source.on('error', (err: unknown) => this.restartLater(source, err));
     await Promise.all(this.sources.map((s) => this.startSource(s)));
     this.started = true;

@@ -153,3 +153,10 @@ export function deploymentInformer(kc: k8s.KubeConfig, namespace: string): Watch
   const labelSelector = `${LABEL_MANAGED_BY}=${FIELD_MANAGER}`;
   return informer(kc, `/apis/apps/v1/namespaces/${namespace}/deployments`, () => call(() => apps.listNamespacedDeployment({ namespace, labelSelector })), labelSelector);
 }
+
+/** The controller's Services in one managed namespace (its Role there allows list/watch). */
+export function serviceInformer(kc: k8s.KubeConfig, namespace: string): WatchSource<k8s.V1Service> {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const labelSelector = `${LABEL_MANAGED_BY}=${FIELD_MANAGER}`;
+  return informer(kc, `/api/v1/namespaces/${namespace}/services`, () => call(() => core.listNamespacedService({ namespace, labelSelector })), labelSelector);
+}

@@ -7,7 +7,7 @@
 import { realClock } from './clock';
 import { ConfigError, loadConfig, type ControllerConfig } from './config';
 import { Controller } from './controller';
-import { deploymentInformer, leaseApi, loadKubeConfig, websiteClient, websiteInformer } from './kube-client';
+import { deploymentInformer, leaseApi, loadKubeConfig, serviceInformer, websiteClient, websiteInformer } from './kube-client';
 import { LeaderElector } from './leader-election';
 import { jsonLogger } from './log';
 import { Metrics } from './metrics';
@@ -78,6 +78,7 @@ async function main(): Promise<void> {
       queue,
       websites: websiteInformer(kc),
       deployments: config.namespaces.map((ns) => deploymentInformer(kc, ns)),
+      services: config.namespaces.map((ns) => serviceInformer(kc, ns)),
     });
     controller.start().catch((e) => {
       log.error('the controller could not start', { error: e });

@@ -1,4 +1,4 @@
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { Controller, ownerKey } from '../src/controller';
 import { jsonLogger } from '../src/log';
 import { Metrics } from '../src/metrics';
@@ -54,9 +54,10 @@ function setup() {
   const metrics = new Metrics(() => queue.depth);
   const websites = new FakeSource<Website>();
   const deployments = new FakeSource<V1Deployment>();
+  const services = new FakeSource<V1Service>();
   const lines: string[] = [];
-  const controller = new Controller({ client, config: config(), clock, log: jsonLogger('debug', (l) => lines.push(l)), metrics, queue, websites, deployments: [deployments], resyncMs: 60_000 });
-  return { clock, client, queue, metrics, websites, deployments, controller, lines };
+  const controller = new Controller({ client, config: config(), clock, log: jsonLogger('debug', (l) => lines.push(l)), metrics, queue, websites, deployments: [deployments], services: [services], resyncMs: 60_000 });
+  return { clock, client, queue, metrics, websites, deployments, services, controller, lines };
 }
 
 describe('Controller', () => {
@@ -83,6 +84,34 @@ describe('Controller', () => {
     deployments.emit('update', client.deployments.get('demo/xxhf-website'));
     await settle();
     expect(client.websites.get('demo/xxhf')?.status?.conditions?.[0]).toMatchObject({ type: 'Ready', status: 'True' });
+    await controller.stop();
+  });
+
+  test('a deleted Service requeues its Website, which applies it again (before any resync)', async () => {
+    const { client, websites, services, controller, metrics } = setup();
+    client.put(website());
+    await controller.start();
+    websites.emit('add', website());
+    await settle();
+    const service = client.services.get('demo/xxhf-website');
+    expect(service).toBeDefined();
+    client.services.delete('demo/xxhf-website');
+    services.emit('delete', service);
+    await settle();
+    expect(client.services.get('demo/xxhf-website')).toEqual(service);
+    expect(metrics.reconcileCount('success')).toBe(2);
+    await controller.stop();
+  });
+
+  test('a Service another controller owns is not ours to requeue', async () => {
+    const { client, websites, services, controller, metrics } = setup();
+    client.put(website());
+    await controller.start();
+    websites.emit('add', website());
+    await settle();
+    services.emit('update', { metadata: { name: 'other', namespace: 'demo', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'x', uid: 'u', controller: true }] } });
+    await settle();
+    expect(metrics.reconcileCount('success')).toBe(1);
     await controller.stop();
   });
 
@@ -132,13 +161,14 @@ describe('Controller', () => {
   });
 
   test('a list that fails at start is retried, and the controller is synced only once it listed', async () => {
-    const { clock, websites, deployments, controller } = setup();
+    const { clock, websites, deployments, services, controller } = setup();
     deployments.failures = 1;
     websites.failures = -1;
+    services.failures = 1;
     await controller.start();
     expect(controller.hasSynced).toBe(false);
     await clock.advance(5_000);
-    expect([websites.starts, deployments.starts]).toEqual([2, 2]);
+    expect([websites.starts, deployments.starts, services.starts]).toEqual([2, 2, 2]);
     expect(controller.hasSynced).toBe(true);
     await controller.stop();
   });
@@ -161,11 +191,11 @@ describe('Controller', () => {
   });
 
   test('stop() drains the workers and stops the informers', async () => {
-    const { websites, deployments, controller, queue } = setup();
+    const { websites, deployments, services, controller, queue } = setup();
     await controller.start();
     await controller.stop();
     expect(queue.isShuttingDown).toBe(true);
-    expect([websites.stops, deployments.stops]).toEqual([1, 1]);
+    expect([websites.stops, deployments.stops, services.stops]).toEqual([1, 1, 1]);
   });
 });
 
