@@ -1,6 +1,6 @@
+import { checkRequestsWithinLimits } from '../config/resource-limits';
 import { array, imageSchema, int, JsonSchema, map, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
-import { isQuantity, parseQuantity } from '../core/quantity';
 import { configMapSizeProblem, credentialProblem, IMAGE_REPOSITORY, looksLikeCredentialName, problemOf } from '../core/validate';
 import { meshPodSecurityProblem, MESH_POD_SECURITY_FIX, MeshConfig } from '../mesh/config';
 import { CANARY_SPLITS, CanarySplit, CONFIG_CREDENTIAL_FIX, CONFIG_SIZE_FIX, DEFAULT_REPLICAS, DEFAULT_WAIT_IMAGE, DEFAULT_WEB_APP_RESOURCES } from './web-app';
@@ -170,13 +170,7 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
       const repository = a.canary.image.repository !== undefined ? problemOf(IMAGE_REPOSITORY, a.canary.image.repository, `${at}.canary.image.repository`) : undefined;
       if (repository !== undefined) problems.add(repository);
     }
-    for (const kind of ['cpu', 'memory'] as const) {
-      const request = a.resources.requests[kind];
-      const limit = a.resources.limits[kind];
-      if (isQuantity(request) && isQuantity(limit) && parseQuantity(request) > parseQuantity(limit)) {
-        problems.add(`${at}.resources.requests.${kind}: ${show(request)} is above limits.${kind} ${show(limit)}; lower the request or raise the limit (equal values give QoS Guaranteed).`);
-      }
-    }
+    checkRequestsWithinLimits(`${at}.resources`, a.resources, problems, ' (equal values give QoS Guaranteed)');
     if (!a.probePath.startsWith('/') || /\s/.test(a.probePath)) problems.add(`${at}.probePath: ${show(a.probePath)} must be an absolute HTTP path such as "/healthz".`);
     for (const key of Object.keys(a.config)) {
       if (!ENV_NAME.test(key)) problems.add(`${at}.config.${key}: not an environment variable name; use letters, digits and "_" (e.g. "GREETING").`);

@@ -1,3 +1,4 @@
+import { checkRequestsWithinLimits } from '../config/resource-limits';
 import { array, bool, imageSchema, int, JsonSchema, nfsDumpSchema, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
 import { formatBytes, isQuantity, parseQuantity } from '../core/quantity';
@@ -9,7 +10,7 @@ import {
   DEFAULT_REQUEST_SIZE, MYSQL_IMAGE, MYSQLD_EXPORTER_IMAGE,
 } from './defaults';
 import { MIN_MYSQLD_MEMORY_LIMIT } from './server-config';
-import type { FullResources, MySqlConfig } from './config.generated';
+import type { MySqlConfig } from './config.generated';
 
 // The section's types are generated from mysqlSchema (`npm run schema`).
 export type { FullResources, MySqlBackupConfig, MySqlConfig } from './config.generated';
@@ -105,9 +106,9 @@ export function checkMySqlConfig(config: { readonly mysql: MySqlConfig; readonly
   if (m.image.repository.split('/').pop() === MYSQL_IMAGE.repository && !/^8\.4\.\d+/.test(m.image.tag)) {
     problems.add(`${at}.image.tag: ${show(m.image.tag)} is not a MySQL 8.4 release; the scripts and my.cnf are written for 8.4 LTS (e.g. ${show(MYSQL_IMAGE.tag)}).`);
   }
-  checkResources(`${at}.resources.mysqld`, m.resources.mysqld, problems);
-  checkResources(`${at}.resources.exporter`, m.resources.exporter, problems);
-  checkResources(`${at}.backup.resources`, m.backup.resources, problems);
+  checkRequestsWithinLimits(`${at}.resources.mysqld`, m.resources.mysqld, problems);
+  checkRequestsWithinLimits(`${at}.resources.exporter`, m.resources.exporter, problems);
+  checkRequestsWithinLimits(`${at}.backup.resources`, m.backup.resources, problems);
   const memoryLimit = m.resources.mysqld.limits.memory;
   if (isQuantity(memoryLimit) && parseQuantity(memoryLimit) < MIN_MYSQLD_MEMORY_LIMIT) {
     problems.add(`${at}.resources.mysqld.limits.memory: ${show(memoryLimit)} is below ${formatBytes(MIN_MYSQLD_MEMORY_LIMIT)}; mysqld needs about 320Mi besides a buffer pool of at least 64Mi. Raise it (default ${show(DEFAULT_MYSQLD_RESOURCES.limits.memory)}).`);
@@ -140,15 +141,6 @@ export function mysqlNamespaces(config: { readonly mysql: MySqlConfig }): string
   return config.mysql.enabled ? [config.mysql.namespace] : [];
 }
 
-export function checkResources(at: string, r: FullResources, problems: ProblemList): void {
-  for (const kind of ['cpu', 'memory'] as const) {
-    const request = r.requests[kind];
-    const limit = r.limits[kind];
-    if (isQuantity(request) && isQuantity(limit) && parseQuantity(request) > parseQuantity(limit)) {
-      problems.add(`${at}.requests.${kind}: ${show(request)} is above limits.${kind} (${show(limit)}); lower the request or raise the limit.`);
-    }
-  }
-}
 
 function overlaps(a: string, b: string): boolean {
   return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);

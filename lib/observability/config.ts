@@ -1,3 +1,4 @@
+import { checkRequestsWithinLimits } from '../config/resource-limits';
 import { ClusterConfig } from '../config/cluster';
 import { array, bool, int, JsonSchema, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show } from '../core/errors';
@@ -211,10 +212,8 @@ export function checkObservabilityConfig(config: { readonly observability: Obser
     ['nodeExporter.resources', obs.nodeExporter.resources], ['kubeStateMetrics.resources', obs.kubeStateMetrics.resources],
   ];
   for (const [field, r] of components) {
+    checkRequestsWithinLimits(`${at}.${field}`, r, problems);
     for (const key of ['cpu', 'memory'] as const) {
-      if (parseQuantity(r.requests[key]) > parseQuantity(r.limits[key])) {
-        problems.add(`${at}.${field}.requests.${key}: ${show(r.requests[key])} is above limits.${key} (${show(r.limits[key])}); Kubernetes refuses such a pod — raise the limit or lower the request.`);
-      }
       if (parseQuantity(r.requests[key]) <= 0) {
         problems.add(`${at}.${field}.requests.${key}: ${show(r.requests[key])} must be above 0; the capacity and quota checks count on real requests.`);
       }

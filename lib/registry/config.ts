@@ -1,9 +1,10 @@
+import { checkRequestsWithinLimits } from '../config/resource-limits';
 import { ClusterConfig } from '../config/cluster';
 import { array, bool, int, JsonSchema, nfsDumpSchema, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
 import { CRON_SCHEDULE, problemOf } from '../core/validate';
-import { checkResources, TIME_ZONE } from '../mysql/config';
+import { TIME_ZONE } from '../mysql/config';
 import { isIpv4Cidr } from '../core/validate';
 import { RESERVED_NAMESPACES } from '../tenancy/config';
 import { DEFAULT_HARBOR_RESOURCES, DEFAULT_REGISTRY } from './defaults';
@@ -141,5 +142,5 @@ export function checkRegistryConfig(r: RegistryConfig, cluster: ClusterConfig, p
   if (r.proxyCache.length > 0 && r.egressCidrs.length === 0) {
     problems.add(`${at}.proxyCache: Harbor would cache ${showList(r.proxyCache.map((p) => p.upstream))} but registry.egressCidrs is empty, so core cannot reach them; list their addresses (or an internal mirror's) in egressCidrs.`);
   }
-  for (const [k, v] of Object.entries(r.resources)) checkResources(`${at}.resources.${k}`, v, problems);
+  for (const [k, v] of Object.entries(r.resources)) checkRequestsWithinLimits(`${at}.resources.${k}`, v, problems);
 }

@@ -1,6 +1,6 @@
+import { checkRequestsWithinLimits } from '../config/resource-limits';
 import { array, bool, imageSchema, int, JsonSchema, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
-import { isQuantity, parseQuantity } from '../core/quantity';
 import { credentialProblem } from '../core/validate';
 import { cidrCovers } from '../core/validate/ip';
 import { HOST_NAME } from '../network/ingress-route';
@@ -113,13 +113,7 @@ export function checkWebsitesConfig(input: WebsitesCheckInput, problems: Problem
     }
   });
   for (const [name, r] of [['controller.resources', w.controller.resources], ['podResources.nginx', w.podResources.nginx], ['podResources.gitSync', w.podResources.gitSync]] as const) {
-    for (const kind of ['cpu', 'memory'] as const) {
-      const request = r.requests[kind];
-      const limit = r.limits[kind];
-      if (limit !== undefined && isQuantity(request) && isQuantity(limit) && parseQuantity(request) > parseQuantity(limit)) {
-        problems.add(`websites.${name}.requests.${kind}: ${show(request)} is above limits.${kind} ${show(limit)}; lower the request or raise the limit.`);
-      }
-    }
+    checkRequestsWithinLimits(`websites.${name}`, r, problems);
   }
 }
 

@@ -119,7 +119,7 @@ describe('apps: section', () => {
       /apps\[1\]\.ingress\.host: "x\.lab\.example" is already the host of apps\[0\]\.ingress\.host; each exposed service needs its own host name/],
     ['a request above its limit',
       withApps(`{ name: hello, tenant: dwayne, ${IMAGE}, resources: { requests: { memory: 1Gi } } }`),
-      /apps\[0\]\.resources\.requests\.memory: "1Gi" is above limits\.memory "128Mi"; lower the request or raise the limit/],
+      /apps\[0\]\.resources\.requests\.memory: "1Gi" is above limits\.memory \("128Mi"\); Kubernetes refuses such a pod — lower the request or raise the limit \(equal values give QoS Guaranteed\)/],
     ['a malformed quantity',
       withApps(`{ name: hello, tenant: dwayne, ${IMAGE}, resources: { limits: { cpu: "two" } } }`),
       /apps\[0\]\.resources\.limits\.cpu: "two" is not a Kubernetes quantity/],

@@ -97,7 +97,7 @@ describe('mysql: section mistakes', () => {
       /^mysql\.resources\.mysqld\.limits\.memory: "256Mi" is below 384Mi; .* Raise it \(default "512Mi"\)\. \(line \d+\)$/],
     ['a request above its limit',
       'mysql:\n  resources: { exporter: { requests: { cpu: 200m } } }\n',
-      /^mysql\.resources\.exporter\.requests\.cpu: "200m" is above limits\.cpu \("100m"\); lower the request or raise the limit\. \(line \d+\)$/],
+      /^mysql\.resources\.exporter\.requests\.cpu: "200m" is above limits\.cpu \("100m"\); Kubernetes refuses such a pod — lower the request or raise the limit\. \(line \d+\)$/],
     ['a soft NFS mount',
       'mysql:\n  nfsMountOptions: [soft]\n',
       /^mysql\.nfsMountOptions\[0\]: "soft" returns I\/O errors to mysqld .*; use "hard"\. \(line \d+\)$/],

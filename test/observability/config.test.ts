@@ -96,7 +96,7 @@ describe('observability: bad sections are refused with field, value and fix', ()
       /^observability\.prometheus\.retension: unknown key "retension"; did you mean "retention"\?/],
     ['requests above limits',
       withObs('  grafana:\n    resources:\n      requests: { memory: 512Mi }\n'),
-      /^observability\.grafana\.resources\.requests\.memory: "512Mi" is above limits\.memory \("384Mi"\); Kubernetes refuses such a pod — raise the limit or lower the request\. \(line \d+\)$/],
+      /^observability\.grafana\.resources\.requests\.memory: "512Mi" is above limits\.memory \("384Mi"\); Kubernetes refuses such a pod — lower the request or raise the limit\. \(line \d+\)$/],
     ['a zero request',
       withObs('  alloy:\n    resources:\n      requests: { cpu: "0" }\n'),
       /^observability\.alloy\.resources\.requests\.cpu: "0" must be above 0/],

@@ -53,7 +53,7 @@ describe('websites: config errors name the key, the value and the fix', () => {
     ['a host without a domain', { sites: [{ ...site, host: 'xxhf' }] },
       /^websites\.sites\[0\]\.host: "xxhf" has no domain; use a full name such as "xxhf\.lab\.example"\./],
     ['a request above its limit', { podResources: { nginx: { requests: { cpu: '1', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } } }, sites: [site] },
-      /^websites\.podResources\.nginx\.requests\.cpu: "1" is above limits\.cpu "100m"; lower the request or raise the limit\./],
+      /^websites\.podResources\.nginx\.requests\.cpu: "1" is above limits\.cpu \("100m"\); Kubernetes refuses such a pod — lower the request or raise the limit\./],
   ])('%s', (_what, websites, message) => {
     // (the loader adds the line of the key: " (line N)")
     const problems = problemsOf(withWebsites(websites));
