@@ -93,3 +93,5 @@ export type { WebsiteControllerProps } from './websites/controller';
 export { WebsiteCrd, WEBSITE_API_VERSION, WEBSITE_CRD_NAME, WEBSITE_KIND } from './websites/website-crd';
 export { ControllerPods } from './core/controller-pods';
 export type { ControllerPodsProps } from './core/controller-pods';
+export { InjectedContainers } from './core/injected-containers';
+export type { InjectedContainersProps, InjectedResources, ResourceAnnotations } from './core/injected-containers';

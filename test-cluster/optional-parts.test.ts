@@ -39,6 +39,8 @@ doc.backup = {
 // docs/apps.md's Istio example: sidecar mode with the CNI plugin, the Gateway's proxy in the mesh, a 90/10 canary.
 doc.mesh = { istio: { enabled: true, mode: 'sidecar', cni: true, entryInMesh: true } };
 doc.apps[0] = { ...doc.apps[0], canary: { image: { tag: '1.31.3-alpine' }, weight: 10 } };
+// and its tenant quota: with a sidecar in each pod, a rollout's 7 pods need 3150m of limits.cpu
+doc.tenants[0] = { ...doc.tenants[0], quota: { ...doc.tenants[0].quota, limitsCpu: '4' } };
 const config = parseConfig(stringify(doc));
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-kit-big-'));

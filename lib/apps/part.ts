@@ -104,7 +104,12 @@ function istioUnit(scope: Construct, mesh: IstioMesh, apps: readonly WebApp[], t
       weight: c.weight, mesh, labels: { ...c.labels },
     });
   }
-  for (const tenant of tenants) waypointFlows(new Construct(chart, `Mesh-${tenant}`), mesh, tenant, entryProxy);
+  for (const tenant of tenants) {
+    const scope = new Construct(chart, `Mesh-${tenant}`);
+    waypointFlows(scope, mesh, tenant, entryProxy);
+    // The sidecars or the waypoint Istio runs there count against the tenant's quota and the nodes.
+    mesh.addRuntimeWorkloads(scope, tenant);
+  }
 }
 
 /** The mesh labels of each tenant with an Istio canary (the tenancy part writes them on the namespace). */

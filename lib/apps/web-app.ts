@@ -316,6 +316,7 @@ export class WebApp extends Construct implements IPeerable {
       new ApiObject(this, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(configName), data: sortedRecord(config) });
     }
 
+    this.mesh = props.mesh;
     this.deployment('Resource', { name: this.name, selector, labels, image: props.image, count });
     const canary = props.canary && this.canaryOf(at, props.canary, props.ingress);
     this.canaryPods = canary ? canary.pods : undefined;
@@ -336,7 +337,6 @@ export class WebApp extends Construct implements IPeerable {
         stableSelector: selector, canarySelector: canary.selector, weight: props.canary!.weight, labels,
       };
     }
-    this.mesh = props.mesh;
     if (props.mesh) meshPodFlows(this, props.mesh, { name: this.name, namespace: this.namespace, pods: servicePods, containerPort: this.containerPort });
 
     if (canary && !meshSplit) {
@@ -455,6 +455,12 @@ export class WebApp extends Construct implements IPeerable {
   private deployment(id: string, d: { name: string; selector: Record<string, string>; labels: Record<string, string>; image: ImageRef; count: number | undefined }): void {
     const { name, selector, labels, image, count } = d;
     const { config, secretEnv, configName } = this.podEnv;
+    const podAnnotations: Record<string, string> = {
+      // A changed config rolls the pods (env from a ConfigMap is read only at start).
+      ...(Object.keys(config).length > 0 ? { 'platform-kit.io/config-hash': hashOf(config) } : {}),
+      // In a sidecar mesh: the injected proxy's size, so the tenant's quota holds it.
+      ...(this.mesh?.podAnnotations() ?? {}),
+    };
     new k8s.KubeDeployment(this, id, {
       metadata: { name, namespace: this.namespace, labels },
       spec: {
@@ -465,8 +471,7 @@ export class WebApp extends Construct implements IPeerable {
         template: {
           metadata: {
             labels,
-            // A changed config rolls the pods (env from a ConfigMap is read only at start).
-            ...(Object.keys(config).length > 0 ? { annotations: { 'platform-kit.io/config-hash': hashOf(config) } } : {}),
+            ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}),
           },
           spec: hardenedPodSpec({
             // No ServiceAccount of its own: the namespace's default, which mounts no token.

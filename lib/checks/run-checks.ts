@@ -1,5 +1,6 @@
 import { PlatformConfig } from '../config/platform-config';
 import { UserError } from '../core/errors';
+import { InjectedContainers } from '../core/injected-containers';
 import { Flow } from '../network/flow';
 import { checkCustomResources } from './custom-resource-schema';
 import { SynthesizedObject } from '../output/synthesized';
@@ -21,6 +22,12 @@ export interface CheckInput {
    * @default []
    */
   readonly standIns?: readonly SynthesizedObject[];
+  /**
+   * Containers admission webhooks add to the pods of a namespace (a mesh's sidecar): the quota-fit and capacity
+   * checks judge every pod with them. See InjectedContainers.
+   * @default []
+   */
+  readonly injections?: readonly InjectedContainers[];
 }
 
 /** What the checks found: every problem (`[section] message`), and the report lines (the capacity table). */
@@ -48,8 +55,9 @@ export function checkFailure(problems: readonly string[], report: readonly strin
 export function evaluateChecks(input: CheckInput): CheckOutcome {
   const { config, objects, flows } = input;
   const keys = configKeysOf(config);
-  // What will run: dist/ plus the pods controllers create from it.
-  const running = input.standIns && input.standIns.length > 0 ? [...objects, ...input.standIns] : objects;
+  // What will run: dist/ plus the pods controllers create from it, as admission leaves them.
+  const injections = input.injections ?? [];
+  const running = admitted(input.standIns && input.standIns.length > 0 ? [...objects, ...input.standIns] : objects, injections);
   const sections: Array<[string, () => string[]]> = [
     ['Kubernetes 1.27 schema', () => checkSchema(objects)],
     ['custom resources', () => checkCustomResourcePlacement(objects)],
@@ -63,7 +71,7 @@ export function evaluateChecks(input: CheckInput): CheckOutcome {
     ['container hygiene', () => checkContainerHygiene(objects)],
     ['immutable fields', () => checkImmutableFields(objects)],
     ['StatefulSet services', () => checkStatefulSetServices(objects)],
-    ['quota fit', () => checkQuotaFit(running, config.cluster.nodes.length, keys)],
+    ['quota fit', () => checkQuotaFit(running, config.cluster.nodes.length, keys, injections)],
     ['network flows', () => checkFlows(running, flows, config.cluster.podCidr, { serviceCidr: config.cluster.serviceCidr, keys })],
   ];
   const capacity = checkCapacity(running, config.cluster, keys);
@@ -73,4 +81,13 @@ export function evaluateChecks(input: CheckInput): CheckOutcome {
     for (const problem of check()) problems.push(`[${name}] ${problem}`);
   }
   return { problems, report: capacity.table };
+}
+
+/** `objects` with every pod template as the admission webhooks of `injections` will leave it (unchanged without any). */
+function admitted(objects: readonly SynthesizedObject[], injections: readonly InjectedContainers[]): readonly SynthesizedObject[] {
+  if (injections.length === 0) return objects;
+  return objects.map((o) => {
+    const manifest = injections.reduce((m, injection) => injection.admit(m), o.manifest);
+    return manifest === o.manifest ? o : { ...o, manifest };
+  });
 }

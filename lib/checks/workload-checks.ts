@@ -1,3 +1,4 @@
+import { InjectedContainers } from '../core/injected-containers';
 import { allContainers, namespaceUsage, resourcesOf, WorkloadShare } from '../core/pod-templates';
 import { formatBytes, formatCpu, parseQuantity } from '../core/quantity';
 import { SECURITY_EXEMPTION } from '../core/security';
@@ -85,7 +86,7 @@ export function checkContainerHygiene(objects: readonly SynthesizedObject[]): st
  * Kubernetes counts them, claims, NodePorts) must fit its ResourceQuota, and every container must lie inside the
  * LimitRange min/max. Messages name the platform.yaml key that fixes them when `keys` knows it.
  */
-export function checkQuotaFit(objects: readonly SynthesizedObject[], nodeCount: number, keys: ConfigKeys = NO_CONFIG_KEYS): string[] {
+export function checkQuotaFit(objects: readonly SynthesizedObject[], nodeCount: number, keys: ConfigKeys = NO_CONFIG_KEYS, injections: readonly InjectedContainers[] = []): string[] {
   const index = TreeIndex.of(objects);
   const problems: string[] = [];
   const limitRanges = new Map(index.ofKind('LimitRange').map((o) => [o.manifest.metadata.namespace, o.manifest]));
@@ -94,7 +95,8 @@ export function checkQuotaFit(objects: readonly SynthesizedObject[], nodeCount: 
     const ns = q.manifest.metadata.namespace;
     const containerRange = limitRanges.get(ns)?.spec?.limits?.find((l: any) => l.type === 'Container');
     const { usage, shares } = namespaceUsage(index.inNamespace(ns).map((o) => o.manifest), nodeCount, containerRange);
-    if (containerRange) for (const t of index.templatesIn(ns)) problems.push(...checkLimitRange(t, containerRange, keys));
+    const injected = injections.filter((i) => i.namespace === ns);
+    if (containerRange) for (const t of index.templatesIn(ns)) problems.push(...checkLimitRange(t, containerRange, keys, injected));
     const tenant = keys.tenant(ns);
     const hard = q.manifest.spec?.hard ?? {};
     const compare: Array<[string, number, (n: number) => string]> = [
@@ -111,7 +113,8 @@ export function checkQuotaFit(objects: readonly SynthesizedObject[], nodeCount: 
       // Pod resources and counts come from the workloads, so name them; claims and Services speak for themselves.
       const fromPods = /^(requests|limits)\.(cpu|memory)$|^pods$/.test(key);
       const from = fromPods ? ` (${shares.map(describeShare).join(', ') || 'no workloads'})` : '';
-      problems.push(`namespace ${ns}: ${key} needs ${fmt(used)} but ResourceQuota ${q.manifest.metadata.name} allows ${fmt(allowed)}${from}; ${quotaFix(ns, key, fmt(used), fromPods ? shares : [], tenant, keys)}`);
+      const sidecars = fromPods && injected.length > 0 ? ` Every pod here also runs ${injected.map((i) => `${i.container} (added by ${i.madeBy}, sized by ${i.configKey})`).join(', ')}, counted above.` : '';
+      problems.push(`namespace ${ns}: ${key} needs ${fmt(used)} but ResourceQuota ${q.manifest.metadata.name} allows ${fmt(allowed)}${from}; ${quotaFix(ns, key, fmt(used), fromPods ? shares : [], tenant, keys)}${sidecars}`);
     }
   }
   return problems;
@@ -140,7 +143,7 @@ function quotaFix(ns: string, key: string, needed: string, shares: readonly Work
   return `${raise}, or lower ${apps.join(', ')}${surgeNote}.`;
 }
 
-function checkLimitRange(t: PodTemplate, range: any, keys: ConfigKeys): string[] {
+function checkLimitRange(t: PodTemplate, range: any, keys: ConfigKeys, injected: readonly InjectedContainers[]): string[] {
   const problems: string[] = [];
   const tenant = keys.tenant(t.namespace);
   for (const { container } of allContainers(t.spec)) {
@@ -156,10 +159,15 @@ function checkLimitRange(t: PodTemplate, range: any, keys: ConfigKeys): string[]
       const b = parseQuantity(bound);
       if ((kind === 'min' && value < b - 1e-9) || (kind === 'max' && value > b + 1e-9)) {
         const app = keys.app(t.namespace, t.name);
+        const injection = injected.find((i) => i.container === container.name);
+        // A pod without the sizing annotations (one a controller makes) gets the webhook's default, not the config's.
+        const ownSize = injection === undefined || injection.sizedBy(t.metadata?.annotations ?? {});
+        const sized = injection ? (ownSize ? injection.configKey : undefined) : app ? `${app}.resources` : undefined;
         const fix = tenant
-          ? `change ${app ? `${app}.resources.${field}` : 'the container\'s resources'} or ${tenant}.limits.${kind}.${resource} in platform.yaml.`
+          ? `change ${sized ? `${sized}.${field}` : 'the container\'s resources'} or ${tenant}.limits.${kind}.${resource} in platform.yaml.`
           : 'change the container\'s resources or the namespace\'s limits.';
-        problems.push(`${t.ref} container ${container.name}: ${field} ${fmt(value)} is ${kind === 'min' ? 'below' : 'above'} the LimitRange ${kind} ${fmt(b)} of namespace ${t.namespace}; ${fix}`);
+        const origin = injection ? ` (added at admission by ${injection.madeBy}${ownSize ? '' : ', at its default size: the pod sets none'})` : '';
+        problems.push(`${t.ref} container ${container.name}${origin}: ${field} ${fmt(value)} is ${kind === 'min' ? 'below' : 'above'} the LimitRange ${kind} ${fmt(b)} of namespace ${t.namespace}; ${fix}`);
       }
     }
   }

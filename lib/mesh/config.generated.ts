@@ -2,6 +2,8 @@
 // (lib/mesh/config.ts). Do not edit: change the schema and run `npm run schema`; a test fails when this file differs
 // from what the schema gives. The types describe the section as loaded: a property with a default is always present.
 
+import type { ContainerResources } from '../config/common.generated';
+
 /** A service mesh the cluster runs. Platform Kit installs none; it writes the mesh objects into dist/needs-istio. */
 export interface MeshConfig {
   /**
@@ -31,6 +33,16 @@ export interface MeshConfig {
      * @default false
      */
     readonly entryInMesh: boolean;
+    /**
+     * Sidecar mode: requests and limits of the istio-proxy container Istio injects into every pod Platform Kit writes in an enrolled tenant (written as the sidecar.istio.io/proxyCPU, proxyCPULimit, proxyMemory and proxyMemoryLimit pod annotations). The tenant quota, LimitRange and node capacity checks count it.
+     * @default { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } }
+     */
+    readonly proxyResources: ContainerResources;
+    /**
+     * Ambient mode: requests and limits of the waypoint pod in each enrolled tenant, as your Istio install sets them (values.global.waypoint.resources; the default is Istio's chart default). The tenant quota, LimitRange and node capacity checks count it.
+     * @default { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } }
+     */
+    readonly waypointResources: ContainerResources;
     /**
      * Where Istio's control plane runs.
      * @default {}

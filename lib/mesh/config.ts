@@ -1,4 +1,5 @@
-import { bool, JsonSchema, map, object, str } from '../config/schema-helpers';
+import { checkRequestsWithinLimits } from '../config/resource-limits';
+import { bool, JsonSchema, map, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show } from '../core/errors';
 
 /** How Istio puts a pod in the mesh: an injected sidecar proxy per pod, or the per-node ztunnel (plus a waypoint for L7). */
@@ -19,7 +20,18 @@ export const DEFAULT_ISTIO = {
   entryInMesh: false,
   controlPlaneNamespace: 'istio-system',
   controlPlanePodSelector: { app: 'istiod' },
+  /**
+   * istio-proxy of the pods Platform Kit writes in an enrolled tenant, sized for a small app (Istio measures about
+   * 0.2 vCPU and 60 MB per 1,000 requests/s); inside the default tenant LimitRange (max 1 CPU, 1Gi per container).
+   */
+  proxyResources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
 };
+
+/**
+ * What Istio's charts give a sidecar (values.global.proxy.resources) and a waypoint (values.global.waypoint.resources)
+ * when nothing else says: requests 100m/128Mi, limits 2 CPU/1Gi — above the default tenant LimitRange max of 1 CPU.
+ */
+export const ISTIO_INJECTOR_DEFAULT_RESOURCES = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } };
 
 /** The only `mesh.istio.mode` values; the schema's enum and the construct read this. */
 export const ISTIO_MODES: readonly IstioMode[] = ['sidecar', 'ambient'];
@@ -33,6 +45,8 @@ export const meshSchema: JsonSchema = object(
         cni: bool('The Istio CNI plugin is installed (istioctl install --set components.cni.enabled=true): sidecar pods then need no istio-init container with NET_ADMIN/NET_RAW, which Pod Security baseline and restricted forbid.', DEFAULT_ISTIO.cni),
         waypoint: str('Ambient mode: name of the waypoint proxy (a Gateway of class istio-waypoint, e.g. from `istioctl waypoint apply -n <tenant>`, named "waypoint") in every tenant that has an Istio canary; the tenant namespace gets istio.io/use-waypoint: <name>. Required with mode: ambient. Default: none.', { format: 'dns-label' }),
         entryInMesh: bool('The entry point\'s proxy (gateway.proxy, or the ingress controller) is itself in the mesh, so its requests follow the VirtualService weights. Out of the mesh they bypass them (kube-proxy spreads them over all pods), so an Istio canary with a host needs this.', DEFAULT_ISTIO.entryInMesh),
+        proxyResources: resourcesSchema('Sidecar mode: requests and limits of the istio-proxy container Istio injects into every pod Platform Kit writes in an enrolled tenant (written as the sidecar.istio.io/proxyCPU, proxyCPULimit, proxyMemory and proxyMemoryLimit pod annotations). The tenant quota, LimitRange and node capacity checks count it.', DEFAULT_ISTIO.proxyResources),
+        waypointResources: resourcesSchema('Ambient mode: requests and limits of the waypoint pod in each enrolled tenant, as your Istio install sets them (values.global.waypoint.resources; the default is Istio\'s chart default). The tenant quota, LimitRange and node capacity checks count it.', ISTIO_INJECTOR_DEFAULT_RESOURCES),
         controlPlane: object(
           {
             namespace: str('Namespace of istiod (Istio\'s own; Platform Kit writes no policy there).', { format: 'dns-label', default: DEFAULT_ISTIO.controlPlaneNamespace }),
@@ -72,6 +86,8 @@ export function checkMeshConfig(m: MeshConfig, problems: ProblemList): void {
   if (istio.mode === 'ambient' && istio.waypoint === undefined) {
     problems.add('mesh.istio.waypoint: missing, and mode is "ambient": without a waypoint ambient handles only L4, so VirtualService weights are ignored; deploy one in each tenant with an Istio canary (`istioctl waypoint apply -n <tenant>` makes one named "waypoint") and set mesh.istio.waypoint: waypoint, or use mode: sidecar.');
   }
+  checkRequestsWithinLimits('mesh.istio.proxyResources', istio.proxyResources, problems);
+  checkRequestsWithinLimits('mesh.istio.waypointResources', istio.waypointResources, problems);
   if (istio.mode === 'sidecar' && istio.waypoint !== undefined) {
     problems.add(`mesh.istio.waypoint: ${show(istio.waypoint)} is set, but mode is "sidecar", which uses no waypoint; remove it or set mode: ambient.`);
   }

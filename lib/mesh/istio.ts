@@ -1,12 +1,15 @@
 import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { matchesLabelSelector } from '../checks/network/selector';
+import { ControllerPods } from '../core/controller-pods';
 import { show } from '../core/errors';
+import { InjectedContainers, InjectedResources } from '../core/injected-containers';
 import { commonLabels } from '../core/labels';
 import { DNS_LABEL, isDnsLabel, requireValid } from '../core/validate';
 import { Flow } from '../network/flow';
 import { Peer, Peers, PodsPeer, Port } from '../network/peer';
-import { DEFAULT_ISTIO, ISTIO_MODES, IstioMode, MESH_POD_SECURITY_FIX, meshPodSecurityProblem } from './config';
+import { DEFAULT_ISTIO, ISTIO_INJECTOR_DEFAULT_RESOURCES, ISTIO_MODES, IstioMode, MESH_POD_SECURITY_FIX, meshPodSecurityProblem } from './config';
 
 /** The served, stable API of both kinds (Istio 1.22 made v1 the storage version; 1.23.6's CRDs are in schemas/crds). */
 export const ISTIO_NETWORKING_API_VERSION = 'networking.istio.io/v1';
@@ -28,6 +31,16 @@ export const CANARY_SUBSET = 'canary';
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
 
+/** The pod annotations Istio's sidecar injector sizes istio-proxy (and its init containers) by. */
+export const ISTIO_PROXY_RESOURCE_ANNOTATIONS = {
+  requestsCpu: 'sidecar.istio.io/proxyCPU',
+  requestsMemory: 'sidecar.istio.io/proxyMemory',
+  limitsCpu: 'sidecar.istio.io/proxyCPULimit',
+  limitsMemory: 'sidecar.istio.io/proxyMemoryLimit',
+} as const;
+/** The pod label that keeps Istio's injector away from a pod. */
+const INJECT_LABEL = 'sidecar.istio.io/inject';
+
 export interface IstioMeshProps {
   /** How pods join the mesh. @default 'sidecar' */
   readonly mode?: IstioMode;
@@ -39,6 +52,18 @@ export interface IstioMeshProps {
   readonly entryInMesh?: boolean;
   /** istiod's pods. @default - pods labelled app=istiod in istio-system */
   readonly controlPlane?: PodsPeer;
+  /**
+   * Sidecar mode: the istio-proxy resources of every pod Platform Kit writes in an enrolled namespace (set through
+   * Istio's sidecar.istio.io/proxy* pod annotations, so the install's defaults do not matter).
+   * @default DEFAULT_ISTIO.proxyResources
+   */
+  readonly proxyResources?: InjectedResources;
+  /**
+   * Ambient mode: the waypoint pod's resources, as the Istio install sets them (values.global.waypoint.resources);
+   * each enrolled namespace's quota and LimitRange must hold the waypoint.
+   * @default - Istio's chart default (requests 100m/128Mi, limits 2 CPU/1Gi)
+   */
+  readonly waypointResources?: InjectedResources;
 }
 
 /**
@@ -51,6 +76,8 @@ export class IstioMesh {
   public readonly waypoint?: string;
   public readonly entryInMesh: boolean;
   public readonly controlPlane: PodsPeer;
+  public readonly proxyResources: InjectedResources;
+  public readonly waypointResources: InjectedResources;
 
   constructor(props: IstioMeshProps = {}) {
     this.mode = props.mode ?? DEFAULT_ISTIO.mode;
@@ -59,6 +86,8 @@ export class IstioMesh {
     this.waypoint = props.waypoint;
     this.entryInMesh = props.entryInMesh ?? DEFAULT_ISTIO.entryInMesh;
     this.controlPlane = props.controlPlane ?? Peers.externalPods(DEFAULT_ISTIO.controlPlaneNamespace, DEFAULT_ISTIO.controlPlanePodSelector, 'istiod');
+    this.proxyResources = props.proxyResources ?? DEFAULT_ISTIO.proxyResources;
+    this.waypointResources = props.waypointResources ?? ISTIO_INJECTOR_DEFAULT_RESOURCES;
     if (this.mode === 'ambient' && this.waypoint === undefined) {
       throw new Error('IstioMesh: ambient mode needs a waypoint for VirtualService weights (ztunnel alone handles only L4); deploy one (`istioctl waypoint apply -n <namespace>`) and pass waypoint: "waypoint".');
     }
@@ -72,6 +101,45 @@ export class IstioMesh {
       : { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': this.waypoint! };
   }
 
+  /** Annotations of every pod template Platform Kit writes in an enrolled namespace: sidecar mode sizes istio-proxy. */
+  podAnnotations(): Record<string, string> {
+    if (this.mode !== 'sidecar') return {};
+    const r = this.proxyResources;
+    const a = ISTIO_PROXY_RESOURCE_ANNOTATIONS;
+    return { [a.requestsCpu]: r.requests.cpu, [a.requestsMemory]: r.requests.memory, [a.limitsCpu]: r.limits.cpu, [a.limitsMemory]: r.limits.memory };
+  }
+
+  /**
+   * What Istio adds to enrolled `namespace` at run time, for the quota-fit and capacity checks: sidecar mode — an
+   * istio-proxy container in every pod (sized by the pod's annotations, else by Istio's default); ambient — the
+   * waypoint's Deployment. Call once per enrolled namespace. `configKey` is the mesh section's key in platform.yaml.
+   */
+  addRuntimeWorkloads(scope: Construct, namespace: string, configKey = 'mesh.istio'): void {
+    if (this.mode === 'sidecar') {
+      new InjectedContainers(scope, `Sidecars-${namespace}`, {
+        namespace,
+        container: 'istio-proxy',
+        // A pod without the annotations (one you or a controller create there) gets the injector's default.
+        defaultResources: ISTIO_INJECTOR_DEFAULT_RESOURCES,
+        resourceAnnotations: ISTIO_PROXY_RESOURCE_ANNOTATIONS,
+        optOutLabel: [INJECT_LABEL, 'false'],
+        madeBy: 'Istio\'s sidecar injector',
+        configKey: `${configKey}.proxyResources`,
+      });
+      return;
+    }
+    const r = this.waypointResources;
+    new ControllerPods(scope, `Waypoint-${namespace}`, {
+      namespace,
+      name: this.waypoint!,
+      replicas: 1,
+      podLabels: { [GATEWAY_NAME_LABEL]: this.waypoint! },
+      madeBy: `istiod, for the waypoint Gateway ${namespace}/${this.waypoint} (sized by ${configKey}.waypointResources)`,
+      // What the checks read is the resources (Istio's waypoint template: one istio-proxy container).
+      podSpec: { containers: [{ name: 'istio-proxy', image: 'istio/proxyv2', resources: { requests: quantities(r.requests), limits: quantities(r.limits) } }] },
+    });
+  }
+
   /** The waypoint's pods in `namespace` (ambient). */
   waypointPods(namespace: string): PodsPeer {
     return Peers.pods(namespace, { [GATEWAY_NAME_LABEL]: this.waypoint! }, 'waypoint');
@@ -82,6 +150,10 @@ export class IstioMesh {
     const reason = meshPodSecurityProblem(this.mode, this.cni, enforce);
     return reason && `${reason}; ${MESH_POD_SECURITY_FIX}`;
   }
+}
+
+function quantities(r: { readonly cpu: string; readonly memory: string }) {
+  return { cpu: k8s.Quantity.fromString(r.cpu), memory: k8s.Quantity.fromString(r.memory) };
 }
 
 /** One version's pods, as a DestinationRule subset selects them. */

@@ -1,4 +1,5 @@
 import { sectionTypeIn } from '../config/schema-types';
+import { InjectedResources } from '../core/injected-containers';
 import { definePart, LoadedConfig, sectionOf } from '../parts/platform-part';
 import { checkMeshConfig, MeshConfig, meshSchema } from './config';
 import { IstioMesh } from './istio';
@@ -24,6 +25,8 @@ export function istioMeshOf(m: MeshConfig | undefined): IstioMesh | undefined {
     cni: istio.cni,
     waypoint: istio.waypoint,
     entryInMesh: istio.entryInMesh,
+    proxyResources: istio.proxyResources as InjectedResources,
+    waypointResources: istio.waypointResources as InjectedResources,
     controlPlane: Peers.externalPods(istio.controlPlane.namespace, { ...istio.controlPlane.podSelector }, 'istiod'),
   });
 }

@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { evaluateChecks } from '../checks/run-checks';
 import { PlatformConfig } from '../config/platform-config';
+import { InjectedContainers } from '../core/injected-containers';
 import { Flow } from '../network/flow';
 import { collectObjects, controllerStandIns, SynthesizedObject } from '../output/synthesized';
 
@@ -18,7 +19,7 @@ export function attachPlatformChecks(app: App, config: PlatformConfig): void {
   app.node.addValidation({
     validate: () => {
       const objects = collectObjects(app);
-      const outcome = evaluateChecks({ config, objects, flows: Flow.all(app), standIns: controllerStandIns(app) });
+      const outcome = evaluateChecks({ config, objects, flows: Flow.all(app), standIns: controllerStandIns(app), injections: InjectedContainers.all(app) });
       reports.set(app, outcome.report);
       checked.set(app, objects);
       return outcome.problems;

@@ -8,13 +8,21 @@ import { synthesize } from '../../lib/pipeline/synthesize';
 import { find, ROOT, synthData, synthFailure } from '../support/helpers';
 import { podOf } from '../support/flows';
 
-/** The default platform with a 10% canary of helloworld, split by Istio in `istio` (merged over mesh.istio). */
+/**
+ * The default platform with a 10% canary of helloworld, split by Istio in `istio` (merged over mesh.istio). Tenant
+ * dwayne gets limits.cpu 4: with its mesh proxies (a sidecar per pod, or the waypoint) the default 2 does not hold
+ * the 7 pods of a rollout (see 'the mesh's own pods count').
+ */
 function withIstioCanary(istio: Record<string, unknown> = { cni: true, entryInMesh: true }, canary: Record<string, unknown> = {}): any {
   const data = parse(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8'));
   data.apps[0].canary = { image: { tag: '1.27.5-alpine' }, weight: 10, ...canary };
-  data.mesh = { istio: { enabled: true, ...istio } };
+  data.mesh = { istio: { enabled: true, ...(istio.mode === 'ambient' ? { waypointResources: SMALL_WAYPOINT } : {}), ...istio } };
+  data.tenants[0].quota = { limitsCpu: '4' };
   return data;
 }
+
+/** A waypoint sized to the default tenant LimitRange (Istio's own default, 2 CPU, is above its max of 1). */
+const SMALL_WAYPOINT = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
 
 /** The evaluator over the synthesized policies, with the namespaces of the Gateway's proxy and of istiod. */
 function evaluatorOf(objects: readonly any[]): NetworkPolicyEvaluator {
@@ -79,7 +87,7 @@ describe('Istio canary, sidecar mode with the CNI plugin: a 90/10 split', () => 
   test('the quota check counts the canary (and the rollouts\' surge pods) next to the stable pods', () => {
     // GIVEN a pod quota that fits the stable version at its autoscaler maximum (4) plus its surge pod, and no more
     const data = withIstioCanary();
-    data.tenants[0].quota = { pods: 5 };
+    data.tenants[0].quota = { ...data.tenants[0].quota, pods: 5 };
     expect(() => synthData({ ...data, apps: [{ ...data.apps[0], canary: undefined }] })).not.toThrow();
     // WHEN the canary (1 pod + 1 surge) is added THEN the quota check refuses it
     expect(synthFailure(data)).toMatch(/namespace dwayne: pods needs 7 but ResourceQuota tenant-quota allows 5/);
@@ -114,6 +122,66 @@ describe('Istio canary, ambient mode with a waypoint', () => {
     }
     expect(evaluator.evaluate({ from: PROXY, to: WAYPOINT, port: 15008 }).allowed).toBe(true);
     expect(evaluator.evaluate({ from: WAYPOINT, to: ISTIOD, port: 15012 }).allowed).toBe(true);
+  });
+});
+
+describe('the mesh\'s own pods count against the tenant', () => {
+  test('sidecar mode: every pod Platform Kit writes in the tenant sizes its istio-proxy with mesh.istio.proxyResources', () => {
+    const objects = synthData(withIstioCanary({ cni: true, entryInMesh: true, proxyResources: { limits: { cpu: '150m' } } }));
+    for (const name of ['helloworld', 'helloworld-canary']) {
+      expect(find(objects, 'Deployment', name, 'dwayne').spec.template.metadata.annotations).toMatchObject({
+        'sidecar.istio.io/proxyCPU': '20m', 'sidecar.istio.io/proxyMemory': '64Mi',
+        'sidecar.istio.io/proxyCPULimit': '150m', 'sidecar.istio.io/proxyMemoryLimit': '128Mi',
+      });
+    }
+    // AND apps outside the mesh get none
+    const plain = synthData(withIstioCanary({ enabled: false }, { split: 'gateway-api' }));
+    expect(find(plain, 'Deployment', 'helloworld', 'dwayne').spec.template.metadata.annotations ?? {}).not.toHaveProperty('sidecar.istio.io/proxyCPU');
+  });
+
+  test('sidecar mode: a quota that holds the apps alone is refused once each pod carries its sidecar, and the message says so', () => {
+    // GIVEN the default limits.cpu of 2, which holds the 7 pods of a rollout at 250m each (1750m)
+    const data = withIstioCanary();
+    data.tenants[0].quota = {};
+    expect(() => synthData({ ...data, mesh: undefined, apps: [{ ...data.apps[0], canary: { ...data.apps[0].canary, split: 'gateway-api' } }] })).not.toThrow();
+    // WHEN Istio injects a 200m-limit istio-proxy into each THEN 3150m do not fit, and the fix names both keys
+    const message = synthFailure(data);
+    expect(message).toMatch(/namespace dwayne: limits\.cpu needs 3150m but ResourceQuota tenant-quota allows 2 .*raise tenants\[0\]\.quota\.limitsCpu in platform\.yaml to at least 3150m.*Every pod here also runs istio-proxy \(added by Istio's sidecar injector, sized by mesh\.istio\.proxyResources\)/);
+  });
+
+  test('sidecar mode: a proxy above the tenant LimitRange max is refused with the key to change', () => {
+    const message = synthFailure(withIstioCanary({ cni: true, entryInMesh: true, proxyResources: { limits: { cpu: '2' } } }));
+    expect(message).toMatch(/dwayne\/Deployment\/helloworld container istio-proxy \(added at admission by Istio's sidecar injector\): limits\.cpu 2 is above the LimitRange max 1 of namespace dwayne; change mesh\.istio\.proxyResources\.limits\.cpu or tenants\[0\]\.limits\.max\.cpu in platform\.yaml/);
+  });
+
+  test('sidecar mode: pods a controller makes in the tenant (websites) get Istio\'s default proxy, and the message says why', () => {
+    // GIVEN the demo tenant, which has the website xxhf, enrolled by an Istio canary of its own
+    const data = withIstioCanary();
+    data.apps.push({ name: 'shop', tenant: 'demo', image: { repository: 'nginxinc/nginx-unprivileged', tag: '1.30.4-alpine' }, containerPort: 8080, ingress: { host: 'shop.lab.example', tlsSecretName: 'shop-tls' }, canary: { image: { tag: '1.31.3-alpine' }, weight: 10 } });
+    const message = synthFailure(data);
+    expect(message).toMatch(/demo\/Deployment\/xxhf-website container istio-proxy \(added at admission by Istio's sidecar injector, at its default size: the pod sets none\): limits\.cpu 2 is above the LimitRange max 1 of namespace demo; change the container's resources or tenants\[1\]\.limits\.max\.cpu/);
+    // AND the app's own pods, which carry the annotations, are not among the LimitRange refusals
+    expect(message).not.toMatch(/demo\/Deployment\/shop container istio-proxy/);
+  });
+
+  test('ambient mode: Istio\'s default waypoint (2 CPU limit) does not fit the tenant\'s LimitRange, and synth says which key sizes it', () => {
+    const data = withIstioCanary({ mode: 'ambient', waypoint: 'waypoint', entryInMesh: true });
+    delete data.mesh.istio.waypointResources;
+    expect(synthFailure(data)).toMatch(/dwayne\/Deployment\/waypoint container istio-proxy: limits\.cpu 2 is above the LimitRange max 1 of namespace dwayne/);
+  });
+
+  test('ambient mode: a waypoint sized to fit is counted in the capacity table, and no pod gets sidecar annotations', () => {
+    const result = synthesize(parseConfig(stringify(withIstioCanary({ mode: 'ambient', waypoint: 'waypoint', entryInMesh: true }))));
+    const withWaypoint = result.report.join('\n');
+    const data = withIstioCanary({ mode: 'ambient', waypoint: 'waypoint', entryInMesh: true });
+    const without = synthesize(parseConfig(stringify({ ...data, mesh: undefined, apps: [{ ...data.apps[0], canary: { ...data.apps[0].canary, split: 'gateway-api' } }] }))).report.join('\n');
+    const pods = (report: string) => [...report.matchAll(/^\s+k8s-node\d\s.*\s(\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    // the waypoint's one pod (its surge pod is a rollout's, not a steady-state one)
+    expect(pods(withWaypoint) - pods(without)).toBe(1);
+    const objects = result.files.flatMap((f) => f.objects.map((o) => o.manifest));
+    expect(find(objects, 'Deployment', 'helloworld', 'dwayne').spec.template.metadata.annotations ?? {}).not.toHaveProperty('sidecar.istio.io/proxyCPU');
+    // AND the waypoint is not written to dist/: istiod creates it
+    expect(objects.filter((o) => o.kind === 'Deployment' && o.metadata.name === 'waypoint')).toEqual([]);
   });
 });
 
@@ -152,6 +220,8 @@ describe('which split', () => {
 
 describe('refusals', () => {
   test.each<[string, any, RegExp]>([
+    ['a sidecar request above its limit', withIstioCanary({ cni: true, entryInMesh: true, proxyResources: { requests: { cpu: '300m' } } }),
+      /mesh\.istio\.proxyResources\.requests\.cpu: "300m" is above limits\.cpu \("200m"\); Kubernetes refuses such a pod/],
     ['split istio without the mesh', (() => { const d = withIstioCanary({}, { split: 'istio' }); d.mesh.istio.enabled = false; return d; })(),
       /apps\[0\]\.canary\.split: "istio", but mesh\.istio\.enabled is false; enable it .* or set canary\.split: gateway-api/],
     ['sidecar without CNI in a restricted tenant', withIstioCanary({ entryInMesh: true }),
