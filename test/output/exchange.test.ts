@@ -36,6 +36,19 @@ describe('exchangeDirectories', () => {
     expect([which(a), which(b)]).toEqual(['b', 'a']);
   });
 
+  test('elsewhere than Linux there is no helper (renameat2 is Linux\'s): unsupported, and nothing moved', () => {
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
+    Object.defineProperty(process, 'platform', { value: 'darwin' });
+    try {
+      expect(defaultHelpers()).toEqual([]);
+      const { a, b, which } = pair();
+      expect(exchangeDirectories(a, b)).toBe('unsupported');
+      expect([which(a), which(b)]).toEqual(['a', 'b']);
+    } finally {
+      Object.defineProperty(process, 'platform', platform);
+    }
+  });
+
   test('a missing or crashing helper is skipped for the next one', () => {
     const { a, b, which } = pair();
     expect(exchangeDirectories(a, b, [missingHelper, crashingHelper, PYTHON_HELPER])).toBe('exchanged');
