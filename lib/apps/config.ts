@@ -2,7 +2,7 @@ import { checkRequestsWithinLimits } from '../config/resource-limits';
 import { array, imageSchema, int, JsonSchema, map, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
 import { configMapSizeProblem, credentialProblem, IMAGE_REPOSITORY, looksLikeCredentialName, problemOf } from '../core/validate';
-import { meshPodSecurityProblem, MESH_POD_SECURITY_FIX, MeshConfig } from '../mesh/config';
+import { meshPodSecurityProblem, MeshConfig } from '../mesh/config';
 import { CANARY_SPLITS, CanarySplit, CONFIG_CREDENTIAL_FIX, CONFIG_SIZE_FIX, DEFAULT_REPLICAS, DEFAULT_WAIT_IMAGE, DEFAULT_WEB_APP_RESOURCES } from './web-app';
 import type { AppConfig, AppsConfig } from './config.generated';
 
@@ -162,9 +162,9 @@ export function checkAppsConfig(config: AppsCheckInput, problems: ProblemList): 
         }
         const tenantIndex = (config.tenants ?? []).findIndex((t) => t.name === a.tenant);
         const enforce = tenantIndex >= 0 ? config.tenants![tenantIndex].podSecurity?.enforce : undefined;
-        const psa = enforce !== undefined ? meshPodSecurityProblem(istio.mode, istio.cni, enforce) : undefined;
+        const psa = enforce !== undefined ? meshPodSecurityProblem(istio, enforce) : undefined;
         if (psa !== undefined) {
-          problems.add(`${at}.canary.split: "istio" puts tenant ${show(a.tenant)} in the ${istio.mode} mesh, and tenants[${tenantIndex}].podSecurity.enforce is ${show(enforce)}: ${psa}; ${MESH_POD_SECURITY_FIX}.`);
+          problems.add(`${at}.canary.split: "istio" puts tenant ${show(a.tenant)} in the ${istio.mode} mesh, and tenants[${tenantIndex}].podSecurity.enforce is ${show(enforce)}: ${psa.reason}; ${psa.fix}.`);
         }
       }
       const repository = a.canary.image.repository !== undefined ? problemOf(IMAGE_REPOSITORY, a.canary.image.repository, `${at}.canary.image.repository`) : undefined;

@@ -26,6 +26,11 @@ export interface MeshConfig {
      * @default false
      */
     readonly cni: boolean;
+    /**
+     * Ambient mode: your Istio install gives waypoints the RuntimeDefault seccomp profile (values.gateways.seccompProfile.type=RuntimeDefault). Istio's default sets none, and restricted Pod Security (the tenant default) refuses such a pod, so an Istio canary in a restricted tenant needs this.
+     * @default false
+     */
+    readonly waypointSeccomp: boolean;
     /** Ambient mode: name of the waypoint proxy (a Gateway of class istio-waypoint, e.g. from `istioctl waypoint apply -n <tenant>`, named "waypoint") in every tenant that has an Istio canary; the tenant namespace gets istio.io/use-waypoint: <name>. Required with mode: ambient. Default: none. */
     readonly waypoint?: string;
     /**

@@ -43,6 +43,7 @@ export const meshSchema: JsonSchema = object(
         enabled: bool('The cluster runs Istio (installed by you, version 1.23 or later; Platform Kit installs none): apps[].canary splits through a VirtualService over DestinationRule subsets unless the app sets canary.split: gateway-api.', false),
         mode: str('How pods join the mesh: sidecar (an injected Envoy per pod; needs cni: true in baseline/restricted tenants) or ambient (the node\'s ztunnel; VirtualService weights need a waypoint).', { enum: ISTIO_MODES, default: DEFAULT_ISTIO.mode }),
         cni: bool('The Istio CNI plugin is installed (istioctl install --set components.cni.enabled=true): sidecar pods then need no istio-init container with NET_ADMIN/NET_RAW, which Pod Security baseline and restricted forbid.', DEFAULT_ISTIO.cni),
+        waypointSeccomp: bool('Ambient mode: your Istio install gives waypoints the RuntimeDefault seccomp profile (values.gateways.seccompProfile.type=RuntimeDefault). Istio\'s default sets none, and restricted Pod Security (the tenant default) refuses such a pod, so an Istio canary in a restricted tenant needs this.', false),
         waypoint: str('Ambient mode: name of the waypoint proxy (a Gateway of class istio-waypoint, e.g. from `istioctl waypoint apply -n <tenant>`, named "waypoint") in every tenant that has an Istio canary; the tenant namespace gets istio.io/use-waypoint: <name>. Required with mode: ambient. Default: none.', { format: 'dns-label' }),
         entryInMesh: bool('The entry point\'s proxy (gateway.proxy, or the ingress controller) is itself in the mesh, so its requests follow the VirtualService weights. Out of the mesh they bypass them (kube-proxy spreads them over all pods), so an Istio canary with a host needs this.', DEFAULT_ISTIO.entryInMesh),
         proxyResources: resourcesSchema('Sidecar mode: requests and limits of the istio-proxy container Istio injects into every pod Platform Kit writes in an enrolled tenant (written as the sidecar.istio.io/proxyCPU, proxyCPULimit, proxyMemory and proxyMemoryLimit pod annotations). The tenant quota, LimitRange and node capacity checks count it.', DEFAULT_ISTIO.proxyResources),
@@ -64,17 +65,35 @@ export const meshSchema: JsonSchema = object(
 /** The Pod Security levels that forbid istio-init's NET_ADMIN and NET_RAW (baseline allows neither). */
 const FORBID_NET_ADMIN = ['baseline', 'restricted'];
 
-/**
- * Why Istio in `mode` cannot run pods in a namespace that enforces `enforce`, or `undefined`. One owner for the rule:
- * the config check and the synth-time tree check both read it.
- */
-export function meshPodSecurityProblem(mode: IstioMode, cni: boolean, enforce: string): string | undefined {
-  if (mode !== 'sidecar' || cni || !FORBID_NET_ADMIN.includes(enforce)) return undefined;
-  return `sidecar injection adds the istio-init container, which needs the NET_ADMIN and NET_RAW capabilities that Pod Security ${show(enforce)} forbids, so every injected pod would be refused at apply time`;
+/** What decides whether Istio's pods pass a namespace's Pod Security level. */
+export interface MeshPodSecurityFacts {
+  readonly mode: IstioMode;
+  readonly cni: boolean;
+  /** Ambient: the install gives waypoints the RuntimeDefault seccomp profile. */
+  readonly waypointSeccomp: boolean;
 }
 
-/** The fix for {@link meshPodSecurityProblem}. */
-export const MESH_POD_SECURITY_FIX = 'install the Istio CNI plugin and set mesh.istio.cni: true, or use mesh.istio.mode: ambient (never loosen the tenant to privileged for this)';
+/**
+ * Why Istio cannot run its pods in a namespace that enforces `enforce`, with the fix; or `undefined`. One owner for the
+ * rule: the config check and the synth-time tree check both read it. Sidecar mode without the CNI plugin adds
+ * istio-init (NET_ADMIN, NET_RAW); ambient mode runs the waypoint in the namespace, and Istio's waypoint template
+ * sets a seccomp profile only when the install's values.gateways.seccompProfile does.
+ */
+export function meshPodSecurityProblem(mesh: MeshPodSecurityFacts, enforce: string): { reason: string; fix: string } | undefined {
+  if (mesh.mode === 'sidecar' && !mesh.cni && FORBID_NET_ADMIN.includes(enforce)) {
+    return {
+      reason: `sidecar injection adds the istio-init container, which needs the NET_ADMIN and NET_RAW capabilities that Pod Security ${show(enforce)} forbids, so every injected pod would be refused at apply time`,
+      fix: 'install the Istio CNI plugin and set mesh.istio.cni: true, or use mesh.istio.mode: ambient (never loosen the tenant to privileged for this)',
+    };
+  }
+  if (mesh.mode === 'ambient' && !mesh.waypointSeccomp && enforce === 'restricted') {
+    return {
+      reason: `the waypoint Istio runs there gets no seccomp profile from a default install, and Pod Security ${show(enforce)} refuses a pod without one, so no waypoint would start and no weight would apply`,
+      fix: 'install Istio with --set values.gateways.seccompProfile.type=RuntimeDefault and set mesh.istio.waypointSeccomp: true (never loosen the tenant for this)',
+    };
+  }
+  return undefined;
+}
 
 /** Cross-field checks of the section (the per-app checks are in the apps section's). */
 export function checkMeshConfig(m: MeshConfig, problems: ProblemList): void {

@@ -9,7 +9,7 @@ import { commonLabels } from '../core/labels';
 import { DNS_LABEL, isDnsLabel, requireValid } from '../core/validate';
 import { Flow } from '../network/flow';
 import { Peer, Peers, PodsPeer, Port } from '../network/peer';
-import { DEFAULT_ISTIO, ISTIO_INJECTOR_DEFAULT_RESOURCES, ISTIO_MODES, IstioMode, MESH_POD_SECURITY_FIX, meshPodSecurityProblem } from './config';
+import { DEFAULT_ISTIO, ISTIO_INJECTOR_DEFAULT_RESOURCES, ISTIO_MODES, IstioMode, meshPodSecurityProblem } from './config';
 
 /** The served, stable API of both kinds (Istio 1.22 made v1 the storage version; 1.23.6's CRDs are in schemas/crds). */
 export const ISTIO_NETWORKING_API_VERSION = 'networking.istio.io/v1';
@@ -50,6 +50,8 @@ export interface IstioMeshProps {
   readonly waypoint?: string;
   /** The entry point's proxy is in the mesh (its requests follow VirtualService weights). @default false */
   readonly entryInMesh?: boolean;
+  /** Ambient: the Istio install gives waypoints the RuntimeDefault seccomp profile (restricted tenants need it). @default false */
+  readonly waypointSeccomp?: boolean;
   /** istiod's pods. @default - pods labelled app=istiod in istio-system */
   readonly controlPlane?: PodsPeer;
   /**
@@ -75,6 +77,7 @@ export class IstioMesh {
   public readonly cni: boolean;
   public readonly waypoint?: string;
   public readonly entryInMesh: boolean;
+  public readonly waypointSeccomp: boolean;
   public readonly controlPlane: PodsPeer;
   public readonly proxyResources: InjectedResources;
   public readonly waypointResources: InjectedResources;
@@ -85,6 +88,7 @@ export class IstioMesh {
     this.cni = props.cni ?? DEFAULT_ISTIO.cni;
     this.waypoint = props.waypoint;
     this.entryInMesh = props.entryInMesh ?? DEFAULT_ISTIO.entryInMesh;
+    this.waypointSeccomp = props.waypointSeccomp ?? false;
     this.controlPlane = props.controlPlane ?? Peers.externalPods(DEFAULT_ISTIO.controlPlaneNamespace, DEFAULT_ISTIO.controlPlanePodSelector, 'istiod');
     this.proxyResources = props.proxyResources ?? DEFAULT_ISTIO.proxyResources;
     this.waypointResources = props.waypointResources ?? ISTIO_INJECTOR_DEFAULT_RESOURCES;
@@ -147,8 +151,8 @@ export class IstioMesh {
 
   /** Why pods of a namespace enforcing `enforce` cannot join this mesh, with the fix; or `undefined`. */
   podSecurityProblem(enforce: string): string | undefined {
-    const reason = meshPodSecurityProblem(this.mode, this.cni, enforce);
-    return reason && `${reason}; ${MESH_POD_SECURITY_FIX}`;
+    const problem = meshPodSecurityProblem(this, enforce);
+    return problem && `${problem.reason}; ${problem.fix}`;
   }
 }
 

@@ -25,6 +25,7 @@ export function istioMeshOf(m: MeshConfig | undefined): IstioMesh | undefined {
     cni: istio.cni,
     waypoint: istio.waypoint,
     entryInMesh: istio.entryInMesh,
+    waypointSeccomp: istio.waypointSeccomp,
     proxyResources: istio.proxyResources as InjectedResources,
     waypointResources: istio.waypointResources as InjectedResources,
     controlPlane: Peers.externalPods(istio.controlPlane.namespace, { ...istio.controlPlane.podSelector }, 'istiod'),

@@ -47,7 +47,7 @@ describe('IstioCanary', () => {
     ['a Service that selects only the stable pods', () => ({ chart: tree({ serviceSelector: { instance: 'web' } }), p: props() }), /subset canary selects Deployment\/web-canary, whose pods Service web does not select; .*make the Service select both versions/],
     ['a missing Service', () => ({ chart: tree(), p: props({ service: 'other' }) }), /its host other\.team-a\.svc\.cluster\.local is no Service in the tree/],
     ['sidecar without CNI in a restricted namespace', () => ({ chart: tree(), p: props({ mesh: new IstioMesh() }) }), /namespace team-a enforces Pod Security "restricted", and sidecar injection adds the istio-init container, which needs the NET_ADMIN and NET_RAW capabilities .*; install the Istio CNI plugin/],
-    ['a namespace not enrolled in the mode', () => ({ chart: tree(), p: props({ mesh: new IstioMesh({ mode: 'ambient', waypoint: 'waypoint' }) }) }), /namespace team-a lacks istio\.io\/dataplane-mode: ambient, istio\.io\/use-waypoint: waypoint, so its pods are not in the mesh/],
+    ['a namespace not enrolled in the mode', () => ({ chart: tree(), p: props({ mesh: new IstioMesh({ mode: 'ambient', waypoint: 'waypoint', waypointSeccomp: true }) }) }), /namespace team-a lacks istio\.io\/dataplane-mode: ambient, istio\.io\/use-waypoint: waypoint, so its pods are not in the mesh/],
   ])('the tree check refuses %s', (_name, make, message) => {
     const { chart, p } = make();
     const split = new IstioCanary(chart, 'Split', p);
@@ -62,7 +62,11 @@ describe('IstioMesh', () => {
     expect(mesh.namespaceLabels()).toEqual({ 'istio-injection': 'enabled' });
     expect(mesh.podSecurityProblem('privileged')).toBeUndefined();
     expect(new IstioMesh({ cni: true }).podSecurityProblem('restricted')).toBeUndefined();
-    expect(new IstioMesh({ mode: 'ambient', waypoint: 'waypoint' }).podSecurityProblem('restricted')).toBeUndefined();
+    // Ambient app pods need nothing, but the waypoint Istio runs in the namespace has a seccomp profile only if the
+    // install gives it one, and restricted refuses it without (baseline does not ask for one).
+    expect(new IstioMesh({ mode: 'ambient', waypoint: 'waypoint', waypointSeccomp: true }).podSecurityProblem('restricted')).toBeUndefined();
+    expect(new IstioMesh({ mode: 'ambient', waypoint: 'waypoint' }).podSecurityProblem('baseline')).toBeUndefined();
+    expect(new IstioMesh({ mode: 'ambient', waypoint: 'waypoint' }).podSecurityProblem('restricted')).toMatch(/the waypoint Istio runs there gets no seccomp profile .*set mesh\.istio\.waypointSeccomp: true/);
   });
 
   test('ambient without a waypoint is refused', () => {

@@ -16,7 +16,8 @@ import { podOf } from '../support/flows';
 function withIstioCanary(istio: Record<string, unknown> = { cni: true, entryInMesh: true }, canary: Record<string, unknown> = {}): any {
   const data = parse(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8'));
   data.apps[0].canary = { image: { tag: '1.27.5-alpine' }, weight: 10, ...canary };
-  data.mesh = { istio: { enabled: true, ...(istio.mode === 'ambient' ? { waypointResources: SMALL_WAYPOINT } : {}), ...istio } };
+  // Ambient: a waypoint that fits the tenant's LimitRange and passes its restricted Pod Security (see below).
+  data.mesh = { istio: { enabled: true, ...(istio.mode === 'ambient' ? { waypointResources: SMALL_WAYPOINT, waypointSeccomp: true } : {}), ...istio } };
   data.tenants[0].quota = { limitsCpu: '4' };
   return data;
 }
@@ -228,6 +229,8 @@ describe('refusals', () => {
       /apps\[0\]\.canary\.split: "istio" puts tenant "dwayne" in the sidecar mesh, and tenants\[0\]\.podSecurity\.enforce is "restricted": sidecar injection adds the istio-init container, which needs the NET_ADMIN and NET_RAW capabilities .*; install the Istio CNI plugin and set mesh\.istio\.cni: true, or use mesh\.istio\.mode: ambient/],
     ['sidecar without CNI in a baseline tenant', (() => { const d = withIstioCanary({ entryInMesh: true }); d.tenants[0].podSecurity = { enforce: 'baseline' }; return d; })(),
       /tenants\[0\]\.podSecurity\.enforce is "baseline": sidecar injection adds the istio-init container/],
+    ['ambient in a restricted tenant, with Istio\'s default waypoint (no seccomp profile)', withIstioCanary({ mode: 'ambient', waypoint: 'waypoint', entryInMesh: true, waypointSeccomp: false }),
+      /apps\[0\]\.canary\.split: "istio" puts tenant "dwayne" in the ambient mesh, and tenants\[0\]\.podSecurity\.enforce is "restricted": the waypoint Istio runs there gets no seccomp profile .*; install Istio with --set values\.gateways\.seccompProfile\.type=RuntimeDefault and set mesh\.istio\.waypointSeccomp: true/],
     ['ambient without a waypoint', withIstioCanary({ mode: 'ambient', entryInMesh: true }),
       /mesh\.istio\.waypoint: missing, and mode is "ambient": without a waypoint .* VirtualService weights are ignored; .*set mesh\.istio\.waypoint: waypoint/],
     ['a waypoint in sidecar mode', withIstioCanary({ cni: true, entryInMesh: true, waypoint: 'waypoint' }),
