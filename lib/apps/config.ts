@@ -102,6 +102,19 @@ export interface AppsCheckInput {
   readonly mesh?: MeshConfig;
 }
 
+/**
+ * The tenants an Istio canary enrolls in the mesh (the namespace label puts every pod there in it), each with the
+ * first app that does it (`apps[i]`, for messages). Empty without an enabled mesh.
+ */
+export function meshEnrolledTenants(apps: readonly AppConfig[], mesh: MeshConfig | undefined): Map<string, number> {
+  const enrolled = new Map<string, number>();
+  if (!mesh?.istio.enabled) return enrolled;
+  apps.forEach((a, i) => {
+    if (a.canary && canarySplitOf(a, mesh) === 'istio' && !enrolled.has(a.tenant)) enrolled.set(a.tenant, i);
+  });
+  return enrolled;
+}
+
 /** Who splits an app's canary: `canary.split`, else Istio when the mesh is enabled, else the HTTPRoute. */
 export function canarySplitOf(a: AppConfig, mesh: MeshConfig | undefined): CanarySplit {
   return a.canary?.split ?? (mesh?.istio.enabled ? 'istio' : 'gateway-api');

@@ -4,13 +4,13 @@ import { cidrCovers } from '../checks/network/cidr';
 import { Peer, Peers } from '../network/peer';
 import { mysqlPart } from '../mysql/part';
 import { PlatformChart, PlatformChartProps } from '../output/platform-chart';
-import { definePart, NamespaceLabels } from '../parts/platform-part';
+import { definePart, LoadedConfig, NamespaceLabels, sectionOf } from '../parts/platform-part';
 import { tlsSecretOffer } from '../network/entry-point';
 import { tenantsOf } from '../tenancy/part';
 import { entryPointOf } from '../traffic/part';
 import { IstioCanary, IstioMesh, waypointFlows } from '../mesh/istio';
 import { ISTIO_UNIT, meshOf, meshPart } from '../mesh/part';
-import { AppConfig, AppsConfig, appsSchema, canarySplitOf, checkAppsConfig } from './config';
+import { AppConfig, AppsConfig, appsSchema, canarySplitOf, checkAppsConfig, meshEnrolledTenants } from './config';
 import { DEFAULT_REPLICAS, Replicas, WebApp } from './web-app';
 
 /** Apps get one unit each: `40-app-<name>`, Argo CD wave 40 (after the data and observability they use). */
@@ -42,7 +42,7 @@ export const appsPart = definePart({
     const splitOf = (a: AppConfig) => (a.canary ? canarySplitOf(a, meshConfig) : undefined);
     // A tenant with an Istio canary is enrolled in the mesh as a whole (the namespace label injects every pod), so
     // every app in it gets the mesh's flows.
-    const enrolled = mesh ? [...new Set(apps.filter((a) => splitOf(a) === 'istio').map((a) => a.tenant))] : [];
+    const enrolled = mesh ? [...meshEnrolledTenants(apps, meshConfig).keys()] : [];
     const webApps = apps.map((a) => {
       const chart = new PlatformChart(scope as Construct, `App-${a.name}`, appUnit(a));
       return new WebApp(chart, a.name, {
@@ -91,6 +91,11 @@ export const appsPart = definePart({
     ]),
   }),
 });
+
+/** The tenants an Istio canary puts in the mesh, with the index of the app that does (for other parts' checks). */
+export function meshTenantsOf(whole: LoadedConfig): Map<string, number> {
+  return meshEnrolledTenants(sectionOf(appsPart, whole) ?? [], meshOf(whole));
+}
 
 /** `needs-istio`: each Istio canary's DestinationRule and VirtualService, and each enrolled tenant's waypoint flows. */
 function istioUnit(scope: Construct, mesh: IstioMesh, apps: readonly WebApp[], tenants: readonly string[], entryProxy: Peer): void {

@@ -74,6 +74,8 @@ export interface WebsitesCheckInput {
   readonly tenants: readonly { readonly name: string }[];
   readonly podCidr?: string;
   readonly serviceCidr?: string;
+  /** Tenants an Istio canary puts in the mesh, with the app that does (`apps[i]`). @default - none */
+  readonly meshTenants?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -88,6 +90,10 @@ export function checkWebsitesConfig(input: WebsitesCheckInput, problems: Problem
   w.sites.forEach((s, i) => {
     const at = `websites.sites[${i}]`;
     if (!tenants.includes(s.tenant)) problems.add(`${at}.tenant: ${show(s.tenant)} is not a tenant; add it under tenants: or use one of ${showList(tenants)}.`);
+    const app = input.meshTenants?.get(s.tenant);
+    if (app !== undefined) {
+      problems.add(`${at}.tenant: ${show(s.tenant)} is in the Istio mesh through apps[${app}].canary, so the website controller's pods would join it too, and they are not made for it: they carry no sidecar sizing and no mesh flows (istiod, HBONE), so they would be refused or unreachable. Put the site in a tenant without an Istio canary, or set apps[${app}].canary.split: gateway-api.`);
+    }
     const key = `${s.tenant}/${s.name}`;
     if (byTenant.has(key)) problems.add(`${at}.name: ${show(s.name)} is already websites.sites[${byTenant.get(key)}] in tenant ${show(s.tenant)}; names must be unique per tenant (the controller names the Deployment and Service after it) — rename one.`);
     byTenant.set(key, i);

@@ -4,6 +4,7 @@ import { imageName } from '../core/security';
 import { ExposedHost, tlsSecretOffer } from '../network/entry-point';
 import { Flow } from '../network/flow';
 import { Peers, Port } from '../network/peer';
+import { meshTenantsOf } from '../apps/part';
 import { apiServerOf, flowName } from '../observability/common';
 import { PlatformChart } from '../output/platform-chart';
 import { definePart, FirstTimeSecret } from '../parts/platform-part';
@@ -54,7 +55,7 @@ export const websitesPart = definePart({
   namespaces: (w) => [w.namespace],
   checkConfig: (w, { whole, problems }) => {
     if (!w.enabled) return;
-    checkWebsitesConfig({ websites: w, tenants: tenantsOf(whole), podCidr: whole.cluster?.podCidr, serviceCidr: whole.cluster?.serviceCidr }, problems);
+    checkWebsitesConfig({ websites: w, tenants: tenantsOf(whole), podCidr: whole.cluster?.podCidr, serviceCidr: whole.cluster?.serviceCidr, meshTenants: meshTenantsOf(whole) }, problems);
   },
   build: ({ scope, config: w, platform }): WebsitesOutput => {
     const cluster = platform.cluster;

@@ -2,6 +2,8 @@ import { checkCapacity } from '../../lib/checks/capacity';
 import { checkContainerHygiene, checkImmutableFields, checkPodSecurityLevels, checkQuotaFit, checkStatefulSetServices, SECURITY_EXEMPTION } from '../../lib/checks/workload-checks';
 import { configKeysOf } from '../../lib/checks/config-keys';
 import { completeCluster } from '../../lib/config/cluster';
+import { Testing } from 'cdk8s';
+import { InjectedContainers } from '../../lib/core/injected-containers';
 import { asObjects, goodDeployment } from '../support/helpers';
 
 const namespace = (name: string, level: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': level } } });
@@ -106,6 +108,24 @@ describe('quota fit', () => {
     const problems = checkQuotaFit(asObjects([quota('team-a', { pods: String(pods - 1) }), d]), 3);
     // THEN exactly replicas + surge pods are needed
     expect(problems).toEqual([expect.stringMatching(new RegExp(`pods needs ${pods} but ResourceQuota tenant-quota allows ${pods - 1}`))]);
+  });
+
+  test('a container admission injects counts: a pod without the sizing annotations gets the webhook\'s default, and the messages say so', () => {
+    // GIVEN team-a (tenants[0]) whose pods get a sidecar, and a Deployment that does not size it
+    const injection = new InjectedContainers(Testing.chart(), 'Sidecars', {
+      namespace: 'team-a', container: 'istio-proxy', madeBy: 'Istio\'s sidecar injector', configKey: 'mesh.istio.proxyResources',
+      defaultResources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+      resourceAnnotations: { requestsCpu: 'sidecar.istio.io/proxyCPU', requestsMemory: 'sidecar.istio.io/proxyMemory', limitsCpu: 'sidecar.istio.io/proxyCPULimit', limitsMemory: 'sidecar.istio.io/proxyMemoryLimit' },
+    });
+    const keys = configKeysOf({ tenants: [{ name: 'team-a' }] as any, apps: [] as any });
+    const objects = asObjects([quota('team-a', { 'limits.cpu': '2' }), limitRange('team-a'), injection.admit(goodDeployment({ replicas: 1 }))]);
+    // WHEN
+    const problems = checkQuotaFit(objects, 3, keys, [injection]);
+    // THEN the sidecar's 2 CPU limit is above the LimitRange max, said as the injector's default, and the quota counts it
+    expect(problems).toEqual([
+      expect.stringMatching(/^team-a\/Deployment\/web container istio-proxy \(added at admission by Istio's sidecar injector, at its default size: the pod sets none\): limits\.cpu 2 is above the LimitRange max 1 of namespace team-a; change the container's resources or tenants\[0\]\.limits\.max\.cpu/),
+      expect.stringMatching(/^namespace team-a: limits\.cpu needs 4400m but ResourceQuota tenant-quota allows 2 .* Every pod here also runs istio-proxy \(added by Istio's sidecar injector, sized by mesh\.istio\.proxyResources\), counted above\.$/),
+    ]);
   });
 
   test('a StatefulSet has no surge: it replaces pods one by one', () => {

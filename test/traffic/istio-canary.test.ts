@@ -155,14 +155,14 @@ describe('the mesh\'s own pods count against the tenant', () => {
     expect(message).toMatch(/dwayne\/Deployment\/helloworld container istio-proxy \(added at admission by Istio's sidecar injector\): limits\.cpu 2 is above the LimitRange max 1 of namespace dwayne; change mesh\.istio\.proxyResources\.limits\.cpu or tenants\[0\]\.limits\.max\.cpu in platform\.yaml/);
   });
 
-  test('sidecar mode: pods a controller makes in the tenant (websites) get Istio\'s default proxy, and the message says why', () => {
+  test.each(['sidecar', 'ambient'])('%s mode: a website in a tenant an Istio canary enrolls is refused: the controller\'s pods are not made for the mesh', (mode) => {
     // GIVEN the demo tenant, which has the website xxhf, enrolled by an Istio canary of its own
-    const data = withIstioCanary();
+    const data = withIstioCanary(mode === 'ambient' ? { mode, waypoint: 'waypoint', entryInMesh: true } : { cni: true, entryInMesh: true });
     data.apps.push({ name: 'shop', tenant: 'demo', image: { repository: 'nginxinc/nginx-unprivileged', tag: '1.30.4-alpine' }, containerPort: 8080, ingress: { host: 'shop.lab.example', tlsSecretName: 'shop-tls' }, canary: { image: { tag: '1.31.3-alpine' }, weight: 10 } });
-    const message = synthFailure(data);
-    expect(message).toMatch(/demo\/Deployment\/xxhf-website container istio-proxy \(added at admission by Istio's sidecar injector, at its default size: the pod sets none\): limits\.cpu 2 is above the LimitRange max 1 of namespace demo; change the container's resources or tenants\[1\]\.limits\.max\.cpu/);
-    // AND the app's own pods, which carry the annotations, are not among the LimitRange refusals
-    expect(message).not.toMatch(/demo\/Deployment\/shop container istio-proxy/);
+    expect(synthFailure(data)).toMatch(/websites\.sites\[0\]\.tenant: "demo" is in the Istio mesh through apps\[1\]\.canary, so the website controller's pods would join it too.*Put the site in a tenant without an Istio canary, or set apps\[1\]\.canary\.split: gateway-api/);
+    // AND with the canary split by the HTTPRoute instead, the same platform synthesizes
+    data.apps[1].canary.split = 'gateway-api';
+    expect(() => synthData(data)).not.toThrow();
   });
 
   test('ambient mode: Istio\'s default waypoint (2 CPU limit) does not fit the tenant\'s LimitRange, and synth says which key sizes it', () => {
