@@ -3,7 +3,8 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import { yamlForEveryReader } from '../output/yaml-render';
 import { commonLabels, selectorLabels } from '../core/labels';
 import { CRD_DIR } from '../core/paths';
 import { parseQuantity } from '../core/quantity';
@@ -335,10 +336,10 @@ export class Velero extends Construct {
       new k8s.KubeConfigMap(this, 'VolumePolicy', {
         metadata: { name: VOLUME_POLICY_CONFIG_MAP, namespace: ns, labels },
         data: {
-          'policy.yaml': stringify({
+          'policy.yaml': yamlForEveryReader({
             version: 'v1',
             volumePolicies: skipNfs.map((nfs) => ({ conditions: { nfs: { server: nfs.server, path: nfs.path } }, action: { type: 'skip' } })),
-          }, { lineWidth: 0 }),
+          }),
         },
       });
     }

@@ -14,13 +14,27 @@ const YAML_12_NON_STRING = /^([-+]?0o[0-7]+|=)$/;
  * long lines, no anchors for repeated objects.
  */
 export function renderYamlSlow(manifest: unknown): string {
-  const doc = new Document(manifest, { version: '1.1', aliasDuplicateObjects: false });
+  return yamlForEveryReader(manifest);
+}
+
+/** Any value (a manifest, or a config file Platform Kit embeds) as YAML that YAML 1.1 and 1.2 readers take as written. */
+export function yamlForEveryReader(value: unknown): string {
+  return everyReaderDocument(value).toString({ lineWidth: 0 });
+}
+
+/**
+ * `value` as a YAML document that YAML 1.1 and 1.2 readers both take as written (see {@link renderYamlSlow}). Also
+ * for the config files Platform Kit embeds (prometheus.yml, Harbor's, the kubelet's, Velero's policy): their readers
+ * are Go's yaml.v2 and sigs.k8s.io/yaml, YAML 1.1, where an unquoted tenant named `on` is the boolean true.
+ */
+export function everyReaderDocument(value: unknown): Document {
+  const doc = new Document(value, { version: '1.1', aliasDuplicateObjects: false });
   visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value === 'string' && YAML_12_NON_STRING.test(node.value)) node.type = 'QUOTE_DOUBLE';
     },
   });
-  return doc.toString({ lineWidth: 0 });
+  return doc;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { yamlForEveryReader } from '../output/yaml-render';
 import { HARBOR_PORTS, REDIS_DATABASES } from './defaults';
 
 /**
@@ -15,7 +15,7 @@ export function coreAppConf(): string {
 
 /** The distribution registry's config.yml: filesystem storage on the blob volume, Redis layer cache, htpasswd auth for core. */
 export function registryConfig(opts: { redisHost: string; dataDir: string }): string {
-  return stringify({
+  return yamlForEveryReader({
     version: 0.1,
     log: { level: 'info', fields: { service: 'registry' } },
     storage: {
@@ -37,17 +37,17 @@ export function registryConfig(opts: { redisHost: string; dataDir: string }): st
     auth: { htpasswd: { realm: 'harbor-registry-basic-realm', path: '/etc/registry/passwd' } },
     validation: { disabled: true },
     compatibility: { schema1: { enabled: true } },
-  }, { lineWidth: 0 });
+  });
 }
 
 /** registryctl's config.yml. */
 export function registryctlConfig(): string {
-  return stringify({ protocol: 'http', port: HARBOR_PORTS.http, log_level: 'info', registry_config: '/etc/registry/config.yml' }, { lineWidth: 0 });
+  return yamlForEveryReader({ protocol: 'http', port: HARBOR_PORTS.http, log_level: 'info', registry_config: '/etc/registry/config.yml' });
 }
 
 /** jobservice's config.yml: logs to stdout and the database only (no log volume), metrics on 8001. */
 export function jobserviceConfig(opts: { workers: number }): string {
-  return stringify({
+  return yamlForEveryReader({
     protocol: 'http',
     port: HARBOR_PORTS.http,
     worker_pool: {
@@ -63,7 +63,7 @@ export function jobserviceConfig(opts: { workers: number }): string {
     metric: { enabled: true, path: '/metrics', port: HARBOR_PORTS.metrics },
     loggers: [{ name: 'STD_OUTPUT', level: 'INFO' }],
     reaper: { max_update_hours: 24, max_dangling_hours: 168 },
-  }, { lineWidth: 0 });
+  });
 }
 
 /** The portal's nginx.conf: every temporary path under /tmp (an emptyDir), so the root filesystem stays read-only. */

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { yamlForEveryReader } from '../output/yaml-render';
 import { HostFile } from '../output/host-file';
 import { proxyProject, RegistryConfig } from './config';
 
@@ -89,6 +89,6 @@ containerd if config_path was new, check \`crictl pull ${r.proxyCache[0]?.upstre
   new HostFile(files, 'K3s', {
     path: 'k3s/registries.yaml',
     installTo: `k3s nodes only, ${K3S_REGISTRIES_FILE}, with Harbor's CA at ${K3S_HARBOR_CA}; restart k3s (or k3s-agent)`,
-    content: `${header}\n${stringify(registries, { lineWidth: 0 })}`,
+    content: `${header}\n${yamlForEveryReader(registries)}`,
   });
 }

@@ -1,10 +1,8 @@
-import { Document, isNode, stringify } from 'yaml';
+import { isNode } from 'yaml';
+import { everyReaderDocument } from '../../output/yaml-render';
 
 /** Options used for every generated YAML file: no line folding, so long regexes stay on one line. */
 const STRINGIFY_OPTIONS = { lineWidth: 0, minContentWidth: 0 } as const;
-
-/** Never turn repeated objects into YAML anchors/aliases: every value is written out in full. */
-const CREATE_OPTIONS = { aliasDuplicateObjects: false } as const;
 
 /** A comment attached to the node at `path` (keys and list indexes), rendered above that node. */
 export interface YamlComment {
@@ -14,13 +12,12 @@ export interface YamlComment {
 
 /**
  * Render a plain object as YAML with a header comment and optional per-node comments.
- * Key order is the object's insertion order, so output is deterministic for a given input.
+ * Key order is the object's insertion order, so output is deterministic for a given input. Strings that a YAML 1.1
+ * reader (Prometheus', Loki's and Alertmanager's yaml.v2) would take as booleans or numbers are quoted, and repeated
+ * objects are written out in full (no anchors).
  */
 export function toYaml(value: unknown, header?: string, comments: readonly YamlComment[] = []): string {
-  if (!header && comments.length === 0) {
-    return stringify(value, { ...CREATE_OPTIONS, ...STRINGIFY_OPTIONS });
-  }
-  const doc = new Document(value, CREATE_OPTIONS);
+  const doc = everyReaderDocument(value);
   if (header) {
     doc.commentBefore = commentText(header);
   }
