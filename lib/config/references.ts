@@ -1,29 +1,49 @@
 import { ProblemList, show } from '../core/errors';
 import { cidrCovers } from '../core/validate/ip';
+import { MAX_HOSTS } from '../traffic/gateway';
 import { PlatformConfig } from './platform-config';
 
 /**
  * Checks across sections: what one section names must exist in the others, switched on.
  */
 
-/** Every host name the platform exposes through the ingress controller, with the field that sets it. */
+/**
+ * Every host name the platform exposes through its entry point, with the field that sets it, in the order the parts
+ * offer them: Grafana, the registry, the apps, the websites. (The build-time check on the offered hosts repeats this
+ * for TypeScript programs; here it runs at load, so a clash is reported with the other config problems, by key.)
+ */
 function exposedHosts(config: PlatformConfig): Array<[field: string, host: string]> {
   const hosts: Array<[string, string]> = [];
   if (config.observability?.enabled && config.observability.grafana?.host) hosts.push(['observability.grafana.host', config.observability.grafana.host]);
+  if (config.registry?.enabled && config.registry.host) hosts.push(['registry.host', config.registry.host]);
   (config.apps ?? []).forEach((a, i) => {
     if (a.ingress?.host) hosts.push([`apps[${i}].ingress.host`, a.ingress.host]);
   });
+  if (config.websites?.enabled) {
+    config.websites.sites.forEach((site, i) => {
+      if (site.host) hosts.push([`websites.sites[${i}].host`, site.host]);
+    });
+  }
   return hosts;
 }
 
-/** Two Ingresses with one host: the controller merges or picks one, so one service silently gets the other's traffic. */
+/**
+ * Two routes with one host: the entry point merges or picks one, so one service silently gets the other's traffic.
+ * And with the Gateway API entry, one Gateway takes at most {@link MAX_HOSTS} hosts (a listener each).
+ */
 export function checkExposedHosts(config: PlatformConfig, problems: ProblemList): void {
   const first = new Map<string, string>();
   for (const [field, host] of exposedHosts(config)) {
     const key = host.toLowerCase();
     const owner = first.get(key);
-    if (owner !== undefined) problems.add(`${field}: ${show(host)} is already the host of ${owner}; each exposed service needs its own host name (e.g. "${host.split('.')[0]}2.${host.split('.').slice(1).join('.')}").`);
-    else first.set(key, field);
+    if (owner !== undefined) {
+      problems.add(`${field}: ${show(host)} is already the host of ${owner}; each exposed service needs its own host name (e.g. "${host.split('.')[0]}2.${host.split('.').slice(1).join('.')}").`);
+      continue;
+    }
+    first.set(key, field);
+    if (config.gateway?.enabled && first.size === MAX_HOSTS + 1) {
+      problems.add(`${field}: ${show(host)} would be host number ${first.size} on the Gateway, which takes at most ${MAX_HOSTS} (an HTTPS listener each, next to the HTTP redirect, within the Gateway API's 64 listeners); expose fewer hosts (remove ingress.host from apps that need none), or serve them through the Ingress entry (gateway.enabled: false).`);
+    }
   }
 }
 
