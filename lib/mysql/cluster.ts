@@ -4,7 +4,7 @@ import { show } from '../core/errors';
 import { commonLabels, selectorLabels } from '../core/labels';
 import { isQuantity, parseQuantity } from '../core/quantity';
 import { ContainerResources, ImageRef } from '../core/security';
-import { CRON_SCHEDULE, DNS_LABEL, requirePinnedImage, requireValid } from '../core/validate';
+import { CRON_SCHEDULE, DNS_LABEL, requirePinnedImage, requireValid, TIME_ZONE } from '../core/validate';
 import { IPeerable, Peer, Peers, PodsPeer } from '../network/peer';
 import { DEFAULT_NFS_MOUNT_OPTIONS, IStorageClassRef, isExportPath, isNfsServer, NfsStorageClass } from '../storage/nfs-volume';
 import { QuotaSettings } from '../tenancy/defaults';
@@ -177,6 +177,7 @@ export class MySqlCluster extends Construct implements IPeerable {
       resources: backup.resources ?? DEFAULT_BACKUP_RESOURCES,
     };
     this.validate(at);
+    if (this.backupOptions.enabled) requireValid(TIME_ZONE, this.backupOptions.timeZone, `${at}: backup.timeZone`);
     this.bufferPoolBytes = bufferPoolBytes(this.mysqldResources.limits.memory);
 
     const identity = { name: STATEFULSET_NAME, instance: STATEFULSET_NAME };

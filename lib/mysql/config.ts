@@ -1,4 +1,5 @@
 import { checkRequestsWithinLimits } from '../config/resource-limits';
+import { timeZoneProblem } from '../core/validate/time-zone';
 import { array, bool, imageSchema, int, JsonSchema, nfsDumpSchema, object, resourcesSchema, str } from '../config/schema-helpers';
 import { ProblemList, show, showList } from '../core/errors';
 import { formatBytes, isQuantity, parseQuantity } from '../core/quantity';
@@ -68,8 +69,6 @@ export const mysqlSchema: JsonSchema = object(
   { default: {}, description: 'MySQL 8.4: a replicated StatefulSet (GTID, clone-provisioned replicas) on one static NFS volume per member, with backups and metrics.' },
 );
 
-export const TIME_ZONE = /^[A-Za-z][A-Za-z_+-]*(\/[A-Za-z0-9_+-]+)*$/;
-
 /** The NFS server of the section: its own, or the cluster's. */
 export function mysqlNfsServer(config: { readonly mysql: MySqlConfig; readonly cluster: { readonly nfs: { readonly server: string } } }): string {
   return config.mysql.nfsServer ?? config.cluster.nfs.server;
@@ -130,9 +129,8 @@ export function checkMySqlConfig(config: { readonly mysql: MySqlConfig; readonly
     }
   });
   if (m.backup.enabled) {
-    if (!TIME_ZONE.test(m.backup.timeZone)) {
-      problems.add(`${at}.backup.timeZone: ${show(m.backup.timeZone)} is not an IANA time zone name (examples: "Etc/UTC", "Asia/Shanghai").`);
-    }
+    const timeZone = timeZoneProblem(m.backup.timeZone, `${at}.backup.timeZone`);
+    if (timeZone !== undefined) problems.add(timeZone);
   }
 }
 

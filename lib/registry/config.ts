@@ -4,7 +4,7 @@ import { array, bool, int, JsonSchema, nfsDumpSchema, object, resourcesSchema, s
 import { ProblemList, show, showList } from '../core/errors';
 import { isQuantity, parseQuantity } from '../core/quantity';
 import { CRON_SCHEDULE, problemOf } from '../core/validate';
-import { TIME_ZONE } from '../mysql/config';
+import { timeZoneProblem } from '../core/validate/time-zone';
 import { isIpv4Cidr } from '../core/validate';
 import { RESERVED_NAMESPACES } from '../tenancy/config';
 import { DEFAULT_HARBOR_RESOURCES, DEFAULT_REGISTRY } from './defaults';
@@ -121,7 +121,8 @@ export function checkRegistryConfig(r: RegistryConfig, cluster: ClusterConfig, p
   }
   const schedule = r.backup.enabled ? problemOf(CRON_SCHEDULE, r.backup.schedule, `${at}.backup.schedule`) : undefined;
   if (schedule !== undefined) problems.add(schedule);
-  if (r.backup.enabled && !TIME_ZONE.test(r.backup.timeZone)) problems.add(`${at}.backup.timeZone: ${show(r.backup.timeZone)} is not an IANA time zone name (example: "Etc/UTC").`);
+  const timeZone = r.backup.enabled ? timeZoneProblem(r.backup.timeZone, `${at}.backup.timeZone`) : undefined;
+  if (timeZone !== undefined) problems.add(timeZone);
   for (const [field, size] of [['storage.blobs.size', r.storage.blobs.size], ['backup.size', r.backup.size]] as const) {
     if (!isQuantity(size) || parseQuantity(size) <= 0) problems.add(`${at}.${field}: ${show(size)} is not a positive quantity (example: "10Gi").`);
   }

@@ -10,4 +10,5 @@ export { IPV4_ADDRESS, IPV4_CIDR, isIpv4, isIpv4Cidr, parseCidr, parseIp } from 
 export { IMAGE_REPOSITORY, IMAGE_TAG, imageProblems, requirePinnedImage } from './image';
 export { credentialInValue, credentialProblem, looksLikeCredentialName, redactCredentials } from './secrets';
 export { CRON_SCHEDULE, isCronSchedule } from './cron';
+export { isTimeZone, TIME_ZONE, timeZoneGuesses, timeZoneProblem } from './time-zone';
 export { CONFIG_MAP_MAX_BYTES, configMapDataBytes, configMapSizeProblem } from './configmap';
