@@ -1,6 +1,7 @@
 import { ProblemList, show } from '../core/errors';
 import { cidrCovers } from '../core/validate/ip';
 import { MAX_HOSTS } from '../traffic/gateway';
+import { WEBSITE_SERVICE_SUFFIX } from '../websites/defaults';
 import { PlatformConfig } from './platform-config';
 
 /**
@@ -47,12 +48,34 @@ export function checkExposedHosts(config: PlatformConfig, problems: ProblemList)
   }
 }
 
-/** The namespaces of the sections that are switched off, with the key that switches each on. */
-function disabledNamespaces(config: PlatformConfig): Map<string, string> {
-  const off = new Map<string, string>();
-  if (config.mysql && config.mysql.enabled === false) off.set(config.mysql.namespace, 'mysql.enabled');
+/** Why a namespace's Services will not exist, and how to make them: `mysql.enabled: false` / `set mysql.enabled: true`. */
+interface Absent {
+  readonly why: string;
+  readonly fix: string;
+}
+
+const switchedOff = (key: string): Absent => ({ why: `${key}: false`, fix: `set ${key}: true` });
+
+/** The namespaces of the sections that are switched off (or not deployed for lack of a setting), with the fix. */
+function disabledNamespaces(config: PlatformConfig): Map<string, Absent> {
+  const off = new Map<string, Absent>();
+  if (config.mysql && config.mysql.enabled === false) off.set(config.mysql.namespace, switchedOff('mysql.enabled'));
   if (config.observability && config.observability.enabled === false) {
-    for (const ns of Object.values(config.observability.namespaces ?? {})) off.set(ns, 'observability.enabled');
+    for (const ns of Object.values(config.observability.namespaces ?? {})) off.set(ns, switchedOff('observability.enabled'));
+  }
+  if (config.registry && config.registry.enabled === false) off.set(config.registry.namespace, switchedOff('registry.enabled'));
+  const velero = config.backup?.velero;
+  if (velero && (config.backup.enabled === false || velero.objectStore === undefined)) {
+    off.set(velero.namespace, config.backup.enabled === false ? switchedOff('backup.enabled') : { why: 'no backup.velero.objectStore', fix: 'give backup.velero.objectStore (docs/backup.md)' });
+  }
+  return off;
+}
+
+/** The Services of sites when websites are switched off: `<site>-website.<tenant>`, which the controller would make. */
+function disabledServices(config: PlatformConfig): Map<string, Absent> {
+  const off = new Map<string, Absent>();
+  if (config.websites && config.websites.enabled === false) {
+    for (const site of config.websites.sites ?? []) off.set(`${site.name}${WEBSITE_SERVICE_SUFFIX}.${site.tenant}`, switchedOff('websites.enabled'));
   }
   return off;
 }
@@ -74,18 +97,22 @@ function serviceNamespaces(value: string): string[] {
  */
 export function checkReferencesToDisabledParts(config: PlatformConfig, problems: ProblemList): void {
   const off = disabledNamespaces(config);
-  if (off.size === 0) return;
+  const services = disabledServices(config);
+  if (off.size === 0 && services.size === 0) return;
+  /** What `value` names that will not exist (`a Service in namespace "mysql"`), with why and the fix. */
+  const absent = (value: string): Array<[what: string, absent: Absent]> => [
+    ...serviceNamespaces(value).flatMap((ns): Array<[string, Absent]> => (off.has(ns) ? [[`a Service in namespace ${show(ns)}`, off.get(ns)!]] : [])),
+    ...[...services].filter(([service]) => new RegExp(`(^|[^-a-z0-9.])${service.replace(/\./g, '\\.')}(\\.svc|[^-a-z0-9]|$)`).test(value)).map(([service, a]): [string, Absent] => [`the Service ${show(service)} of a site`, a]),
+  ];
   (config.apps ?? []).forEach((a, i) => {
     (a.dependsOn ?? []).forEach((name, j) => {
-      for (const ns of serviceNamespaces(name)) {
-        const key = off.get(ns);
-        if (key !== undefined) problems.add(`apps[${i}].dependsOn[${j}]: ${show(name)} is a Service in namespace ${show(ns)}, which is not deployed (${key}: false), so the app would wait for it forever; set ${key}: true or remove the entry.`);
+      for (const [what, why] of absent(name)) {
+        problems.add(`apps[${i}].dependsOn[${j}]: ${show(name)} is ${what}, which is not deployed (${why.why}), so the app would wait for it forever; ${why.fix} or remove the entry.`);
       }
     });
     for (const [env, value] of Object.entries(a.config ?? {})) {
-      for (const ns of serviceNamespaces(String(value))) {
-        const key = off.get(ns);
-        if (key !== undefined) problems.add(`apps[${i}].config.${env}: ${show(value)} names a Service in namespace ${show(ns)}, which is not deployed (${key}: false); set ${key}: true or change the value.`);
+      for (const [what, why] of absent(String(value))) {
+        problems.add(`apps[${i}].config.${env}: ${show(value)} names ${what}, which is not deployed (${why.why}); ${why.fix} or change the value.`);
       }
     }
   });

@@ -106,6 +106,17 @@ describe('references to a part that is switched off', () => {
     expect(problems).toEqual([expect.stringMatching(/^apps\[0\]\.config\.LOKI: "http:\/\/loki\.logging:3100" names a Service in namespace "logging", which is not deployed \(observability\.enabled: false\); set observability\.enabled: true or change the value\. \(line 14\)$/)]);
   });
 
+  test.each([
+    ['the registry', 'registry:\n  enabled: false\n', 'dependsOn: [harbor-core.harbor.svc.cluster.local]',
+      /^apps\[0\]\.dependsOn\[0\]: "harbor-core\.harbor\.svc\.cluster\.local" is a Service in namespace "harbor", which is not deployed \(registry\.enabled: false\), so the app would wait for it forever; set registry\.enabled: true or remove the entry\./],
+    ['Velero without an object store', 'backup:\n  enabled: true\n', 'dependsOn: [velero.velero.svc.cluster.local]',
+      /^apps\[0\]\.dependsOn\[0\]: "velero\.velero\.svc\.cluster\.local" is a Service in namespace "velero", which is not deployed \(no backup\.velero\.objectStore\), so the app would wait for it forever; give backup\.velero\.objectStore \(docs\/backup\.md\) or remove the entry\./],
+    ['the websites', 'websites:\n  enabled: false\n  sites:\n    - { name: docs, tenant: team, gitRepo: "https://git.example.org/docs.git" }\n', 'config: { DOCS: "http://docs-website.team.svc.cluster.local/" }',
+      /^apps\[0\]\.config\.DOCS: "http:\/\/docs-website\.team\.svc\.cluster\.local\/" names the Service "docs-website\.team" of a site, which is not deployed \(websites\.enabled: false\); set websites\.enabled: true or change the value\./],
+  ])('a reference to %s, which is not deployed, names the field and the fix', (_part, section, reference, message) => {
+    expect(problemsOf(`${MINIMAL_CLUSTER}${TENANT}${section}${APP}    ${reference}\n`)).toEqual([expect.stringMatching(message)]);
+  });
+
   test('the same names pass while the part is enabled', () => {
     expect(problemsOf(`${MINIMAL_CLUSTER}${TENANT}mysql:\n  clients: [team]\n${APP}    dependsOn: [mysql-primary.mysql.svc.cluster.local]\n    config: { DB_HOST: mysql-primary.mysql.svc.cluster.local }\n`)).toEqual([]);
   });
