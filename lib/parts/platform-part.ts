@@ -5,6 +5,7 @@ import type { ConfigTypeSpec } from '../config/schema-types';
 import { ProblemList } from '../core/errors';
 import { ExposedHost } from '../network/entry-point';
 import { FlowPort, PodsPeer } from '../network/peer';
+import { mergeFirstTimeSecrets } from '../secrets/first-time-secrets';
 
 /**
  * The whole description as a part's config checks see it: the cluster, and every section by its key (already
@@ -245,7 +246,7 @@ export function gatherOffers(all: readonly PartOffers[]): GatheredOffers {
   return {
     scrapeTargets: all.flatMap((o) => o.scrapeTargets ?? []),
     annotatedScrapeNamespaces: all.flatMap((o) => o.annotatedScrapeNamespaces ?? []),
-    firstTimeSecrets: all.flatMap((o) => o.firstTimeSecrets ?? []),
+    firstTimeSecrets: mergeFirstTimeSecrets(all.flatMap((o) => o.firstTimeSecrets ?? [])),
     backupVolumes: all.flatMap((o) => o.backupVolumes ?? []),
     exposedHosts: all.flatMap((o) => o.exposedHosts ?? []),
     alertRuleGroups: all.flatMap((o) => o.alertRuleGroups ?? []),

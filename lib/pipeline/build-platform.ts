@@ -4,6 +4,7 @@ import { ManagedNamespaces } from '../network/managed-namespaces';
 import { PLATFORM_PARTS } from '../parts';
 import { gatherOffers, GatheredOffers, isEnabled, LoadedConfig, managedNamespaceOwners, PartContext, PartOffers, PlatformPart, sectionOf } from '../parts/platform-part';
 import { attachPlatformChecks } from './platform-checks';
+import { secretTypeConflicts } from '../secrets/first-time-secrets';
 
 /** What {@link buildPlatform} hands an extension, and returns. */
 export interface BuiltPlatform {
@@ -70,6 +71,7 @@ export function buildPlatformWith(config: PlatformConfig, options: BuildOptions 
   const built: BuiltPlatform = { app, config, offers, outputOf };
   options.extend?.(built);
   for (const part of enabled) part.connect?.(outputs.get(part), { ...contexts.get(part)!, offers });
+  app.node.addValidation({ validate: () => secretTypeConflicts(offers.firstTimeSecrets) });
   attachPlatformChecks(app, config);
   return built;
 }

@@ -1,4 +1,4 @@
-import { FirstTimeSecret, SecretKey } from '../parts/platform-part';
+import type { FirstTimeSecret, SecretKey } from '../parts/platform-part';
 
 /**
  * The first-time Secrets of a platform, as people read them: one block per Secret with its keys, who reads it and
@@ -73,4 +73,41 @@ export function withSecretsTable(markdown: string, secrets: readonly FirstTimeSe
   const end = markdown.indexOf(SECRETS_TABLE_MARKERS.end);
   if (start < 0 || end < start) throw new Error(`the first-time Secrets markers are missing (${SECRETS_TABLE_MARKERS.start} … ${SECRETS_TABLE_MARKERS.end})`);
   return `${markdown.slice(0, start + SECRETS_TABLE_MARKERS.start.length)}\n${secretsTable(secrets).join('\n')}\n${markdown.slice(end)}`;
+}
+
+/**
+ * One entry per Secret: offers of the same namespace/name and type (two apps reading one Secret, two hosts on one
+ * certificate) become one, with every key once, so `npm run secrets -- --kubectl` creates each Secret once. Offers
+ * of one name with different types stay apart for {@link secretTypeConflicts} to refuse.
+ */
+export function mergeFirstTimeSecrets(secrets: readonly FirstTimeSecret[]): FirstTimeSecret[] {
+  const merged = new Map<string, FirstTimeSecret>();
+  for (const s of secrets) {
+    const id = `${s.namespace}/${s.name}/${s.type ?? 'generic'}`;
+    const seen = merged.get(id);
+    if (seen === undefined) {
+      merged.set(id, s);
+      continue;
+    }
+    const keys = [...seen.keys, ...s.keys.filter((k) => !seen.keys.some((have) => have.key === k.key))];
+    const join = (a: string, b: string) => (a.split(', ').includes(b) ? a : `${a}, ${b}`);
+    merged.set(id, { ...seen, keys, readBy: join(seen.readBy, s.readBy), configKey: join(seen.configKey, s.configKey) });
+  }
+  return [...merged.values()];
+}
+
+/** A Secret name two parts (or two keys) want with different types: one object cannot be both; the second is named. */
+export function secretTypeConflicts(secrets: readonly FirstTimeSecret[]): string[] {
+  const first = new Map<string, FirstTimeSecret>();
+  const problems: string[] = [];
+  const typeName = (s: FirstTimeSecret) => (s.type === 'tls' ? 'kubernetes.io/tls' : 'generic (Opaque)');
+  for (const s of secrets) {
+    const id = `${s.namespace}/${s.name}`;
+    const other = first.get(id);
+    if (other === undefined) first.set(id, s);
+    else if ((other.type ?? 'generic') !== (s.type ?? 'generic')) {
+      problems.push(`${s.configKey}: Secret ${id} is already ${other.configKey}'s, as a ${typeName(other)} Secret, and ${s.readBy} needs it as a ${typeName(s)} one; one Secret cannot be both — give one of them another name.`);
+    }
+  }
+  return problems;
 }
