@@ -147,7 +147,9 @@ export const backupPart = definePart({
             problems.push(`backup coverage: ${v.namespace}/${v.claim} is covered by a dump but is not on NFS, so Velero's volume policy cannot skip it; Schedule ${show(schedule.name)}'s file-system backup would copy a live database directory. Offer its NFS location, or add ${show(v.namespace)} to backup.velero.schedules[].excludedNamespaces of every Schedule with fileSystemBackup (or set its fileSystemBackup: false).`);
           }
         }
-        return problems.length > 0 ? [...problems, ...renderCoverage(rows)] : [];
+        if (problems.length === 0) return [];
+        // The table is context for the last problem (its lines are not more problems to count).
+        return [...problems.slice(0, -1), [problems[problems.length - 1], ...renderCoverage(rows).map((l) => `    ${l}`)].join('\n')];
       },
     });
   },

@@ -11,7 +11,10 @@ interface PodRequest { readonly ref: string; readonly template: PodTemplate; rea
 
 export interface CapacityResult {
   readonly table: string[];
+  /** The workloads whose pods fit on no node, and nodes over-committed by pods bound to them. */
   readonly problems: string[];
+  /** When anything failed: each node after placing what fits (context for the problems, not problems themselves). */
+  readonly summaries: string[];
 }
 
 /**
@@ -72,13 +75,17 @@ export function checkCapacity(objects: readonly SynthesizedObject[], cluster: Cl
   }
   // ... then, when anything failed, one summary per node after placement.
   const overCommitted = nodes.filter((n) => n.usedCpu > n.cpu + 1e-9 || n.usedMemory > n.memory + 1);
+  for (const node of overCommitted) {
+    problems.push(`node ${node.name} is over-committed by the requests of the pods bound to it (its volumes pin them there): ${formatCpu(node.usedCpu)} of ${formatCpu(node.cpu)} CPU, ${formatBytes(node.usedMemory)} of ${formatBytes(node.memory)} memory; lower their requests, or give cluster.nodes[${cluster.nodes.findIndex((n) => n.name === node.name)}] more room.`);
+  }
+  const summaries: string[] = [];
   if (unplaced.size > 0 || overCommitted.length > 0) {
     for (const node of nodes) {
       const over = overCommitted.includes(node) ? ' — over-committed by requests (pods bound to it)' : '';
-      problems.push(`node ${node.name}${node.schedulable ? '' : ' (no ordinary pods)'}: ${formatCpu(node.usedCpu)} of ${formatCpu(node.cpu)} CPU and ${formatBytes(node.usedMemory)} of ${formatBytes(node.memory)} memory requested by ${node.pods.length} pod${node.pods.length === 1 ? '' : 's'}, free ${formatCpu(Math.max(0, node.cpu - node.usedCpu))} / ${formatBytes(Math.max(0, node.memory - node.usedMemory))}${over} (allocatable = cluster.nodes[${cluster.nodes.findIndex((n) => n.name === node.name)}] size - cluster.reservedPerNode).`);
+      summaries.push(`node ${node.name}${node.schedulable ? '' : ' (no ordinary pods)'}: ${formatCpu(node.usedCpu)} of ${formatCpu(node.cpu)} CPU and ${formatBytes(node.usedMemory)} of ${formatBytes(node.memory)} memory requested by ${node.pods.length} pod${node.pods.length === 1 ? '' : 's'}, free ${formatCpu(Math.max(0, node.cpu - node.usedCpu))} / ${formatBytes(Math.max(0, node.memory - node.usedMemory))}${over} (allocatable = cluster.nodes[${cluster.nodes.findIndex((n) => n.name === node.name)}] size - cluster.reservedPerNode).`);
     }
   }
-  return { table: renderTable(nodes, cluster), problems };
+  return { table: renderTable(nodes, cluster), problems, summaries };
 }
 
 function place(node: NodeLoad, pod: PodRequest): void {

@@ -80,7 +80,8 @@ export function evaluateChecks(input: CheckInput): CheckOutcome {
   for (const [name, check] of sections) {
     for (const problem of check()) problems.push(`[${name}] ${problem}`);
   }
-  return { problems, report: capacity.table };
+  const placed = capacity.summaries.length > 0 ? ['Nodes after placing the pods that fit:', ...capacity.summaries.map((s) => `  ${s}`)] : [];
+  return { problems, report: [...placed, ...capacity.table] };
 }
 
 /** `objects` with every pod template as the admission webhooks of `injections` will leave it (unchanged without any). */

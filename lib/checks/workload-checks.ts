@@ -112,7 +112,7 @@ export function checkQuotaFit(objects: readonly SynthesizedObject[], nodeCount: 
       if (used <= allowed + 1e-9) continue;
       // Pod resources and counts come from the workloads, so name them; claims and Services speak for themselves.
       const fromPods = /^(requests|limits)\.(cpu|memory)$|^pods$/.test(key);
-      const from = fromPods ? ` (${shares.map(describeShare).join(', ') || 'no workloads'})` : '';
+      const from = fromPods ? ` (${shares.map((share) => describeShare(share, key.startsWith('limits.') ? 'limits' : 'requests')).join(', ') || 'no workloads'})` : '';
       const sidecars = fromPods && injected.length > 0 ? ` Every pod here also runs ${injected.map((i) => `${i.container} (added by ${i.madeBy}, sized by ${i.configKey})`).join(', ')}, counted above.` : '';
       problems.push(`namespace ${ns}: ${key} needs ${fmt(used)} but ResourceQuota ${q.manifest.metadata.name} allows ${fmt(allowed)}${from}; ${quotaFix(ns, key, fmt(used), fromPods ? shares : [], tenant, keys)}${sidecars}`);
     }
@@ -120,8 +120,10 @@ export function checkQuotaFit(objects: readonly SynthesizedObject[], nodeCount: 
   return problems;
 }
 
-function describeShare(s: WorkloadShare): string {
-  return `${s.kind}/${s.name} ${s.pods}×(${formatCpu(s.pod.requestsCpu)}/${formatBytes(s.pod.requestsMemory)})${s.surge > 0 ? ` + ${s.surge} surge` : ''}`;
+/** `Deployment/web 3×(50m/64Mi) + 1 surge`: each pod's requests, or its limits when a limits quota is exceeded. */
+function describeShare(s: WorkloadShare, side: 'requests' | 'limits'): string {
+  const [cpu, memory] = side === 'limits' ? [s.pod.limitsCpu, s.pod.limitsMemory] : [s.pod.requestsCpu, s.pod.requestsMemory];
+  return `${s.kind}/${s.name} ${s.pods}×(${formatCpu(cpu)}/${formatBytes(memory)}${side === 'limits' ? ' limits' : ''})${s.surge > 0 ? ` + ${s.surge} surge` : ''}`;
 }
 
 /** The sentence that says what to change: the tenant's quota key and, for pods, the app keys that size them. */

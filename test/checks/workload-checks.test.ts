@@ -155,7 +155,7 @@ describe('quota fit', () => {
     expect(problems).toMatch(/team-a\/Deployment\/big container web: limits\.cpu 2 is above the LimitRange max 1 of namespace team-a/);
     expect(problems).toMatch(/team-a\/Deployment\/big container web: limits\.memory 2Gi is above the LimitRange max 1Gi/);
     // (each single-replica Deployment surges by one pod during a rolling update: 2 × (256Mi + 2Gi))
-    expect(problems).toMatch(/limits\.memory needs 4\.50Gi but ResourceQuota tenant-quota allows 1Gi \(Deployment\/bare 1×\(50m\/64Mi\) \+ 1 surge, Deployment\/big 1×\(1\/2Gi\) \+ 1 surge\)/);
+    expect(problems).toMatch(/limits\.memory needs 4\.50Gi but ResourceQuota tenant-quota allows 1Gi \(Deployment\/bare 1×\(250m\/256Mi limits\) \+ 1 surge, Deployment\/big 1×\(2\/2Gi limits\) \+ 1 surge\)/);
   });
 
   test('StatefulSet claims count against PVC and storage quota; DaemonSets once per node', () => {
@@ -186,6 +186,7 @@ describe('capacity', () => {
   test('prints allocatable vs requested per node; control-plane takes no ordinary pods', () => {
     const result = checkCapacity(asObjects([goodDeployment({ replicas: 2 })]), cluster);
     expect(result.problems).toEqual([]);
+    expect(result.summaries).toEqual([]);
     expect(result.table.join('\n')).toMatch(/cp \(no ordinary pods\)\s+0 \/ 1500m\s+0%/);
     expect(result.table.join('\n')).toMatch(/w1\s+100m \/ 500m\s+20%\s+128Mi \/ 512Mi\s+25%\s+2/);
   });
@@ -195,6 +196,9 @@ describe('capacity', () => {
     const result = checkCapacity(asObjects([big]), cluster);
     expect(result.problems).toEqual([
       'team-a/Deployment/big: 1 of 1 pod (100m CPU / 600Mi each) fits on no schedulable node; lower its requests or replicas, or add a node to cluster.nodes.',
+    ]);
+    // AND the nodes' free room is context, not more problems
+    expect(result.summaries).toEqual([
       expect.stringMatching(/^node cp \(no ordinary pods\): 0 of 1500m CPU .* free 1500m \/ 1.50Gi/),
       expect.stringMatching(/^node w1: 0 of 500m CPU and 0 of 512Mi memory requested by 0 pods, free 500m \/ 512Mi \(allocatable = cluster\.nodes\[1\] size - cluster\.reservedPerNode\)\.$/),
     ]);
@@ -209,6 +213,8 @@ describe('capacity', () => {
     // THEN
     expect(result.problems).toEqual([
       'team-a/Deployment/web: 4 of 6 pods (200m CPU / 200Mi each) fit on no schedulable node; lower apps[0].resources.requests or apps[0].autoscaling.maxReplicas, or add a node to cluster.nodes.',
+    ]);
+    expect(result.summaries).toEqual([
       expect.stringMatching(/^node cp \(no ordinary pods\): /),
       expect.stringMatching(/^node w1: 400m of 500m CPU and 400Mi of 512Mi memory requested by 2 pods, free 100m \/ 112Mi/),
     ]);

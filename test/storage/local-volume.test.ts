@@ -37,6 +37,31 @@ describe('LocalStorageClass', () => {
     expect(LOCAL_STORAGE_CLASS).toBe('local-storage');
   });
 
+  test('a node over-committed by the pod its volume pins there is one problem, with the node summaries as context', () => {
+    // GIVEN the volume on w2 and a StatefulSet pod bigger than w2
+    const { objects } = renderVolume({ ...base, node: 'w2' });
+    const sts = {
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'prometheus', namespace: 'monitoring' },
+      spec: {
+        replicas: 1, serviceName: 'prometheus', selector: { matchLabels: { a: 'b' } },
+        template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'p', image: 'p:1', resources: { requests: { cpu: '6', memory: '100Mi' } } }] } },
+        volumeClaimTemplates: [{ metadata: { name: 'storage' }, spec: { resources: { requests: { storage: '10Gi' } } } }],
+      },
+    };
+    const cluster = {
+      nodes: [
+        { name: 'w1', ip: '10.0.0.1', role: 'worker', cpu: '8', memory: '8Gi', schedulable: true },
+        { name: 'w2', ip: '10.0.0.2', role: 'worker', cpu: '4', memory: '8Gi', schedulable: true },
+      ],
+      reservedPerNode: { cpu: '0', memory: '0' },
+    } as unknown as ClusterConfig;
+    // WHEN
+    const result = checkCapacity(asObjects([...objects, sts]), cluster);
+    // THEN
+    expect(result.problems).toEqual(['node w2 is over-committed by the requests of the pods bound to it (its volumes pin them there): 6 of 4 CPU, 100Mi of 8Gi memory; lower their requests, or give cluster.nodes[1] more room.']);
+    expect(result.summaries).toEqual([expect.stringMatching(/^node w1: 0 of 8 CPU/), expect.stringMatching(/^node w2: 6 of 4 CPU .* — over-committed by requests \(pods bound to it\)/)]);
+  });
+
   test('all props', () => {
     const props: Required<LocalStorageClassProps> = { name: 'fast-local', labels: { team: 'ops' } };
     const sc = find(renderClass(props), 'StorageClass', 'fast-local');
