@@ -102,7 +102,9 @@ export function checkCluster(cluster: ClusterConfig, problems: ProblemList): voi
     if (seenIps.has(node.ip)) problems.add(`cluster.nodes[${i}].ip: ${show(node.ip)} is already used by cluster.nodes[${seenIps.get(node.ip)}]; give each node its own InternalIP.`);
     seenIps.set(node.ip, i);
     if (parseQuantity(node.cpu) <= parseQuantity(cluster.reservedPerNode.cpu) || parseQuantity(node.memory) <= parseQuantity(cluster.reservedPerNode.memory)) {
-      problems.add(`cluster.nodes[${i}]: ${node.name} (${node.cpu} CPU, ${node.memory}) is not larger than cluster.reservedPerNode (${cluster.reservedPerNode.cpu} CPU, ${cluster.reservedPerNode.memory}); check the node's size or lower reservedPerNode.`);
+      // A bare number is bytes to Kubernetes: `memory: 3` is 3 bytes, most likely a missing unit.
+      const bytes = /^\d+$/.test(String(node.memory)) && parseQuantity(node.memory) < 1024 * 1024 ? ` (memory ${show(node.memory)} is ${node.memory} bytes: write a unit, e.g. "${node.memory}Gi")` : '';
+      problems.add(`cluster.nodes[${i}]: ${node.name} (${node.cpu} CPU, ${node.memory}) is not larger than cluster.reservedPerNode (${cluster.reservedPerNode.cpu} CPU, ${cluster.reservedPerNode.memory})${bytes}; check the node's size or lower reservedPerNode.`);
     }
   });
   if (!cluster.nodes.some((n) => n.schedulable)) {

@@ -54,6 +54,8 @@ export function checkEviction(settings: EvictionSettings, cluster: ClusterConfig
   cluster.nodes.forEach((node, i) => {
     const threshold = memoryThreshold(node, settings, cluster.reservedPerNode.memory);
     const memory = parseQuantity(node.memory);
+    // A node no larger than its reservation is the cluster section's problem (checkCluster says so); nothing to add.
+    if (memory <= reserved) return;
     if (threshold * 2 >= memory - reserved) {
       problems.add(`${at}.memoryAvailable: ${formatBytes(threshold)} on ${node.name} (cluster.nodes[${i}], ${node.memory}) leaves no room for pods: with ${cluster.reservedPerNode.memory} reserved the kubelet would evict every pod (the soft threshold is twice the hard one). Use at most ${mebibytes((memory - reserved) / 4)}, or leave it out for 5% of each node.`);
     } else if (threshold > reserved) {

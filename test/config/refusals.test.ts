@@ -63,11 +63,19 @@ describe('synth refuses what would not apply or not mean what the config said', 
       /^mysql\.backup\.timeZone: "Europe\/Londn" is not an IANA time zone name the API server knows .*; did you mean "Europe\/London"\? \(line 8\)$/],
     ['the API server\'s own "Local" zone as a time zone', `${MINIMAL_CLUSTER}tenants: []\nmysql:\n  backup: { timeZone: Local }\n`,
       /^mysql\.backup\.timeZone: "Local" is not an IANA time zone name the API server knows/],
+    ['a node memory without its unit (3 bytes), and no eviction advice about a key never set', `${MINIMAL_CLUSTER.replace('memory: 8Gi', 'memory: 3')}tenants: []\n`,
+      /^cluster\.nodes\[1\]: w1 \(4 CPU, 3\) is not larger than cluster\.reservedPerNode \(350m CPU, 640Mi\) \(memory "3" is 3 bytes: write a unit, e\.g\. "3Gi"\); check the node's size or lower reservedPerNode\. \(line 4\)$/],
     ['a config over the 1 MiB ConfigMap limit', `${MINIMAL_CLUSTER}${TENANT}apps:\n  - { name: web, tenant: team, ${IMAGE}, config: { A: "${'x'.repeat(600_000)}", B: "${'y'.repeat(600_000)}" } }\n`,
       /^apps\[0\]\.config: 1200002 bytes of keys and values, above the 1048576 bytes \(1 MiB\) the API server allows in one ConfigMap/],
   ])('%s', (_name, yaml, message) => {
     // GIVEN the config WHEN loaded THEN the problem is named with its fix
     expect(problemsOf(yaml)).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+
+  test('a node too small for its reservation is one problem: no eviction advice (with a negative size) follows from it', () => {
+    const problems = problemsOf(`${MINIMAL_CLUSTER.replace('memory: 8Gi', 'memory: 3')}tenants: []\n`);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^cluster\.nodes\[1\]: w1 /);
   });
 
   test('a password never appears in the message that refuses it', () => {
