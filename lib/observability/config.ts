@@ -111,7 +111,7 @@ export const observabilitySchema: JsonSchema = object(
 
 /** The nodes the two local volumes live on: explicit ones, else schedulable nodes, apart when there are two. */
 export function storageNodes(cluster: Pick<ClusterConfig, 'nodes'>, storage: ObservabilityConfig['storage']): { prometheus?: string; loki?: string } {
-  const schedulable = cluster.nodes.filter((n) => n.schedulable).map((n) => n.name);
+  const schedulable = [...new Set(cluster.nodes.filter((n) => n.schedulable).map((n) => n.name))];
   const pick = (avoid: string | undefined) => schedulable.find((n) => n !== avoid) ?? schedulable[0];
   const prometheus = storage.prometheus.node ?? pick(storage.loki.node);
   const loki = storage.loki.node ?? pick(prometheus);
@@ -163,14 +163,14 @@ export function checkObservabilityConfig(config: { readonly observability: Obser
   });
 
   // Storage: nodes that exist and take ordinary pods, distinct directories, sizes that hold something.
-  const schedulable = cluster.nodes.filter((n) => n.schedulable).map((n) => n.name);
+  const schedulable = [...new Set(cluster.nodes.filter((n) => n.schedulable).map((n) => n.name))];
   for (const which of ['prometheus', 'loki'] as const) {
     const volume = obs.storage[which];
     const field = `${at}.storage.${which}`;
     if (volume.node !== undefined) {
       const node = cluster.nodes.find((n) => n.name === volume.node);
       if (!node) {
-        problems.add(`${field}.node: ${show(volume.node)} is not in cluster.nodes (${cluster.nodes.map((n) => show(n.name)).join(', ')}); use one of the schedulable ones: ${schedulable.map((n) => show(n)).join(', ') || 'none'}.`);
+        problems.add(`${field}.node: ${show(volume.node)} is not in cluster.nodes (${[...new Set(cluster.nodes.map((n) => n.name))].map((n) => show(n)).join(', ')}); use one of the schedulable ones: ${schedulable.map((n) => show(n)).join(', ') || 'none'}.`);
       } else if (!node.schedulable) {
         problems.add(`${field}.node: ${show(volume.node)} takes no ordinary pods (a tainted control-plane node); use one of ${schedulable.map((n) => show(n)).join(', ') || 'none'}, or set \`schedulable: true\` on it in cluster.nodes.`);
       }
