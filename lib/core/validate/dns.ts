@@ -30,4 +30,4 @@ export const OBJECT_KEY = rule(isObjectKey, 'is not a key a Secret or ConfigMap 
 
 export const DNS_LABEL = rule(isDnsLabel, 'is not a DNS label: use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (example: "team-a")');
 
-export const DNS_SUBDOMAIN = rule(isDnsSubdomain, 'is not a DNS name: use lowercase letters, digits, "-" and "." (example: "grafana.lab.example")');
+export const DNS_SUBDOMAIN = rule(isDnsSubdomain, 'is not a DNS name: use lowercase letters, digits, "-" and "." (examples: "grafana-tls", "grafana.lab.example")');
