@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ValidateFunction } from 'ajv';
-import { parseDocument } from 'yaml';
+import { Composer, Document, Parser, YAMLParseError } from 'yaml';
 import { ProblemList, UserError } from '../core/errors';
 import { PLATFORM_PARTS } from '../parts';
 import { LoadedConfig, managedNamespaceOwners, PlatformPart, sectionOf } from '../parts/platform-part';
@@ -12,7 +12,8 @@ import { checkExposedHosts, checkNodePortClients, checkReferencesToDisabledParts
 import { errorKeys, explain } from './schema-errors';
 import { leadingFieldPath, LineIndex, parseFieldPath, PathKey, SourceLines } from './source-lines';
 import { validatorOf } from './validator';
-import { describeYamlError, duplicateKeys } from './yaml-syntax';
+import { decodeConfig } from './encoding';
+import { aliasProblems, controlCharacters, describeYamlError, duplicateKeys, MAX_NESTING, tokenProblems } from './yaml-syntax';
 
 type Parts = readonly PlatformPart<any, any>[];
 const validators = new WeakMap<Parts, ValidateFunction>();
@@ -49,15 +50,37 @@ export interface LoadOptions {
 
 /** Reads, validates and completes a platform.yaml; every problem is reported at once as a {@link UserError}. */
 export function loadConfigFile(file: string, options: LoadOptions = {}): PlatformConfig {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // A device, FIFO or socket would be read forever (/dev/zero) or block until a writer comes (a FIFO). stat follows
+    // symbolic links, so a link to a file is fine; when stat fails, the read below fails alike and says why.
+    const stat = statOrUndefined(file);
+    if (stat && !stat.isFile() && !stat.isDirectory()) {
+      throw new UserError(`${file}: cannot read the platform description`, [`not a regular file but ${kindOfFile(stat)}; pass the platform.yaml file itself with --config <file>.`]);
+    }
+    bytes = fs.readFileSync(file);
   } catch (e) {
+    if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? '';
     const reason = READ_ERRORS[code] ?? `${(e as Error).message}; check the file and the --config path.`;
     throw new UserError(`${file}: cannot read the platform description`, [reason]);
   }
-  return parseConfig(text, path.basename(file), options);
+  return parseConfig(decodeConfig(bytes, path.basename(file)), path.basename(file), options);
+}
+
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function kindOfFile(stat: fs.Stats): string {
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  if (stat.isSocket()) return 'a socket';
+  return 'something other than a file';
 }
 
 /**
@@ -85,9 +108,8 @@ function crossChecks(parts: Parts, tolerant: boolean): ReadonlyArray<(config: Lo
 export function parseConfig(text: string, source = 'platform.yaml', options: LoadOptions = {}): PlatformConfig {
   const parts = options.parts ?? PLATFORM_PARTS;
   const lines = new LineIndex(text);
-  // Duplicate keys are found by duplicateKeys (linear) rather than by the parser's uniqueKeys (quadratic).
-  // logLevel 'error': the parser's warnings (a list used as a key) would go to stderr; the schema reports those keys.
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+  refuseIfAny(source, controlCharacters(text, lines));
+  const doc = readDocument(text, source, lines);
   const yamlErrors = [...doc.errors.map((e) => ({ at: e.pos[0], message: describeYamlError(e, text, lines) })), ...duplicateKeys(doc, text, lines)]
     .sort((a, b) => a.at - b.at)
     .map((e) => e.message);
@@ -96,10 +118,13 @@ export function parseConfig(text: string, source = 'platform.yaml', options: Loa
   }
   let parsed: unknown;
   try {
-    // maxAliasCount: a "billion laughs" file (aliases of aliases) would expand to gigabytes.
-    parsed = doc.toJS({ maxAliasCount: 100 });
+    parsed = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     const message = (e as Error).message;
+    // The parser's error names no line; the aliases it refused are found again with theirs.
+    if (/Excessive alias count|Unresolved alias/.test(message)) refuseIfAny(source, aliasProblems(doc, text, lines, MAX_ALIAS_COUNT));
+    if (e instanceof RangeError) throw tooDeep(source);
+    // Should the replay not find the alias (a count it does not model), the plain words without a line.
     const reason = /Excessive alias count/.test(message)
       ? 'the file uses aliases ("*name") so heavily that it would expand enormously (a "billion laughs" file); write the values out, or use fewer aliases'
       : /Unresolved alias/.test(message)
@@ -115,7 +140,7 @@ export function parseConfig(text: string, source = 'platform.yaml', options: Loa
   }
   const data = quantitiesAsStrings(platformSchemaOf(parts), parsed, doc) as Record<string, unknown>;
 
-  const where = new SourceLines(doc, lines);
+  const where = new SourceLines(doc, lines, text);
   // Each problem with the line it is about, so the list reads top to bottom like the file.
   const found: Array<{ line: number; message: string }> = [];
   const report = (message: string, keys: readonly PathKey[]) => {
@@ -128,7 +153,7 @@ export function parseConfig(text: string, source = 'platform.yaml', options: Loa
   const seen = new Set<string>();
   for (const e of schemaValid ? [] : validate.errors ?? []) {
     const keys = errorKeys(e);
-    const message = explain(e, data);
+    const message = explain(e, data, (keys) => where.writtenAs(keys));
     if (!seen.has(`${message}@${keys.join('/')}`)) report(message, keys);
     seen.add(`${message}@${keys.join('/')}`);
     refused.push(keys);
@@ -155,14 +180,68 @@ export function parseConfig(text: string, source = 'platform.yaml', options: Loa
   return config as unknown as PlatformConfig;
 }
 
-/** Whether a value contains itself (`a: &x [*x]` makes a list that is its own first item). */
-function isCircular(value: unknown, ancestors: Set<object> = new Set()): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  if (ancestors.has(value)) return true;
-  ancestors.add(value);
-  const circular = Object.values(value as Record<string, unknown>).some((child) => isCircular(child, ancestors));
-  ancestors.delete(value);
-  return circular;
+/** maxAliasCount: a "billion laughs" file (aliases of aliases) would expand to gigabytes. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The document of a text whose characters passed: parsed to tokens first (the parser keeps a stack of its own), so
+ * nesting too deep for the composer (which recurses per level) and Unicode spaces in the indentation are refused with
+ * their line before it runs. What parseDocument does, in two steps.
+ */
+function readDocument(text: string, source: string, lines: LineIndex): Document {
+  try {
+    const tokens = [...new Parser().parse(text)];
+    refuseIfAny(source, tokenProblems(tokens, text, lines));
+    // Duplicate keys are found by duplicateKeys (linear) rather than by the parser's uniqueKeys (quadratic).
+    // logLevel 'error': the parser's warnings (a list used as a key) would go to stderr; the schema reports those keys.
+    const composer = new Composer({ prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+    let doc: Document | undefined;
+    for (const next of composer.compose(tokens, true, text.length)) {
+      if (!doc) doc = next as Document;
+      else {
+        doc.errors.push(new YAMLParseError(next.range.slice(0, 2) as [number, number], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
+        break;
+      }
+    }
+    return doc!;
+  } catch (e) {
+    // The check above keeps the composer's recursion shallow; this is the net under it.
+    if (e instanceof RangeError) throw tooDeep(source);
+    throw e;
+  }
+}
+
+function refuseIfAny(source: string, problems: ReadonlyArray<{ at: number; message: string }>): void {
+  if (problems.length === 0) return;
+  const sorted = [...problems].sort((a, b) => a.at - b.at).map((p) => p.message);
+  throw new UserError(`${source}: not valid YAML (${sorted.length} error${sorted.length === 1 ? '' : 's'})`, sorted);
+}
+
+/** The net under the depth check: the yaml package ran out of stack (no line: the parser's error has none). */
+function tooDeep(source: string): UserError {
+  return new UserError(`${source}: not valid YAML`, [`lists and mappings nest too deeply to read (a platform description needs far fewer than ${MAX_NESTING} levels); this is a generated or broken file: flatten it, or check that every "[" and "{" is closed where you meant`]);
+}
+
+/**
+ * Whether a value contains itself (`a: &x [*x]` makes a list that is its own first item). A stack of its own rather
+ * than recursion: the value may be as deep as {@link MAX_NESTING} allows, and more through aliases.
+ */
+function isCircular(value: unknown): boolean {
+  const ancestors = new Set<object>();
+  const stack: Array<{ value: unknown; leave?: boolean }> = [{ value }];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (next.value === null || typeof next.value !== 'object') continue;
+    if (next.leave) {
+      ancestors.delete(next.value);
+      continue;
+    }
+    if (ancestors.has(next.value)) return true;
+    ancestors.add(next.value);
+    stack.push({ value: next.value, leave: true });
+    for (const child of Object.values(next.value as Record<string, unknown>)) stack.push({ value: child });
+  }
+  return false;
 }
 
 /** `run()`, or — only when `tolerant` — `fallback` if it throws. */

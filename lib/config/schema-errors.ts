@@ -36,9 +36,15 @@ function valueAt(data: unknown, instancePath: string): unknown {
   return cur;
 }
 
-export function explain(e: ErrorObject, data: unknown): string {
+/**
+ * `writtenAs`: the source text of the scalar at a path, when the file has one. A number or boolean is shown as the
+ * user wrote it (`0x1F`, `1.30`, `1e3`, `.inf`), not as YAML read it (31, 1.3, 1000, Infinity): the text they can find
+ * in the file. Strings keep their quoted JSON form.
+ */
+export function explain(e: ErrorObject, data: unknown, writtenAs?: (keys: readonly PathKey[]) => string | undefined): string {
   const value = valueAt(data, e.instancePath);
   const at = fieldPath(e.instancePath);
+  const shown = (typeof value === 'number' || typeof value === 'boolean' ? writtenAs?.(pathKeys(e.instancePath)) : undefined) ?? show(value);
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(e.params.additionalProperty);
@@ -49,17 +55,17 @@ export function explain(e: ErrorObject, data: unknown): string {
     case 'required':
       return `${fieldPath(e.instancePath, String(e.params.missingProperty))}: is required but missing; add it (${describeSchema((e.parentSchema as any)?.properties?.[e.params.missingProperty])})`;
     case 'type':
-      return `${at}: ${show(value)} is ${kindOf(value)}, expected ${e.params.type === 'integer' ? 'a whole number' : `a${/^[aeiou]/.test(String(e.params.type)) ? 'n' : ''} ${e.params.type}`}${typeHint(value, String(e.params.type))}`;
+      return `${at}: ${shown} is ${kindOf(value)}, expected ${e.params.type === 'integer' ? 'a whole number' : `a${/^[aeiou]/.test(String(e.params.type)) ? 'n' : ''} ${e.params.type}`}${typeHint(value, String(e.params.type))}`;
     case 'enum':
-      return `${at}: ${show(value)} is not allowed; use one of ${(e.params.allowedValues as unknown[]).map((v) => show(v)).join(', ')}`;
+      return `${at}: ${shown} is not allowed; use one of ${(e.params.allowedValues as unknown[]).map((v) => show(v)).join(', ')}`;
     case 'format': {
       const format = FORMATS[String(e.params.format)];
       const hint = e.params.format === 'quantity' ? quantityHint(value) : '';
-      return `${at}: ${show(value)} ${format ? format.explain : `is not a valid ${e.params.format}`}${hint}`;
+      return `${at}: ${shown} ${format ? format.explain : `is not a valid ${e.params.format}`}${hint}`;
     }
     case 'minimum':
     case 'maximum':
-      return `${at}: ${show(value)} must be ${e.keyword === 'minimum' ? 'at least' : 'at most'} ${e.params.limit}`;
+      return `${at}: ${shown} must be ${e.keyword === 'minimum' ? 'at least' : 'at most'} ${e.params.limit}`;
     case 'minItems':
       return `${at}: needs at least ${e.params.limit} item${e.params.limit === 1 ? '' : 's'}`;
     case 'uniqueItems':
@@ -73,8 +79,8 @@ export function explain(e: ErrorObject, data: unknown): string {
 function typeHint(value: unknown, expected: string): string {
   if (typeof value === 'string' && expected !== 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return ` (write ${value} without quotes)`;
   if (typeof value === 'string' && expected === 'boolean' && /^(yes|no|on|off|y|n)$/i.test(value)) return ' (write true or false)';
-  // YAML reads 1.10 as the number 1.1 and yes as a string: quoting keeps the text as written.
-  if (((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') && expected === 'string') return ' (put the value in quotes to keep it as written, e.g. "1.10")';
+  // YAML reads 1.10 as the number 1.1 (and .inf as Infinity) and yes as a string: quoting keeps the text as written.
+  if ((typeof value === 'number' || typeof value === 'boolean') && expected === 'string') return ' (put the value in quotes to keep it as written, e.g. "1.10")';
   return '';
 }
 

@@ -1,4 +1,4 @@
-import { Document, isMap, isSeq, Node } from 'yaml';
+import { Document, isMap, isScalar, isSeq, Node } from 'yaml';
 
 /**
  * Line and column of an offset in the text. (yaml's LineCounter is not used: it learns only the newlines the lexer
@@ -31,7 +31,17 @@ export type PathKey = string | number;
  * is not in the file (a default) points at its nearest written ancestor.
  */
 export class SourceLines {
-  constructor(private readonly doc: Document, private readonly lines: LineIndex) {}
+  /** `text`: the source, for {@link writtenAs}. @default - writtenAs finds nothing */
+  constructor(private readonly doc: Document, private readonly lines: LineIndex, private readonly text?: string) {}
+
+  /** The scalar at `path` as written in the file (`0x1F`, `1.30`), or undefined when the path is no scalar written there (an alias, a default). */
+  writtenAs(path: readonly PathKey[]): string | undefined {
+    if (this.text === undefined || path.length === 0) return undefined;
+    const node = this.doc.getIn(path, true);
+    if (!isScalar(node) || !node.range) return undefined;
+    const written = this.text.slice(node.range[0], node.range[1]).trim();
+    return written === '' ? undefined : written;
+  }
 
   /** The line of the key that holds `path` (`tenants[1].quota.cpu` → the line of `cpu:`), or of its nearest written ancestor. */
   lineOf(path: readonly PathKey[]): number | undefined {

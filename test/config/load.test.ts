@@ -79,7 +79,7 @@ describe('YAML numbers where Kubernetes takes a quantity', () => {
   test.each([
     ['"1.5 GB"', /quota\.memory: "1\.5 GB" is not a Kubernetes quantity .*; did you mean "1\.5Gi"\? \(line 8\)/],
     ['"2G ram"', /quota\.memory: "2G ram" is not a Kubernetes quantity \(examples: "2", "500m", "256Mi", "1Gi"\) \(line 8\)/],
-    ['.inf', /quota\.memory: Infinity is a number, expected a string \(line 8\)/],
+    ['.inf', /quota\.memory: \.inf is a number, expected a string \(put the value in quotes to keep it as written, e\.g\. "1\.10"\) \(line 8\)/],
     ['"-1Gi"', /quota\.memory: "-1Gi" is not a Kubernetes quantity .*; sizes, capacities and quotas cannot be negative \(line 8\)/],
     ['1e400', /quota\.memory: "1e400" is not a Kubernetes quantity .*; this one is too large to count with \(line 8\)/],
   ])('%s keeps a clear refusal', (value, message) => {
@@ -151,7 +151,7 @@ describe('files a person did not mean to write', () => {
   test('an alias bomb ("billion laughs") is refused in plain words', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 9; i++) levels.push(`${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(9).fill(`*${'abcdefghi'[i - 1]}`).join(',')}]`);
-    expect(messageOf(`${levels.join('\n')}\n`)).toMatch(/not valid YAML\n\s+- the file uses aliases \("\*name"\) so heavily that it would expand enormously \(a "billion laughs" file\)/);
+    expect(messageOf(`${levels.join('\n')}\n`)).toMatch(/not valid YAML \(1 error\)\n\s+- line 4, column 8: the file uses aliases \("\*name"\) so heavily that it would expand enormously \(a "billion laughs" file\)/);
   });
 
   test('an alias inside its own anchor (an infinite value) is refused, not a crash', () => {
@@ -166,7 +166,7 @@ describe('files a person did not mean to write', () => {
   });
 
   test('an alias without its anchor is named', () => {
-    expect(messageOf(`${MINIMAL_CLUSTER}tenants: *team\n`)).toMatch(/an alias refers to no anchor.*team.*; define "&name" before using "\*name"/);
+    expect(messageOf(`${MINIMAL_CLUSTER}tenants: *team\n`)).toMatch(/line 6, column 10: an alias refers to no anchor: "\*team"; define "&team" on a value above before using "\*team"\n\s+6 \| tenants: \*team\n\s+\|          \^/);
   });
 });
 
