@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CliPath, cliPath, parseFlags, showPath, userDirectory } from './cli-args';
 import { loadConfigFile } from './config/load';
 import { UserError } from './core/errors';
 import { checkOwnership } from './output/ownership';
@@ -24,6 +27,8 @@ export const HELP = [
   `  --plan          print per unit the objects a synth would add, change and remove; write nothing; exit 0 = no change, ${EXIT_PLAN_CHANGES} = changes`,
   '  --check         validate the config and run every check; write nothing',
   '  --help, -h      print this help',
+  'Paths you type are relative to the directory you ran npm in (npm itself runs the script in the project root); the',
+  'defaults platform.yaml and dist are the project root\'s. Give each flag once, after `--` (without it npm keeps them).',
   '',
   'Commands:',
   '  npm run synth   synthesize platform.yaml into dist/ (compiles only the .ts files that changed)',
@@ -55,8 +60,10 @@ const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error
 type Mode = 'synth' | 'plan' | 'check';
 
 interface Args {
-  readonly config: string;
-  readonly out: string;
+  readonly config: CliPath;
+  readonly out: CliPath;
+  /** Whether --config was typed as a relative path (a read failure then says which directory it was read from). */
+  readonly configRelative: boolean;
   readonly mode: Mode;
 }
 
@@ -68,32 +75,35 @@ interface Args {
 export function runCli(argv: readonly string[], io: CliIo = consoleIo, build: BuildOptions = {}): number {
   const timings = new PhaseTimings();
   let wrote: string | undefined; // set once the new tree is in place: an error after that must not say "nothing was written"
+  let parsed: Args | undefined; // for the catch: a missing relative --config says where it was looked for
   try {
     const args = parseArgs(argv);
     if (args === 'help') {
       for (const line of HELP) io.out(line);
       return 0;
     }
-    const config = timings.time('load', () => loadConfigFile(args.config, { parts: build.parts }));
+    parsed = args;
+    const config = timings.time('load', () => loadConfigFile(args.config.absolute, { parts: build.parts }));
     const result = synthesize(config, { ...build, timings });
-    const ownership = { configFile: args.config };
+    const ownership = { configFile: args.config.absolute, cwd: userDirectory(), projectDir: process.cwd() };
+    const out = args.out.absolute;
     let code = 0;
     if (args.mode === 'synth') {
-      const written = timings.time('write', () => writeOutput(args.out, result.files, ownership));
-      wrote = args.out;
+      const written = timings.time('write', () => writeOutput(out, result.files, ownership));
+      wrote = out;
       for (const line of result.report) io.out(line);
       for (const line of written.warnings) io.out(`warning: ${line}`);
-      io.out(`Platform Kit: ${result.objectCount} objects in ${result.files.filter((f) => f.objects.length > 0).length} manifest files written to ${args.out}/ from ${args.config}`);
+      io.out(`Platform Kit: ${result.objectCount} objects in ${result.files.filter((f) => f.objects.length > 0).length} manifest files written to ${showPath(args.out, true)} from ${showPath(args.config)}`);
     } else if (args.mode === 'plan') {
-      checkOwnership(args.out, ownership);
-      const plan = timings.time('plan', () => planChanges(readTree(currentOutputDir(args.out)), result.files));
+      checkOwnership(out, ownership); // --plan and --check refuse exactly what synth (writeOutput) would
+      const plan = timings.time('plan', () => planChanges(readTree(currentOutputDir(out)), result.files));
       for (const line of partNotices(config, build.parts)) io.out(line);
-      for (const line of renderPlan(plan, args.out, { argoCd: config.gitops.enabled })) io.out(line);
+      for (const line of renderPlan(plan, args.out.typed, { argoCd: config.gitops.enabled })) io.out(line);
       code = plan.hasChanges ? EXIT_PLAN_CHANGES : 0;
     } else {
-      checkOwnership(args.out, ownership);
+      checkOwnership(out, ownership);
       for (const line of result.report) io.out(line);
-      io.out(`Platform Kit: check passed: ${result.objectCount} objects from ${args.config} pass every check; nothing was written.`);
+      io.out(`Platform Kit: check passed: ${result.objectCount} objects from ${showPath(args.config)} pass every check; nothing was written.`);
     }
     const timing = timings.report();
     if (timing) io.err(timing);
@@ -101,6 +111,9 @@ export function runCli(argv: readonly string[], io: CliIo = consoleIo, build: Bu
   } catch (e) {
     if (e instanceof UserError) {
       io.err(`error: ${e.message}`);
+      if (parsed?.configRelative && !fs.existsSync(parsed.config.absolute)) {
+        io.err(`(--config ${parsed.config.typed} was looked for in ${userDirectory()}, the directory you ran npm in: a path you type is relative to it)`);
+      }
       if (wrote) io.err(`(the new output was written to ${wrote}/ before this error)`);
       return 1;
     }
@@ -115,24 +128,18 @@ export function runCli(argv: readonly string[], io: CliIo = consoleIo, build: Bu
 }
 
 function parseArgs(argv: readonly string[]): Args | 'help' {
-  let config = 'platform.yaml';
-  let out = 'dist';
-  const modes = new Set<Mode>();
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    if (flag === '--help' || flag === '-h') return 'help';
-    if (flag === '--plan' || flag === '--check') {
-      modes.add(flag === '--plan' ? 'plan' : 'check');
-    } else if ((flag === '--config' || flag === '--out') && value !== undefined && !value.startsWith('--')) {
-      if (flag === '--config') config = value;
-      else out = value;
-      i++;
-    } else {
-      const why = flag === '--config' || flag === '--out' ? `${flag} needs a value` : `${JSON.stringify(flag)} is not an option`;
-      throw new UserError('bad arguments', [`${why}; ${USAGE} (--help lists every flag)`]);
-    }
-  }
-  if (modes.size > 1) throw new UserError('bad arguments', [`--plan and --check are two different runs; pass one. ${USAGE}`]);
-  return { config, out, mode: [...modes][0] ?? 'synth' };
+  const fail = (why: string): never => {
+    throw new UserError('bad arguments', [`${why}; ${USAGE} (--help lists every flag)`]);
+  };
+  const flags = parseFlags(argv, { values: { '--config': 'file name', '--out': 'directory name' }, switches: ['--plan', '--check'], scripts: ['synth', 'plan', 'check'] }, fail);
+  if (flags.help) return 'help';
+  const modes = [...flags.switches].map((s) => (s === '--plan' ? 'plan' : 'check') as Mode);
+  if (modes.length > 1) throw new UserError('bad arguments', [`--plan and --check are two different runs; pass one. ${USAGE}`]);
+  const typedConfig = flags.values.get('--config');
+  return {
+    config: cliPath(typedConfig, 'platform.yaml'),
+    out: cliPath(flags.values.get('--out'), 'dist'),
+    configRelative: typedConfig !== undefined && !path.isAbsolute(typedConfig),
+    mode: modes[0] ?? 'synth',
+  };
 }

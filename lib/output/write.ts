@@ -4,6 +4,7 @@ import * as path from 'path';
 import { UserError } from '../core/errors';
 import { OutputFile } from './layout';
 import { exchangeDirectories } from './exchange';
+import { describeFsError as describe, isFsError } from './fs-errors';
 import { acquireLock, isProcessAlive } from './lock';
 import { MARKER_NAME, markerFile } from './marker';
 import { checkOwnership, OwnershipContext } from './ownership';
@@ -68,7 +69,22 @@ export function writeOutput(outDir: string, files: readonly OutputFile[], option
   const target = path.resolve(outDir);
   checkOwnership(target, options);
   const work = workPaths(target);
-  fs.mkdirSync(work.parent, { recursive: true });
+  // From here on every filesystem error (a parent folder that cannot be made, a lock file that cannot be created, a
+  // leftover that cannot be recovered) is the user's to fix: the plain UserError below (exit 1), never the "looks
+  // like a bug" text. Errors that are not the filesystem's stay as they are: those are bugs.
+  let created: string | undefined;
+  try {
+    created = fs.mkdirSync(work.parent, { recursive: true });
+    return writeLocked(target, files, work, options);
+  } catch (e) {
+    // The folders this run made for the output hold nothing else; no output went in, so "nothing was written" holds.
+    if (created !== undefined && !fs.existsSync(target)) removeQuietly(created);
+    if (e instanceof UserError || !isFsError(e)) throw e;
+    throw writeFailed(target, e);
+  }
+}
+
+function writeLocked(target: string, files: readonly OutputFile[], work: ReturnType<typeof workPaths>, options: WriteOptions): WriteResult {
   const release = acquireLock(work.lock, { timeoutMs: options.lockTimeoutMs });
   const warnings: string[] = [];
   try {
@@ -97,7 +113,13 @@ export function writeOutput(outDir: string, files: readonly OutputFile[], option
       }
     }
   } finally {
-    release();
+    // A lock file that cannot be deleted must not turn a written output into "nothing was written": a warning (the
+    // next synth finds its pid dead and takes the lock over).
+    try {
+      release();
+    } catch (e) {
+      warnings.push(`the lock file ${work.lock} could not be deleted (${describe(e)}); the next synth takes it over, or delete it yourself.`);
+    }
   }
   return { warnings };
 }
@@ -175,19 +197,6 @@ function withMarker(files: readonly OutputFile[]): readonly OutputFile[] {
 
 function writeFailed(target: string, e: unknown): UserError {
   return new UserError(`could not write the output to ${target}`, [`${describe(e)}. Nothing was written: the previous output is unchanged.`]);
-}
-
-/** A filesystem error in plain words, keeping the code and path for searching. */
-function describe(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  const plain: Record<string, string> = {
-    EACCES: 'permission denied', EPERM: 'operation not permitted', ENOSPC: 'no space left on the device',
-    EROFS: 'the filesystem is read-only', EBUSY: 'the path is busy (a mount point or open elsewhere)',
-    EEXIST: 'a file is in the way', ENOTDIR: 'a file is in the way of a folder', EISDIR: 'a folder is in the way of a file',
-    EDQUOT: 'disk quota exceeded', EXDEV: 'the temporary tree is on another filesystem',
-  };
-  const words = err?.code ? plain[err.code] : undefined;
-  return words ? `${words} (${err.code}${err.path ? ` at ${err.path}` : ''})` : String(err?.message ?? e);
 }
 
 function removeQuietly(p: string): void {

@@ -4,7 +4,7 @@ import * as ts from 'typescript';
 import { ROOT, tempDir } from '../support/helpers';
 
 /** The sources writeOutput needs at run time (type-only imports are dropped by the transpiler). */
-const SOURCES = ['lib/output/write.ts', 'lib/output/exchange.ts', 'lib/output/lock.ts', 'lib/output/marker.ts', 'lib/output/ownership.ts', 'lib/core/errors.ts'];
+const SOURCES = ['lib/output/write.ts', 'lib/output/exchange.ts', 'lib/output/lock.ts', 'lib/output/marker.ts', 'lib/output/ownership.ts', 'lib/output/fs-errors.ts', 'lib/cli-args.ts', 'lib/core/errors.ts'];
 
 let compiled: string | undefined;
 

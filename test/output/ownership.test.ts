@@ -23,14 +23,21 @@ function synth(args: string[]): { code: number; text: string } {
   return { code, text: lines.join('\n') };
 }
 
-/** Runs synth with the cwd set to `cwd` (the test's own process; restored after). */
-function synthIn(cwd: string, args: string[]): { code: number; text: string } {
+/**
+ * Runs synth as `npm run synth` typed in `cwd` would: npm runs it in the project directory (`project`, default `cwd`)
+ * and records the user's directory in INIT_CWD (the test's own process; both restored after).
+ */
+function synthIn(cwd: string, args: string[], project = cwd): { code: number; text: string } {
   const before = process.cwd();
-  process.chdir(cwd);
+  const initCwd = process.env.INIT_CWD;
+  process.chdir(project);
+  process.env.INIT_CWD = cwd;
   try {
     return synth(args);
   } finally {
     process.chdir(before);
+    if (initCwd === undefined) delete process.env.INIT_CWD;
+    else process.env.INIT_CWD = initCwd;
   }
 }
 
@@ -119,6 +126,38 @@ describe('an output directory is Platform Kit\'s or it is refused, with nothing 
     fs.writeFileSync(target, 'my file\n');
     expect(synth(['--config', config, '--out', target]).text).toMatch(/a file exists there, and Platform Kit never replaces a file/);
     expect(fs.readFileSync(target, 'utf8')).toBe('my file\n');
+  });
+
+  test.each([['synth', []], ['--plan', ['--plan']], ['--check', ['--check']]])(
+    '%s: --out below an existing file is refused up front, naming the file, exit 1, nothing touched',
+    (_name, mode) => {
+      // GIVEN a regular file where a folder of the output path would have to be
+      const { config } = project();
+      const parent = tempDir();
+      const afile = path.join(parent, 'afile');
+      fs.writeFileSync(afile, 'mine\n');
+      const before = treeHash(parent);
+      for (const out of [path.join(afile, 'sub'), path.join(afile, 'sub', 'deeper')]) {
+        // WHEN
+        const run = synth(['--config', config, '--out', out, ...mode]);
+        // THEN
+        expect(run.code).toBe(1);
+        expect(run.text).toContain(`${afile} is a file, not a folder, so no directory can be made below it. Nothing was written. Move ${afile} away`);
+        expect(run.text).not.toMatch(/EEXIST|looks like a bug|to add/);
+      }
+      expect(treeHash(parent)).toBe(before);
+      expect(fs.readdirSync(parent)).toEqual(['afile']);
+    },
+  );
+
+  test('a symlink to a file among the parents is a file in the way too; a symlink to a folder is not', () => {
+    const parent = tempDir();
+    fs.writeFileSync(path.join(parent, 'afile'), 'x\n');
+    fs.symlinkSync(path.join(parent, 'afile'), path.join(parent, 'link'));
+    fs.mkdirSync(path.join(parent, 'folder'));
+    fs.symlinkSync(path.join(parent, 'folder'), path.join(parent, 'dirlink'));
+    expect(() => checkOwnership(path.join(parent, 'link', 'dist'))).toThrow(`${path.join(parent, 'link')} is a file, not a folder`);
+    expect(checkOwnership(path.join(parent, 'dirlink', 'new', 'dist'))).toBe('missing');
   });
 
   test('the filesystem root and the home directory are refused', () => {
