@@ -3,7 +3,7 @@ import { cliPath, parseFlags, ParsedFlags } from '../cli-args';
 import { loadConfigFile } from '../config/load';
 import { UserError } from '../core/errors';
 import { BuildOptions, buildPlatformWith } from '../pipeline/build-platform';
-import { describeSecrets, kubectlCommands } from './first-time-secrets';
+import { describeSecrets, kubectlCommands, secretTypeConflicts } from './first-time-secrets';
 
 export const SECRETS_USAGE = [
   'usage: npm run secrets -- [--config platform.yaml] [--kubectl]',
@@ -37,6 +37,9 @@ export function runSecrets(argv: readonly string[], io: CliIo, build: BuildOptio
   try {
     const platform = buildPlatformWith(loadConfigFile(config, { parts: build.parts }), build);
     const secrets = platform.offers.firstTimeSecrets;
+    // A name wanted as two kinds of Secret cannot be created as both: say so instead of printing two commands.
+    const conflicts = secretTypeConflicts(secrets);
+    if (conflicts.length > 0) throw new UserError(`the config asks for ${conflicts.length === 1 ? 'a Secret' : 'Secrets'} that cannot be created`, conflicts);
     for (const line of kubectl ? kubectlCommands(secrets) : describeSecrets(secrets)) io.out(line);
     return 0;
   } catch (e) {

@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { mergeFirstTimeSecrets, secretTypeConflicts } from '../../lib/secrets/first-time-secrets';
-import { ROOT, synthFailure } from '../support/helpers';
+import { runSecrets } from '../../lib/secrets/secrets-command';
+import { ROOT, synthFailure, tempDir } from '../support/helpers';
+import { stringify } from 'yaml';
 
 const tls = (name: string, configKey: string) => ({ namespace: 'team', name, type: 'tls' as const, keys: [{ key: 'tls.crt', description: 'cert', value: 'provided' as const }, { key: 'tls.key', description: 'key', value: 'provided' as const }], readBy: `the entry point of ${configKey}`, configKey });
 const generic = (name: string, key: string, readBy: string, configKey: string) => ({ namespace: 'team', name, keys: [{ key, description: key, value: 'provided' as const }], readBy, configKey });
@@ -23,6 +25,19 @@ describe('first-time Secrets: one entry per Secret', () => {
       'apps[0].secretEnv: Secret team/db is already apps[0].ingress.tlsSecretName\'s, as a kubernetes.io/tls Secret, and app web needs it as a generic (Opaque) one; one Secret cannot be both — give one of them another name.',
     ]);
     expect(secretTypeConflicts(mergeFirstTimeSecrets([tls('wild', 'a'), tls('wild', 'b')]))).toEqual([]);
+  });
+
+  test('npm run secrets -- --kubectl refuses it too, instead of printing two commands for one name', () => {
+    const data = parse(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8'));
+    const app = data.apps[0];
+    app.ingress.tlsSecretName = Object.values(app.secretEnv as Record<string, { secretName: string }>)[0].secretName;
+    const file = path.join(tempDir(), 'platform.yaml');
+    fs.writeFileSync(file, stringify(data));
+    const out: string[] = [];
+    const err: string[] = [];
+    expect(runSecrets(['--kubectl', '--config', file], { out: (l) => out.push(l), err: (l) => err.push(l) })).toBe(1);
+    expect(out).toEqual([]);
+    expect(err.join('\n')).toMatch(/^error: the config asks for a Secret that cannot be created\n  - apps\[0\]\.secretEnv: Secret dwayne\/.* is already apps\[0\]\.ingress\.tlsSecretName's/);
   });
 
   test('synth refuses an app whose TLS Secret is also its secretEnv Secret (kubectl create secret would fail the second time)', () => {
