@@ -135,6 +135,13 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   if (flags.help) return 'help';
   const modes = [...flags.switches].map((s) => (s === '--plan' ? 'plan' : 'check') as Mode);
   if (modes.length > 1) throw new UserError('bad arguments', [`--plan and --check are two different runs; pass one. ${USAGE}`]);
+  // `npm run synth --check` (no `--`): npm keeps --check for itself (npm_config_check=true) and the script would write
+  // dist/ although the user asked for a run that writes nothing. Refuse before anything is written.
+  for (const mode of ['check', 'plan'] as const) {
+    if (modes.length === 0 && process.env[`npm_config_${mode}`] === 'true') {
+      throw new UserError('bad arguments', [`npm took --${mode} for itself (it needs \`--\` before the flags it should pass on), so this would have been a full synth; run \`npm run synth -- --${mode}\` or \`npm run ${mode}\`. Nothing was written`]);
+    }
+  }
   const typedConfig = flags.values.get('--config');
   return {
     config: cliPath(typedConfig, 'platform.yaml'),

@@ -120,3 +120,24 @@ describe('a trailing slash on --out', () => {
     expect(fs.existsSync(path.join(dir, 'dist', '.platform-kit-output'))).toBe(true);
   });
 });
+
+describe('npm run synth --check without `--`: npm keeps the flag, and the run would write', () => {
+  test.each(['check', 'plan'])('npm_config_%s=true with no flag of ours is refused, and nothing is written', (mode) => {
+    // GIVEN a project whose dist/ does not exist yet
+    const { dir } = project();
+    const before = treeHash(dir);
+    // WHEN npm took --<mode> for itself and passed no arguments
+    const run = synth([], { shell: dir, env: { [`npm_config_${mode}`]: 'true', npm_lifecycle_event: 'synth' } });
+    // THEN
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(`npm took --${mode} for itself`);
+    expect(run.err).toContain(`npm run synth -- --${mode}`);
+    expect(treeHash(dir)).toBe(before);
+  });
+
+  test('with the flag passed on (`--`), the same npm variable is harmless', () => {
+    const { dir } = project();
+    const run = synth(['--check'], { shell: dir, env: { npm_config_check: 'true' } });
+    expect({ code: run.code, err: run.err }).toEqual({ code: 0, err: expect.not.stringContaining('npm took') });
+  });
+});
