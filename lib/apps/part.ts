@@ -11,7 +11,6 @@ import { entryPointOf } from '../traffic/part';
 import { IstioCanary, IstioMesh, waypointFlows } from '../mesh/istio';
 import { ISTIO_UNIT, meshOf, meshPart } from '../mesh/part';
 import { AppConfig, AppsConfig, appsSchema, canarySplitOf, checkAppsConfig, meshEnrolledTenants } from './config';
-import { unknownPlatformServices } from './service-references';
 import { DEFAULT_REPLICAS, Replicas, WebApp } from './web-app';
 
 /** Apps get one unit each: `40-app-<name>`, Argo CD wave 40 (after the data and observability they use). */
@@ -77,7 +76,6 @@ export const appsPart = definePart({
       });
     });
     if (mesh && enrolled.length > 0) istioUnit(scope as Construct, mesh, webApps, enrolled, entryPoint.proxy);
-    (scope as Construct).node.addValidation({ validate: () => unknownPlatformServices((scope as Construct).node.root, apps) });
     return webApps;
   },
   offers: (apps, config) => ({

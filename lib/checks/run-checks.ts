@@ -10,6 +10,7 @@ import { configKeysOf } from './config-keys';
 import { checkFlows } from './flow-checks';
 import { checkObjectSizes } from './object-size';
 import { checkRbacLeastPrivilege } from './rbac-checks';
+import { checkServiceReferences } from './service-references';
 import { checkContainerHygiene, checkImmutableFields, checkPodSecurityLevels, checkQuotaFit, checkStatefulSetServices } from './workload-checks';
 
 export interface CheckInput {
@@ -73,6 +74,7 @@ export function evaluateChecks(input: CheckInput): CheckOutcome {
     ['StatefulSet services', () => checkStatefulSetServices(objects)],
     ['quota fit', () => checkQuotaFit(running, config.cluster.nodes.length, keys, injections)],
     ['network flows', () => checkFlows(running, flows, config.cluster.podCidr, { serviceCidr: config.cluster.serviceCidr, keys })],
+    ['service references', () => checkServiceReferences(objects, config.apps ?? [])],
   ];
   const capacity = checkCapacity(running, config.cluster, keys);
   sections.push(['capacity', () => capacity.problems]);

@@ -6,7 +6,11 @@ import { problemOf, rule } from './rule';
  * at apply time. Node's Intl carries the same IANA database, links such as "US/Eastern" included, so a name it
  * cannot load is one the API server cannot load either. "Local" (the API server's own zone) is refused there too.
  */
+/** The defaults' zones: known without starting ICU's time zone data (about 20 ms on the first lookup). */
+const ALWAYS_KNOWN = new Set(['Etc/UTC', 'UTC']);
+
 export function isTimeZone(value: string): boolean {
+  if (ALWAYS_KNOWN.has(value)) return true;
   if (typeof value !== 'string' || value.trim() !== value || value === '' || /^local$/i.test(value)) return false;
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });

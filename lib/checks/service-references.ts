@@ -1,10 +1,7 @@
-import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import type { AppConfig } from '../apps/config';
 import { show, showList } from '../core/errors';
-import { allOf } from '../core/tree';
-import { NamespaceBaseline } from '../tenancy/namespace-baseline';
-import { TenantNamespace } from '../tenancy/tenant-namespace';
-import { AppConfig } from './config';
+import { SynthesizedObject } from '../output/synthesized';
+import { TreeIndex } from './tree-index';
 
 /** `<svc>.<ns>.svc[.cluster.local]` or `<pod>.<svc>.<ns>.svc…`: the Service and namespace a cluster DNS name asks for. */
 function serviceOf(name: string): { service: string; namespace: string } | undefined {
@@ -14,17 +11,21 @@ function serviceOf(name: string): { service: string; namespace: string } | undef
 
 /**
  * An app that waits for (dependsOn) or is configured with a Service in a namespace Platform Kit writes in full (a
- * part's, not a tenant's: tenants run workloads of their own) must name a Service that is in the tree: a typo such
- * as `mysql-primry.mysql.svc.cluster.local` would make the app wait forever. Checked on the tree, after every part
- * built, with the Services that namespace has.
+ * part's, not a tenant's: tenants run workloads of their own) must name a Service that is in the output: a typo such
+ * as `mysql-primry.mysql.svc.cluster.local` would make the app wait forever. A part's namespace is one whose baseline
+ * (`app.kubernetes.io/component: namespace-baseline`) is not the tenancy part's.
  */
-export function unknownPlatformServices(root: IConstruct, apps: readonly AppConfig[]): string[] {
-  const platform = new Set(allOf(root, NamespaceBaseline).filter((b) => !(b instanceof TenantNamespace)).map((b) => b.name));
+export function checkServiceReferences(objects: readonly SynthesizedObject[], apps: readonly AppConfig[]): string[] {
+  if (apps.length === 0) return [];
+  const index = TreeIndex.of(objects);
+  const platform = new Set(index.ofKind('Namespace')
+    .map((o) => o.manifest.metadata)
+    .filter((m) => m?.labels?.['app.kubernetes.io/component'] === 'namespace-baseline' && m.labels['app.kubernetes.io/name'] !== 'tenancy')
+    .map((m) => m.name as string));
   const services = new Map<string, string[]>();
-  for (const c of root.node.findAll()) {
-    if (!(c instanceof ApiObject) || c.kind !== 'Service') continue;
-    const namespace = c.metadata.namespace;
-    if (namespace !== undefined && platform.has(namespace)) services.set(namespace, [...(services.get(namespace) ?? []), c.name]);
+  for (const o of index.ofKind('Service')) {
+    const namespace = o.manifest.metadata?.namespace;
+    if (namespace !== undefined && platform.has(namespace)) services.set(namespace, [...(services.get(namespace) ?? []), o.manifest.metadata.name]);
   }
   const problems: string[] = [];
   const check = (field: string, value: string, verb: string) => {
