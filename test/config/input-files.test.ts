@@ -5,30 +5,13 @@ import { runCli } from '../../lib/cli';
 import { firstInvalidUtf8 } from '../../lib/config/encoding';
 import { loadConfigFile, parseConfig } from '../../lib/config/load';
 import { MAX_NESTING } from '../../lib/config/yaml-syntax';
-import { UserError } from '../../lib/core/errors';
-import { MINIMAL_CLUSTER, problemsOf, ROOT, tempDir } from '../support/helpers';
+import { MINIMAL_CLUSTER, problemsOf, ROOT, tempDir, userErrorMessage } from '../support/helpers';
 
 /** The message loadConfigFile throws for a file. */
-function fileMessageOf(file: string): string {
-  try {
-    loadConfigFile(file);
-  } catch (e) {
-    if (e instanceof UserError) return e.message;
-    throw e;
-  }
-  throw new Error('expected the config to be refused');
-}
+const fileMessageOf = (file: string) => userErrorMessage(() => loadConfigFile(file));
 
 /** The message parseConfig throws for a text. */
-function messageOf(yaml: string): string {
-  try {
-    parseConfig(yaml);
-  } catch (e) {
-    if (e instanceof UserError) return e.message;
-    throw e;
-  }
-  throw new Error('expected the config to be refused');
-}
+const messageOf = (yaml: string) => userErrorMessage(() => parseConfig(yaml));
 
 /** A file of `bytes` in a fresh directory. */
 function fileOf(bytes: string | Buffer): string {

@@ -3,19 +3,11 @@ import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { loadConfigFile, parseConfig } from '../../lib/config/load';
 import { LineIndex } from '../../lib/config/source-lines';
-import { MAX_PROBLEM_LINES, UserError } from '../../lib/core/errors';
-import { MINIMAL_CLUSTER, problemsOf, ROOT, tempDir } from '../support/helpers';
+import { MAX_PROBLEM_LINES } from '../../lib/core/errors';
+import { MINIMAL_CLUSTER, problemsOf, ROOT, tempDir, userErrorMessage } from '../support/helpers';
 
 /** The message parseConfig throws for a text. */
-function messageOf(yaml: string): string {
-  try {
-    parseConfig(yaml);
-  } catch (e) {
-    if (e instanceof UserError) return e.message;
-    throw e;
-  }
-  throw new Error('expected the config to be refused');
-}
+const messageOf = (yaml: string) => userErrorMessage(() => parseConfig(yaml));
 
 const APP = '    image: { repository: nginxinc/nginx-unprivileged, tag: 1.27.4-alpine }\n';
 

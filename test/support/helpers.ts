@@ -121,6 +121,17 @@ export function goodDeployment(overrides: { name?: string; namespace?: string; r
 }
 
 /** The problems parseConfig reports for a config text, or [] when it loads. */
+/** The message of the UserError `run` throws; a run that succeeds, or throws anything else, fails the test. */
+export function userErrorMessage(run: () => unknown): string {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof UserError) return e.message;
+    throw e;
+  }
+  throw new Error('expected the config to be refused');
+}
+
 export function problemsOf(yaml: string): readonly string[] {
   try {
     parseConfig(yaml);
