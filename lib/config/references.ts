@@ -104,6 +104,14 @@ export function checkReferencesToDisabledParts(config: PlatformConfig, problems:
     ...serviceNamespaces(value).flatMap((ns): Array<[string, Absent]> => (off.has(ns) ? [[`a Service in namespace ${show(ns)}`, off.get(ns)!]] : [])),
     ...[...services].filter(([service]) => new RegExp(`(^|[^-a-z0-9.])${service.replace(/\./g, '\\.')}(\\.svc|[^-a-z0-9]|$)`).test(value)).map(([service, a]): [string, Absent] => [`the Service ${show(service)} of a site`, a]),
   ];
+  // A volume listed as not backed up in a namespace that is not deployed: the entry is stale (the default
+  // platform.yaml lists Prometheus' and Loki's volumes, so switching observability off leaves two such entries).
+  if (config.backup?.enabled !== false) {
+    (config.backup?.notBackedUp ?? []).forEach((n, i) => {
+      const why = off.get(n.namespace);
+      if (why !== undefined) problems.add(`backup.notBackedUp[${i}]: ${show(`${n.namespace}/${n.claim}`)} is in namespace ${show(n.namespace)}, which is not deployed (${why.why}), so there is no such volume; remove the entry (or ${why.fix}).`);
+    });
+  }
   (config.apps ?? []).forEach((a, i) => {
     (a.dependsOn ?? []).forEach((name, j) => {
       for (const [what, why] of absent(name)) {

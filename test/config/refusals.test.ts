@@ -125,6 +125,11 @@ describe('references to a part that is switched off', () => {
     expect(problemsOf(`${MINIMAL_CLUSTER}${TENANT}${section}${APP}    ${reference}\n`)).toEqual([expect.stringMatching(message)]);
   });
 
+  test('a notBackedUp entry in a namespace that is not deployed is stale: named by key, with the reason and both fixes', () => {
+    const problems = problemsOf(`${MINIMAL_CLUSTER}${TENANT}observability:\n  enabled: false\nbackup:\n  notBackedUp:\n    - { namespace: monitoring, claim: storage-prometheus-0, reason: "metrics, 15 days, re-collected" }\n`);
+    expect(problems).toEqual([expect.stringMatching(/^backup\.notBackedUp\[0\]: "monitoring\/storage-prometheus-0" is in namespace "monitoring", which is not deployed \(observability\.enabled: false\), so there is no such volume; remove the entry \(or set observability\.enabled: true\)\. \(line \d+\)$/)]);
+  });
+
   test('the same names pass while the part is enabled', () => {
     expect(problemsOf(`${MINIMAL_CLUSTER}${TENANT}mysql:\n  clients: [team]\n${APP}    dependsOn: [mysql-primary.mysql.svc.cluster.local]\n    config: { DB_HOST: mysql-primary.mysql.svc.cluster.local }\n`)).toEqual([]);
   });
