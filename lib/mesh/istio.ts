@@ -1,11 +1,11 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { matchesLabelSelector } from '../checks/network/selector';
 import { ControllerPods } from '../core/controller-pods';
 import { show } from '../core/errors';
 import { InjectedContainers, InjectedResources } from '../core/injected-containers';
 import { commonLabels } from '../core/labels';
+import { toKubeResources } from '../core/security';
 import { DNS_LABEL, isDnsLabel, requireValid } from '../core/validate';
 import { Flow } from '../network/flow';
 import { Peer, Peers, PodsPeer, Port } from '../network/peer';
@@ -140,7 +140,7 @@ export class IstioMesh {
       podLabels: { [GATEWAY_NAME_LABEL]: this.waypoint! },
       madeBy: `istiod, for the waypoint Gateway ${namespace}/${this.waypoint} (sized by ${configKey}.waypointResources)`,
       // What the checks read is the resources (Istio's waypoint template: one istio-proxy container).
-      podSpec: { containers: [{ name: 'istio-proxy', image: 'istio/proxyv2', resources: { requests: quantities(r.requests), limits: quantities(r.limits) } }] },
+      podSpec: { containers: [{ name: 'istio-proxy', image: 'istio/proxyv2', resources: toKubeResources(r) }] },
     });
   }
 
@@ -154,10 +154,6 @@ export class IstioMesh {
     const problem = meshPodSecurityProblem(this, enforce);
     return problem && `${problem.reason}; ${problem.fix}`;
   }
-}
-
-function quantities(r: { readonly cpu: string; readonly memory: string }) {
-  return { cpu: k8s.Quantity.fromString(r.cpu), memory: k8s.Quantity.fromString(r.memory) };
 }
 
 /** One version's pods, as a DestinationRule subset selects them. */
