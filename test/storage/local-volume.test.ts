@@ -23,6 +23,29 @@ function renderClass(props?: LocalStorageClassProps): any[] {
   return chart.toJson();
 }
 
+/** A one-pod StatefulSet prometheus in monitoring with claim template `storage`, requesting `cpu`. */
+function prometheusClaimingStorage(cpu: string) {
+  return {
+    apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'prometheus', namespace: 'monitoring' },
+    spec: {
+      replicas: 1, serviceName: 'prometheus', selector: { matchLabels: { a: 'b' } },
+      template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'p', image: 'p:1', resources: { requests: { cpu, memory: '100Mi' } } }] } },
+      volumeClaimTemplates: [{ metadata: { name: 'storage' }, spec: { resources: { requests: { storage: '10Gi' } } } }],
+    },
+  };
+}
+
+/** Workers w1 (`w1Cpu` CPUs) and w2 (4 CPUs), 8Gi each, nothing reserved. */
+function twoWorkers(w1Cpu: string): ClusterConfig {
+  return {
+    nodes: [
+      { name: 'w1', ip: '10.0.0.1', role: 'worker', cpu: w1Cpu, memory: '8Gi', schedulable: true },
+      { name: 'w2', ip: '10.0.0.2', role: 'worker', cpu: '4', memory: '8Gi', schedulable: true },
+    ],
+    reservedPerNode: { cpu: '0', memory: '0' },
+  } as unknown as ClusterConfig;
+}
+
 describe('LocalStorageClass', () => {
   test('defaults (snapshot)', () => {
     expect(renderClass()).toMatchSnapshot();
@@ -40,21 +63,8 @@ describe('LocalStorageClass', () => {
   test('a node over-committed by the pod its volume pins there is one problem, with the node summaries as context', () => {
     // GIVEN the volume on w2 and a StatefulSet pod bigger than w2
     const { objects } = renderVolume({ ...base, node: 'w2' });
-    const sts = {
-      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'prometheus', namespace: 'monitoring' },
-      spec: {
-        replicas: 1, serviceName: 'prometheus', selector: { matchLabels: { a: 'b' } },
-        template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'p', image: 'p:1', resources: { requests: { cpu: '6', memory: '100Mi' } } }] } },
-        volumeClaimTemplates: [{ metadata: { name: 'storage' }, spec: { resources: { requests: { storage: '10Gi' } } } }],
-      },
-    };
-    const cluster = {
-      nodes: [
-        { name: 'w1', ip: '10.0.0.1', role: 'worker', cpu: '8', memory: '8Gi', schedulable: true },
-        { name: 'w2', ip: '10.0.0.2', role: 'worker', cpu: '4', memory: '8Gi', schedulable: true },
-      ],
-      reservedPerNode: { cpu: '0', memory: '0' },
-    } as unknown as ClusterConfig;
+    const sts = prometheusClaimingStorage('6');
+    const cluster = twoWorkers('8');
     // WHEN
     const result = checkCapacity(asObjects([...objects, sts]), cluster);
     // THEN
@@ -101,21 +111,8 @@ describe('LocalVolume', () => {
   test('the capacity check reads claimRef and affinity to place the StatefulSet pod on that node', () => {
     // GIVEN a volume on w2 and a StatefulSet whose claim it is reserved for
     const { objects } = renderVolume({ ...base, node: 'w2' });
-    const sts = {
-      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'prometheus', namespace: 'monitoring' },
-      spec: {
-        replicas: 1, serviceName: 'prometheus', selector: { matchLabels: { a: 'b' } },
-        template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'p', image: 'p:1', resources: { requests: { cpu: '100m', memory: '100Mi' } } }] } },
-        volumeClaimTemplates: [{ metadata: { name: 'storage' }, spec: { resources: { requests: { storage: '10Gi' } } } }],
-      },
-    };
-    const cluster = {
-      nodes: [
-        { name: 'w1', ip: '10.0.0.1', role: 'worker', cpu: '4', memory: '8Gi', schedulable: true },
-        { name: 'w2', ip: '10.0.0.2', role: 'worker', cpu: '4', memory: '8Gi', schedulable: true },
-      ],
-      reservedPerNode: { cpu: '0', memory: '0' },
-    } as unknown as ClusterConfig;
+    const sts = prometheusClaimingStorage('100m');
+    const cluster = twoWorkers('4');
     // WHEN the capacity check runs
     const result = checkCapacity(asObjects([...objects, sts]), cluster);
     // THEN the pod lands on w2 (w1 would win first-fit: it comes first with as much room)
