@@ -9,6 +9,15 @@ import { stringify } from 'yaml';
 const tls = (name: string, configKey: string) => ({ namespace: 'team', name, type: 'tls' as const, keys: [{ key: 'tls.crt', description: 'cert', value: 'provided' as const }, { key: 'tls.key', description: 'key', value: 'provided' as const }], readBy: `the entry point of ${configKey}`, configKey });
 const generic = (name: string, key: string, readBy: string, configKey: string) => ({ namespace: 'team', name, keys: [{ key, description: key, value: 'provided' as const }], readBy, configKey });
 
+/** The default platform with helloworld's TLS Secret named like the Secret its secretEnv reads. */
+function tlsOnEnvSecret(): { data: any; envSecret: string } {
+  const data = parse(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8'));
+  const app = data.apps[0];
+  const envSecret = Object.values(app.secretEnv as Record<string, { secretName: string }>)[0].secretName;
+  app.ingress.tlsSecretName = envSecret;
+  return { data, envSecret };
+}
+
 describe('first-time Secrets: one entry per Secret', () => {
   test('two readers of one generic Secret become one entry with every key once', () => {
     const merged = mergeFirstTimeSecrets([generic('db', 'user', 'app a', 'apps[0].secretEnv'), generic('db', 'password', 'app b', 'apps[1].secretEnv'), generic('db', 'user', 'app b', 'apps[1].secretEnv')]);
@@ -28,9 +37,7 @@ describe('first-time Secrets: one entry per Secret', () => {
   });
 
   test('npm run secrets -- --kubectl refuses it too, instead of printing two commands for one name', () => {
-    const data = parse(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8'));
-    const app = data.apps[0];
-    app.ingress.tlsSecretName = Object.values(app.secretEnv as Record<string, { secretName: string }>)[0].secretName;
+    const { data } = tlsOnEnvSecret();
     const file = path.join(tempDir(), 'platform.yaml');
     fs.writeFileSync(file, stringify(data));
     const out: string[] = [];
@@ -41,10 +48,7 @@ describe('first-time Secrets: one entry per Secret', () => {
   });
 
   test('synth refuses an app whose TLS Secret is also its secretEnv Secret (kubectl create secret would fail the second time)', () => {
-    const data = parse(fs.readFileSync(path.join(ROOT, 'platform.yaml'), 'utf8'));
-    const app = data.apps[0];
-    const envSecret = Object.values(app.secretEnv as Record<string, { secretName: string }>)[0].secretName;
-    app.ingress.tlsSecretName = envSecret;
+    const { data, envSecret } = tlsOnEnvSecret();
     expect(synthFailure(data)).toMatch(new RegExp(`apps\\[0\\]\\.secretEnv: Secret dwayne/${envSecret} is already apps\\[0\\]\\.ingress\\.tlsSecretName's, as a kubernetes\\.io/tls Secret`));
   });
 });
